@@ -1,0 +1,57 @@
+// What `/tooth-tail <text>` can mean (SPEC section 6). The grammar lives in parse-command.ts;
+// this file is the shape the rest of the app works with.
+import type { Cadence, Role, Specialty } from './types.js';
+
+/** `<@U123|name>` or `<@U123>` gives an id; a plain `@name` gives a name to resolve. */
+export type UserRef = { id: string; name?: string } | { id?: undefined; name: string };
+/** `<#C123|name>` or `<#C123>` gives an id; a plain `#name` gives a name to resolve. */
+export type ChannelRef = { id: string; name?: string } | { id?: undefined; name: string };
+
+export interface RoleSpec {
+  role: Role;
+  specialty: Specialty | null;
+}
+
+/** A team's or the org's digests. */
+export type Scope = { kind: 'team'; team: string } | { kind: 'all' };
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'summary'; team: string | null; post: boolean }
+  | { kind: 'ratio' }
+  | { kind: 'teams' }
+  | { kind: 'team-add'; team: string; channel: ChannelRef | null; timezone: string | null }
+  | { kind: 'team-remove'; team: string }
+  | { kind: 'roster-add'; team: string; users: UserRef[]; role: RoleSpec }
+  | { kind: 'roster-remove'; team: string; users: UserRef[] }
+  | { kind: 'join'; team: string; role: RoleSpec }
+  | { kind: 'leave'; team: string }
+  | { kind: 'schedule'; team: string; cron: string; timezone: string | null; openDays: number | null }
+  | { kind: 'survey-now'; team: string }
+  | { kind: 'survey-close'; team: string }
+  | { kind: 'subscribe'; channel: ChannelRef | null; scope: Scope | null; cadence: Cadence | null }
+  | { kind: 'unsubscribe'; channel: ChannelRef | null; scope: Scope | null }
+  | { kind: 'subscriptions' }
+  | { kind: 'export'; team: string | null }
+  | { kind: 'forget-me' };
+
+export type CommandKind = Command['kind'];
+
+/** The input could not be read; `message` says what was wrong, `usage` how to write it. */
+export interface UsageError {
+  kind: 'usage-error';
+  message: string;
+  usage: string;
+}
+
+export type ParseResult = Command | UsageError;
+
+export const ADMIN_COMMANDS: ReadonlySet<CommandKind> = new Set([
+  'team-add',
+  'team-remove',
+  'roster-add',
+  'roster-remove',
+  'schedule',
+  'survey-now',
+  'survey-close',
+]);
