@@ -1,0 +1,121 @@
+// The environment, validated once at start (SPEC section 7). Every problem is reported at once,
+// one line each, so a person fixing a deployment sees the whole list in one go.
+import { z } from 'zod';
+import { isValidTimeZone } from './domain/schedule.js';
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const optionalText = z
+  .string()
+  .transform((s) => s.trim())
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'is required (the bot token, xoxb-…, from OAuth & Permissions)' })
+      .trim()
+      .startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' }),
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_APP_TOKEN: optionalText.pipe(
+      z.string().startsWith('xapp-', { error: 'must be an app-level token starting with xapp-' }).optional(),
+    ),
+    SLACK_API_URL: optionalText.pipe(
+      z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://slack.com/api/' })
+        .transform((u) => (u.endsWith('/') ? u : `${u}/`))
+        .optional(),
+    ),
+    DATABASE_PATH: optionalText.transform((p) => p ?? './data/tooth-tail.db'),
+    PORT: optionalText.pipe(
+      z.coerce
+        .number<string | undefined>({ error: 'must be a port number' })
+        .int({ error: 'must be a whole number' })
+        .min(0, { error: 'must be between 0 and 65535' })
+        .max(65535, { error: 'must be between 0 and 65535' })
+        .optional(),
+    ),
+    ADMIN_USER_IDS: optionalText.transform((s, ctx) => {
+      const ids = (s ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== '');
+      for (const id of ids) {
+        if (!/^[UW][A-Z0-9]{2,}$/.test(id)) {
+          ctx.addIssue({ code: 'custom', message: `“${id}” is not a Slack user id (like U012ABCDEF)` });
+        }
+      }
+      return ids;
+    }),
+    DEFAULT_TIMEZONE: optionalText
+      .transform((tz) => tz ?? 'UTC')
+      .refine(isValidTimeZone, { error: 'must be an IANA time zone such as Europe/London or UTC' }),
+    ANONYMITY_THRESHOLD: optionalText.pipe(
+      z.coerce
+        .number<string | undefined>({ error: 'must be a whole number of at least 3' })
+        .int({ error: 'must be a whole number of at least 3' })
+        .min(3, { error: 'must be at least 3: smaller groups could be identified' })
+        .max(1000, { error: 'must be at most 1000' })
+        .optional(),
+    ),
+    LOG_LEVEL: optionalText.pipe(
+      z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message:
+          'is required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
+      });
+    }
+  });
+
+export interface Config {
+  botToken: string;
+  signingSecret: string | undefined;
+  appToken: string | undefined;
+  slackApiUrl: string | undefined;
+  databasePath: string;
+  port: number;
+  adminUserIds: readonly string[];
+  defaultTimezone: string;
+  anonymityThreshold: number;
+  logLevel: LogLevel;
+  mode: 'socket' | 'http';
+}
+
+export class ConfigError extends Error {
+  readonly code = 'bad_config';
+  constructor(readonly problems: string[]) {
+    super(`tooth-tail cannot start; fix the environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads the environment. Throws ConfigError naming every missing or bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    botToken: e.SLACK_BOT_TOKEN,
+    signingSecret: e.SLACK_SIGNING_SECRET,
+    appToken: e.SLACK_APP_TOKEN,
+    slackApiUrl: e.SLACK_API_URL,
+    databasePath: e.DATABASE_PATH,
+    port: e.PORT ?? 3000,
+    adminUserIds: e.ADMIN_USER_IDS,
+    defaultTimezone: e.DEFAULT_TIMEZONE,
+    anonymityThreshold: e.ANONYMITY_THRESHOLD ?? 5,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    mode: e.SLACK_APP_TOKEN === undefined ? 'http' : 'socket',
+  };
+}

@@ -1,0 +1,582 @@
+// The `/tooth-tail` grammar (SPEC section 6): text in, a Command or a usage error out.
+//
+// Reading rules:
+// - Words are split on any whitespace (tabs, newlines, non-breaking and other Unicode spaces).
+// - A quote at the start of a word ("…", '…', “…”, ‘…’) opens a quoted string that ends at the
+//   next quote of the same kind followed by whitespace or the end, so apostrophes inside words
+//   (O'Brien's) stay literal. A quote that is never closed is a usage error. Quoted strings
+//   are never keywords or mentions: `join "as" as engineer` joins the team "as".
+// - `<…>` markup from Slack (escaped mentions) is one word even if it holds spaces, and the
+//   `&amp;`, `&lt;`, `&gt;` escapes Slack applies to typed text are undone in names.
+// - Keywords are case-insensitive; team names keep their case, with runs of spaces collapsed.
+//
+// Every message and usage string is Slack mrkdwn, already escaped: send it as it is.
+import type { ChannelRef, Command, ParseResult, RoleSpec, Scope, UserRef } from './command.js';
+import { CADENCES, type Cadence, SPECIALTIES, type Specialty } from './types.js';
+
+/** Longer input is refused before any work is done on it. */
+export const MAX_INPUT_LENGTH = 4000;
+export const MAX_TEAM_NAME_LENGTH = 80;
+export const MAX_OPEN_DAYS = 28;
+
+const ROLE_LIST = 'data-scientist, engineer, engineer:ml, engineer:data, engineer:infra, engineer:app';
+const USER_ID = /^[UW][A-Z0-9]+$/;
+const CHANNEL_ID = /^[CGD][A-Z0-9]+$/;
+const CHANNEL_NAME = /^[\p{L}\p{N}\p{M}_.-]{1,80}$/u;
+const TIME_ZONE_SHAPE = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
+const UNSAFE_CHARS = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+const SPACE = /[\s\u200b]/u;
+
+function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Usage lines, keyed by subcommand ('team add', 'survey now', …). */
+export const USAGE: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    help: '/tooth-tail help',
+    summary: '/tooth-tail summary [team] [post]',
+    ratio: '/tooth-tail ratio',
+    teams: '/tooth-tail teams',
+    'team add': '/tooth-tail team add <name> [#channel] [tz <IANA zone>]',
+    'team remove': '/tooth-tail team remove <name>',
+    'roster add': '/tooth-tail roster add <team> <@person …> as <role>',
+    'roster remove': '/tooth-tail roster remove <team> <@person …>',
+    join: '/tooth-tail join <team> as <role>',
+    leave: '/tooth-tail leave <team>',
+    schedule: '/tooth-tail schedule <team> <minute hour day month weekday> [tz <IANA zone>] [open <days>d]',
+    'survey now': '/tooth-tail survey now <team>',
+    'survey close': '/tooth-tail survey close <team>',
+    subscribe: '/tooth-tail subscribe [#channel] [team|all] [weekly|monthly|each-round]',
+    unsubscribe: '/tooth-tail unsubscribe [#channel] [team|all]',
+    subscriptions: '/tooth-tail subscriptions',
+    export: '/tooth-tail export [team]',
+    'forget-me': '/tooth-tail forget-me',
+  }).map(([key, line]) => [key, `\`${escapeMrkdwn(line)}\``]),
+);
+
+/** A usage line by key; own keys only, so input like "constructor" finds nothing. */
+function usageLine(key: string): string | undefined {
+  return Object.hasOwn(USAGE, key) ? USAGE[key] : undefined;
+}
+
+function usageOf(key: string): string {
+  return usageLine(key) ?? helpText();
+}
+
+const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
+  [
+    'Everyone',
+    [
+      ['summary', 'latest closed round of a team, or of each of your teams; `post` shares it here'],
+      ['ratio', 'the org table: ratio, verdict, productive share, trend, and the ratio frontier'],
+      ['teams', 'teams and their headcount by role'],
+      ['join', 'put yourself on a team'],
+      ['leave', 'take yourself off a team'],
+      ['subscribe', 'digests for a team or `all` in a channel (default: this channel)'],
+      ['unsubscribe', 'stop those digests'],
+      ['subscriptions', "this channel's digests"],
+      ['export', 'round summaries as a CSV in your DM'],
+      ['forget-me', 'delete your own answers'],
+    ],
+  ],
+  [
+    'Admins',
+    [
+      ['team add', 'create a team'],
+      ['team remove', 'delete a team'],
+      ['roster add', 'add people to a team'],
+      ['roster remove', 'take people off a team'],
+      [
+        'schedule',
+        'when check-ins open (five cron fields, in the team’s zone); a team name with spaces needs quotes',
+      ],
+      ['survey now', 'open a round now'],
+      ['survey close', 'close the open round now'],
+    ],
+  ],
+];
+
+/** The full command reference, Slack mrkdwn (well under Slack's 3,000-character block limit). */
+export function helpText(): string {
+  const sections = HELP_SECTIONS.map(
+    ([title, lines]) =>
+      `*${title}*\n${lines.map(([key, what]) => `• ${USAGE[key] ?? ''}: ${what}`).join('\n')}`,
+  );
+  return [
+    '*tooth-tail* shows how many engineers support each data scientist, and which failure mode a team is sliding into.',
+    ...sections,
+    `Roles: \`data-scientist\` (or \`ds\`), \`engineer\`, \`engineer:ml|data|infra|app\`.`,
+    `Names with spaces can be quoted: ${escapeMrkdwn('`/tooth-tail schedule "Fraud ML" 0 10 * * MON tz Europe/London open 3d`')}`,
+  ].join('\n\n');
+}
+
+/** Raised inside the parser to abandon the input; parseCommand turns it into a UsageError. */
+class CommandSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
+    super(message);
+  }
+}
+
+function fail(message: string, usageKey: string): never {
+  throw new CommandSyntaxError(message, usageOf(usageKey));
+}
+
+/** User input echoed in a message: shortened, control characters dropped, escaped, in quotes. */
+function show(text: string): string {
+  const clean = Array.from(text.replace(new RegExp(UNSAFE_CHARS.source, 'gu'), ''));
+  const short = clean.length > 60 ? `${clean.slice(0, 60).join('')}…` : clean.join('');
+  return `“${escapeMrkdwn(short)}”`;
+}
+
+// --- Words ---------------------------------------------------------------------------------
+
+interface Word {
+  /** As typed; mentions are read from this. */
+  raw: string;
+  /** Slack's HTML escapes undone, whitespace collapsed. */
+  text: string;
+  quoted: boolean;
+}
+
+const QUOTE_KIND: Record<string, 'double' | 'single'> = {
+  '"': 'double',
+  '“': 'double',
+  '”': 'double',
+  '„': 'double',
+  "'": 'single',
+  '‘': 'single',
+  '’': 'single',
+};
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+
+function unescapeSlack(text: string): string {
+  return text.replace(/&(?:amp|lt|gt);/g, (entity) => ENTITIES[entity] ?? entity);
+}
+
+function collapse(text: string): string {
+  return text.split(SPACE).filter(Boolean).join(' ');
+}
+
+function isSpace(ch: string | undefined): boolean {
+  return ch === undefined || SPACE.test(ch);
+}
+
+function closingQuote(input: string, open: number): number {
+  const kind = QUOTE_KIND[input[open] as string];
+  for (let i = open + 1; i < input.length; i++) {
+    if (QUOTE_KIND[input[i] as string] === kind && isSpace(input[i + 1])) return i;
+  }
+  return -1;
+}
+
+/** Splits input into words; returns the unclosed quote's offset when a quote never closes. */
+function tokenise(input: string): Word[] | { unclosedAt: number } {
+  const words: Word[] = [];
+  let noMoreClosingBracket = false;
+  let i = 0;
+  while (i < input.length) {
+    if (isSpace(input[i])) {
+      i++;
+      continue;
+    }
+    if (QUOTE_KIND[input[i] as string] !== undefined) {
+      const close = closingQuote(input, i);
+      if (close === -1) return { unclosedAt: i };
+      const raw = input.slice(i + 1, close);
+      words.push({ raw, text: collapse(unescapeSlack(raw)), quoted: true });
+      i = close + 1;
+      continue;
+    }
+    let raw = '';
+    while (i < input.length && !isSpace(input[i])) {
+      const next = input[i + 1];
+      if (input[i] === '<' && !noMoreClosingBracket && (next === '@' || next === '#' || next === '!')) {
+        const close = input.indexOf('>', i);
+        if (close === -1) noMoreClosingBracket = true;
+        else {
+          raw += input.slice(i, close + 1);
+          i = close + 1;
+          continue;
+        }
+      }
+      raw += input[i];
+      i++;
+    }
+    words.push({ raw, text: collapse(unescapeSlack(raw)), quoted: false });
+  }
+  return words;
+}
+
+/** The keyword a word spells, lower-cased; quoted words are never keywords. */
+function keyword(word: Word | undefined): string | null {
+  return word === undefined || word.quoted ? null : word.text.toLowerCase();
+}
+
+function isKeyword(word: Word | undefined, ...keywords: string[]): boolean {
+  const k = keyword(word);
+  return k !== null && keywords.includes(k);
+}
+
+function isMentionLike(word: Word): boolean {
+  return !word.quoted && /^[<@#]/.test(word.raw);
+}
+
+function isUserLike(word: Word): boolean {
+  return !word.quoted && (word.raw.startsWith('<@') || word.raw.startsWith('@'));
+}
+
+function isChannelLike(word: Word): boolean {
+  return !word.quoted && (word.raw.startsWith('<#') || word.raw.startsWith('#'));
+}
+
+// --- Values --------------------------------------------------------------------------------
+
+function teamName(words: readonly Word[], usageKey: string): string {
+  const stray = words.find(isMentionLike);
+  if (stray) fail(`Unexpected ${show(stray.raw)}: a team name cannot be a mention.`, usageKey);
+  const name = collapse(words.map((w) => w.text).join(' '));
+  if (name.length === 0) fail(`\`${usageKey}\` needs a team name.`, usageKey);
+  if (UNSAFE_CHARS.test(name)) fail('A team name cannot contain control characters.', usageKey);
+  if (Array.from(name).length > MAX_TEAM_NAME_LENGTH) {
+    fail(`A team name is at most ${MAX_TEAM_NAME_LENGTH} characters; ${show(name)} is longer.`, usageKey);
+  }
+  return name;
+}
+
+function optionalTeam(words: readonly Word[], usageKey: string): string | null {
+  return words.length === 0 ? null : teamName(words, usageKey);
+}
+
+const MENTION = /^<([@#])([^|>]*)(?:\|([^>]*))?>$/;
+
+function userRef(word: Word, usageKey: string): UserRef {
+  const raw = word.raw;
+  if (raw.startsWith('<#')) fail(`${show(raw)} is a channel, not a person.`, usageKey);
+  const escaped = MENTION.exec(raw);
+  if (escaped && escaped[1] === '@' && USER_ID.test(escaped[2] ?? '')) {
+    const name = unescapeSlack(escaped[3] ?? '');
+    return name ? { id: escaped[2] as string, name } : { id: escaped[2] as string };
+  }
+  const plain = /^@([^<>@#]{1,80})$/u.exec(raw);
+  if (!raw.startsWith('<') && plain && !UNSAFE_CHARS.test(plain[1] as string)) {
+    return { name: unescapeSlack(plain[1] as string) };
+  }
+  fail(`${show(raw)} is not a valid @mention of a person.`, usageKey);
+}
+
+function channelRef(word: Word, usageKey: string): ChannelRef {
+  const raw = word.raw;
+  const escaped = MENTION.exec(raw);
+  if (escaped && escaped[1] === '#' && CHANNEL_ID.test(escaped[2] ?? '')) {
+    const name = unescapeSlack(escaped[3] ?? '');
+    return name ? { id: escaped[2] as string, name } : { id: escaped[2] as string };
+  }
+  const plain = raw.startsWith('#') ? raw.slice(1) : null;
+  if (plain !== null && CHANNEL_NAME.test(plain)) return { name: plain.toLowerCase() };
+  fail(`${show(raw)} is not a valid #channel.`, usageKey);
+}
+
+function roleSpec(words: readonly Word[], usageKey: string): RoleSpec {
+  if (words.length === 0) fail(`\`${usageKey}\` needs a role after \`as\`. Roles: ${ROLE_LIST}.`, usageKey);
+  const typed = words.map((w) => w.text).join(' ');
+  const value = words.length === 1 ? keyword(words[0]) : null;
+  if (value === 'data-scientist' || value === 'ds') return { role: 'data-scientist', specialty: null };
+  if (value === 'engineer') return { role: 'engineer', specialty: null };
+  const specialty = value?.startsWith('engineer:') ? value.slice('engineer:'.length) : null;
+  if (specialty !== null && (SPECIALTIES as readonly string[]).includes(specialty)) {
+    return { role: 'engineer', specialty: specialty as Specialty };
+  }
+  fail(`${show(typed)} is not a role. Roles: ${ROLE_LIST}.`, usageKey);
+}
+
+/**
+ * A zone the runtime's Intl knows. A zone differing only in letter case is given its proper
+ * spelling ("europe/london" → "Europe/London"); other aliases are kept as typed.
+ */
+function timeZone(word: Word | undefined, usageKey: string): string {
+  if (word === undefined) fail('`tz` needs an IANA time zone, like `tz Europe/London`.', usageKey);
+  const zone = word.text;
+  const canonical = TIME_ZONE_SHAPE.test(zone) ? resolvedZone(zone) : null;
+  if (canonical === null) {
+    fail(`${show(zone)} is not an IANA time zone (e.g. Europe/London, America/New_York, UTC).`, usageKey);
+  }
+  return canonical.toLowerCase() === zone.toLowerCase() ? canonical : zone;
+}
+
+function resolvedZone(zone: string): string | null {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    // Intl throws RangeError for a zone it does not know; that is the answer, not a failure.
+    return null;
+  }
+}
+
+function openDays(word: Word | undefined, usageKey: string): number {
+  if (word === undefined) fail('`open` needs a number of days, like `open 3d`.', usageKey);
+  const match = /^(\d{1,4})d$/i.exec(word.text);
+  const days = match ? Number(match[1]) : Number.NaN;
+  if (!(days >= 1 && days <= MAX_OPEN_DAYS)) {
+    fail(
+      `\`open\` takes a number of days from 1 to ${MAX_OPEN_DAYS}, like \`open 3d\`; got ${show(word.text)}.`,
+      usageKey,
+    );
+  }
+  return days;
+}
+
+function noArguments(words: readonly Word[], usageKey: string): void {
+  const first = words[0];
+  if (first) fail(`\`${usageKey}\` takes no arguments; remove ${show(first.raw)}.`, usageKey);
+}
+
+function unexpected(word: Word, usageKey: string): never {
+  fail(`Unexpected ${show(word.raw)} in \`${usageKey}\`.`, usageKey);
+}
+
+// --- Commands ------------------------------------------------------------------------------
+
+function summary(args: readonly Word[]): Command {
+  const post = isKeyword(args.at(-1), 'post');
+  return { kind: 'summary', team: optionalTeam(post ? args.slice(0, -1) : args, 'summary'), post };
+}
+
+function teamAdd(args: readonly Word[]): Command {
+  const key = 'team add';
+  let end = args.findIndex((w) => isKeyword(w, 'tz') || isMentionLike(w));
+  if (end === -1) end = args.length;
+  const team = teamName(args.slice(0, end), key);
+  if (team.toLowerCase() === 'all')
+    fail('“all” means the whole organisation; choose another team name.', key);
+  let channel: ChannelRef | null = null;
+  let timezone: string | null = null;
+  for (let i = end; i < args.length; i++) {
+    const word = args[i] as Word;
+    if (isKeyword(word, 'tz')) {
+      if (timezone !== null) fail('`tz` is given twice.', key);
+      timezone = timeZone(args[++i], key);
+    } else if (isChannelLike(word)) {
+      if (channel !== null) fail('`team add` takes one #channel.', key);
+      channel = channelRef(word, key);
+    } else unexpected(word, key);
+  }
+  return { kind: 'team-add', team, channel, timezone };
+}
+
+/** `<team> <@person …>` and, for `roster add`, `as <role>`. */
+function roster(args: readonly Word[], action: 'add' | 'remove'): Command {
+  const key = `roster ${action}`;
+  const first = args.findIndex(isUserLike);
+  if (first === -1) fail(`\`${key}\` needs at least one @person.`, key);
+  if (first === 0) fail(`\`${key}\` needs a team name before the people.`, key);
+  const team = teamName(args.slice(0, first), key);
+  const users: UserRef[] = [];
+  let i = first;
+  for (; i < args.length && !(action === 'add' && isKeyword(args[i], 'as')); i++) {
+    const word = args[i] as Word;
+    // "@ana, @bo" reads naturally; the commas carry nothing.
+    const raw = word.quoted ? word.raw : word.raw.replace(/,+$/, '');
+    if (raw === '') continue;
+    if (word.quoted || !/^[<@#]/.test(raw)) fail(`${show(word.raw)} is not an @mention of a person.`, key);
+    const ref = userRef({ ...word, raw }, key);
+    if (!users.some((u) => (ref.id ? u.id === ref.id : u.id === undefined && u.name === ref.name))) {
+      users.push(ref);
+    }
+  }
+  if (action === 'remove') return { kind: 'roster-remove', team, users };
+  if (i >= args.length)
+    fail(`\`${key}\` needs \`as &lt;role&gt;\` after the people. Roles: ${ROLE_LIST}.`, key);
+  return { kind: 'roster-add', team, users, role: roleSpec(args.slice(i + 1), key) };
+}
+
+function join(args: readonly Word[]): Command {
+  let as = -1;
+  args.forEach((w, i) => {
+    if (isKeyword(w, 'as')) as = i;
+  });
+  if (as === -1) fail('`join` needs `as &lt;role&gt;`, like `join Fraud ML as data-scientist`.', 'join');
+  return {
+    kind: 'join',
+    team: teamName(args.slice(0, as), 'join'),
+    role: roleSpec(args.slice(as + 1), 'join'),
+  };
+}
+
+const CRON_FIELDS = 'minute hour day-of-month month day-of-week';
+
+function schedule(args: readonly Word[]): Command {
+  const key = 'schedule';
+  const teamWord = args[0];
+  if (teamWord === undefined) fail('`schedule` needs a team name and a cron expression.', key);
+  const team = teamName([teamWord], key);
+  let i = 1;
+  let fields: string[];
+  const quotedCron = args[1]?.quoted === true;
+  if (quotedCron) {
+    fields = (args[1] as Word).text.split(' ').filter(Boolean);
+    i = 2;
+  } else {
+    fields = [];
+    for (; i < args.length && !isKeyword(args[i], 'tz', 'open'); i++) fields.push((args[i] as Word).text);
+  }
+  if (fields.length === 0) fail(`\`schedule\` needs a cron expression (${CRON_FIELDS}) after the team.`, key);
+  if (fields.length !== 5) {
+    const hint =
+      fields.length > 5 && !teamWord.quoted && !quotedCron
+        ? ` If the team name has spaces, quote it: ${escapeMrkdwn('`schedule "Fraud ML" 0 10 * * MON`')}.`
+        : '';
+    fail(
+      `A cron expression has 5 fields (${CRON_FIELDS}); got ${fields.length}: ${show(fields.join(' '))}.${hint}`,
+      key,
+    );
+  }
+  let timezone: string | null = null;
+  let days: number | null = null;
+  for (; i < args.length; i++) {
+    const word = args[i] as Word;
+    if (isKeyword(word, 'tz')) {
+      if (timezone !== null) fail('`tz` is given twice.', key);
+      timezone = timeZone(args[++i], key);
+    } else if (isKeyword(word, 'open')) {
+      if (days !== null) fail('`open` is given twice.', key);
+      days = openDays(args[++i], key);
+    } else unexpected(word, key);
+  }
+  return { kind: 'schedule', team, cron: fields.join(' '), timezone, openDays: days };
+}
+
+function survey(args: readonly Word[]): Command {
+  const action = keyword(args[0]);
+  const team = (key: string) => teamName(args.slice(1), key);
+  if (action === 'now') return { kind: 'survey-now', team: team('survey now') };
+  if (action === 'close') return { kind: 'survey-close', team: team('survey close') };
+  const usage = `${USAGE['survey now']}\n${USAGE['survey close']}`;
+  const what = args[0] ? `Unknown \`survey\` action ${show(args[0].raw)}` : '`survey` needs an action';
+  throw new CommandSyntaxError(
+    `${what}: use \`survey now &lt;team&gt;\` or \`survey close &lt;team&gt;\`.`,
+    usage,
+  );
+}
+
+/** `[#channel] [team|all]`: the channel, when given, comes first. */
+function channelAndScope(
+  args: readonly Word[],
+  key: string,
+): { channel: ChannelRef | null; scope: Scope | null } {
+  const first = args[0];
+  const channel = first && isChannelLike(first) ? channelRef(first, key) : null;
+  const rest = channel ? args.slice(1) : args;
+  const stray = rest.find(isChannelLike);
+  if (stray) fail(`Put the #channel first: ${show(stray.raw)} comes after the team.`, key);
+  if (rest.length === 0) return { channel, scope: null };
+  if (rest.length === 1 && isKeyword(rest[0], 'all')) return { channel, scope: { kind: 'all' } };
+  return { channel, scope: { kind: 'team', team: teamName(rest, key) } };
+}
+
+function subscribe(args: readonly Word[]): Command {
+  const cadences = args.filter((w) => isKeyword(w, ...CADENCES));
+  if (cadences.length > 1) fail('Give one cadence: weekly, monthly or each-round.', 'subscribe');
+  const cadence = (cadences[0] ? keyword(cadences[0]) : null) as Cadence | null;
+  const rest = args.filter((w) => !cadences.includes(w));
+  return { kind: 'subscribe', ...channelAndScope(rest, 'subscribe'), cadence };
+}
+
+function subcommand(
+  group: 'team' | 'roster',
+  args: readonly Word[],
+  run: (action: string) => Command | null,
+) {
+  const action = keyword(args[0]);
+  const result = action === null ? null : run(action);
+  if (result) return result;
+  const usage = `${USAGE[`${group} add`]}\n${USAGE[`${group} remove`]}`;
+  const what = args[0] ? `Unknown \`${group}\` action ${show(args[0].raw)}` : `\`${group}\` needs an action`;
+  throw new CommandSyntaxError(`${what}: use \`${group} add\` or \`${group} remove\`.`, usage);
+}
+
+function command(head: Word, args: readonly Word[]): Command {
+  switch (keyword(head)) {
+    case 'help':
+      return { kind: 'help' };
+    case 'summary':
+      return summary(args);
+    case 'ratio':
+    case 'teams':
+    case 'subscriptions':
+    case 'forget-me': {
+      const kind = keyword(head) as 'ratio' | 'teams' | 'subscriptions' | 'forget-me';
+      noArguments(args, kind);
+      return { kind };
+    }
+    case 'team':
+      return subcommand('team', args, (action) => {
+        if (action === 'add') return teamAdd(args.slice(1));
+        if (action === 'remove') return { kind: 'team-remove', team: teamName(args.slice(1), 'team remove') };
+        return null;
+      });
+    case 'roster':
+      return subcommand('roster', args, (action) =>
+        action === 'add' || action === 'remove' ? roster(args.slice(1), action) : null,
+      );
+    case 'join':
+      return join(args);
+    case 'leave':
+      return { kind: 'leave', team: teamName(args, 'leave') };
+    case 'schedule':
+      return schedule(args);
+    case 'survey':
+      return survey(args);
+    case 'subscribe':
+      return subscribe(args);
+    case 'unsubscribe':
+      return { kind: 'unsubscribe', ...channelAndScope(args, 'unsubscribe') };
+    case 'export':
+      return { kind: 'export', team: optionalTeam(args, 'export') };
+    default:
+      throw new CommandSyntaxError(`Unknown command ${show(head.raw)}.`, helpText());
+  }
+}
+
+/** The usage for the subcommand `input` starts with, or the full help. */
+function usageForText(input: string): string {
+  const [first = '', second = ''] = collapse(input).toLowerCase().split(' ');
+  return usageLine(`${first} ${second}`) ?? usageLine(first) ?? helpText();
+}
+
+/**
+ * Reads `/tooth-tail` text. Never throws: anything it cannot read comes back as a UsageError
+ * saying what was wrong and how to write that subcommand.
+ */
+export function parseCommand(text: string): ParseResult {
+  const input = typeof text === 'string' ? text : '';
+  if (input.length > MAX_INPUT_LENGTH) {
+    return {
+      kind: 'usage-error',
+      message: `That command is too long (${input.length} characters; the limit is ${MAX_INPUT_LENGTH}).`,
+      usage: helpText(),
+    };
+  }
+  const words = tokenise(input);
+  if (!Array.isArray(words)) {
+    return {
+      kind: 'usage-error',
+      message: `A quote is never closed: ${show(input.slice(words.unclosedAt, words.unclosedAt + 30))}. Close it, or remove it.`,
+      usage: usageForText(input),
+    };
+  }
+  const [head, ...args] = words;
+  if (head === undefined) return { kind: 'help' };
+  try {
+    return command(head, args);
+  } catch (error) {
+    if (error instanceof CommandSyntaxError) {
+      return { kind: 'usage-error', message: error.message, usage: error.usage };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,135 @@
+import { type ScheduledTask, schedule } from 'node-cron';
+import { type DueAction, type DueState, whatIsDue } from '../domain/due.js';
+import type { DigestService } from '../services/digests.js';
+import { AppError } from '../services/errors.js';
+import type { Clock } from '../services/ports.js';
+import type { RoundService } from '../services/rounds.js';
+import type { RoundRepository } from '../storage/rounds.js';
+import type { SubscriptionRepository } from '../storage/subscriptions.js';
+import type { TeamRepository } from '../storage/teams.js';
+
+export interface SchedulerLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+/**
+ * Schedules are rows in SQLite; this asks "what is due now?" once a minute and acts. Because
+ * each action is recorded (a round's scheduled instant, reminders sent, the period digested),
+ * a tick after downtime catches up exactly once and a repeated tick does nothing.
+ */
+export class Scheduler {
+  private task: ScheduledTask | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: {
+      teams: TeamRepository;
+      rounds: RoundRepository;
+      subscriptions: SubscriptionRepository;
+      roundService: RoundService;
+      digests: DigestService;
+      clock: Clock;
+      defaultTimezone: string;
+      logger: SchedulerLogger;
+      afterTick?: () => void;
+    },
+  ) {}
+
+  state(): DueState {
+    const { teams, rounds, subscriptions } = this.deps;
+    const live = teams.listAll();
+    const byId = new Map(live.map((t) => [t.id, t]));
+    const open = rounds.listOpen();
+    return {
+      schedules: live.map((team) => {
+        const last = rounds.latestScheduledFor(team.id);
+        return {
+          teamId: team.id,
+          cron: team.scheduleCron,
+          timezone: team.timezone,
+          openDays: team.openDays,
+          since: new Date(team.scheduleSince),
+          lastScheduledOpen: last ? new Date(last) : null,
+          hasOpenRound: open.some((r) => r.teamId === team.id),
+        };
+      }),
+      openRounds: open.map((r) => ({
+        roundId: r.id,
+        teamId: r.teamId,
+        openedAt: new Date(r.openedAt),
+        closesAt: new Date(r.closesAt),
+        remindersSent: r.remindersSent,
+      })),
+      digests: subscriptions.listPeriodic().map((s) => ({
+        subscriptionId: s.id,
+        cadence: s.cadence as 'weekly' | 'monthly',
+        timezone: (s.teamId !== null ? byId.get(s.teamId)?.timezone : undefined) ?? this.deps.defaultTimezone,
+        since: new Date(s.createdAt),
+        lastPeriodEnd: s.lastPeriodEnd ? new Date(s.lastPeriodEnd) : null,
+      })),
+    };
+  }
+
+  /** One pass: plan, then act on each action; one failing action never stops the others. */
+  async tick(): Promise<DueAction[]> {
+    const actions = whatIsDue(this.deps.clock(), this.state());
+    for (const action of actions) {
+      try {
+        await this.act(action);
+      } catch (error) {
+        if (error instanceof AppError)
+          this.deps.logger.info(`scheduler skipped ${action.kind}: ${error.message}`);
+        else this.deps.logger.error(`scheduler failed to ${action.kind}`, error);
+      }
+    }
+    this.deps.afterTick?.();
+    return actions;
+  }
+
+  private async act(action: DueAction): Promise<void> {
+    switch (action.kind) {
+      case 'close-round':
+        this.deps.roundService.close(action.roundId);
+        return;
+      case 'open-round': {
+        const team = this.deps.teams.get(action.teamId);
+        if (!team) return;
+        await this.deps.roundService.open(team, {
+          openedBy: 'schedule',
+          scheduledFor: action.scheduledFor,
+          closesAt: action.closesAt,
+        });
+        return;
+      }
+      case 'remind':
+        this.deps.roundService.remind(action.roundId, action.reminder);
+        return;
+      case 'digest':
+        this.deps.digests.queuePeriodDigest(action.subscriptionId, action.periodStart, action.periodEnd);
+        return;
+    }
+  }
+
+  /** Ticks now (to catch up on downtime), then at the start of every minute. */
+  start(): void {
+    const run = () => {
+      if (this.running) return;
+      this.running = this.tick()
+        .then(() => undefined)
+        .catch((error) => this.deps.logger.error('scheduler tick failed', error))
+        .finally(() => {
+          this.running = null;
+        });
+    };
+    this.task = schedule('* * * * *', run, { noOverlap: true });
+    run();
+  }
+
+  async stop(): Promise<void> {
+    await this.task?.stop();
+    this.task = null;
+    await this.running;
+  }
+}

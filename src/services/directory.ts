@@ -1,0 +1,82 @@
+import type { ChannelRef, UserRef } from '../domain/command.js';
+import type { SlackUser, UserRepository } from '../storage/users.js';
+import { UnknownChannelError, UnknownUserError } from './errors.js';
+import { type Clock, SlackCallError, type SlackPort } from './ports.js';
+
+/** How long what users.info said is trusted: time zones and admin flags change rarely. */
+const USER_TTL_MS = 6 * 60 * 60 * 1000;
+const ADMIN_TTL_MS = 5 * 60 * 1000;
+
+/** Who people are: admin flags, time zones, and mentions turned into ids. */
+export class Directory {
+  constructor(
+    private readonly deps: {
+      users: UserRepository;
+      slack: SlackPort;
+      clock: Clock;
+      adminUserIds: readonly string[];
+    },
+  ) {}
+
+  /** users.info through the cache; `maxAgeMs` says how stale an answer may be. */
+  async user(workspaceId: string, userId: string, maxAgeMs = USER_TTL_MS): Promise<SlackUser | undefined> {
+    const now = this.deps.clock();
+    const cached = this.deps.users.get(workspaceId, userId);
+    if (cached && now.getTime() - Date.parse(cached.fetchedAt) < maxAgeMs) return cached;
+    try {
+      const fresh = { ...(await this.deps.slack.userInfo(userId)), fetchedAt: now.toISOString() };
+      this.deps.users.save(workspaceId, fresh);
+      return fresh;
+    } catch (error) {
+      if (error instanceof SlackCallError && error.slackError === 'user_not_found') return undefined;
+      // Slack unreachable: an old answer is better than none.
+      if (cached) return cached;
+      throw error;
+    }
+  }
+
+  /** Admins are ADMIN_USER_IDS plus the workspace's admins and owners (users.info). */
+  async isAdmin(workspaceId: string, userId: string): Promise<boolean> {
+    if (this.deps.adminUserIds.includes(userId)) return true;
+    const user = await this.user(workspaceId, userId, ADMIN_TTL_MS);
+    return user !== undefined && !user.deleted && (user.isAdmin || user.isOwner);
+  }
+
+  async timezone(workspaceId: string, userId: string): Promise<string | null> {
+    try {
+      return (await this.user(workspaceId, userId))?.tz ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Turns mentions into user ids. Throws UnknownUserError naming every one that is not a person here. */
+  async resolveUsers(workspaceId: string, refs: UserRef[]): Promise<string[]> {
+    const ids: string[] = [];
+    const unknown: string[] = [];
+    for (const ref of refs) {
+      const id = ref.id ?? (await this.userIdByName(workspaceId, ref.name as string));
+      const user = id === undefined ? undefined : await this.user(workspaceId, id);
+      if (id === undefined || user === undefined || user.deleted || user.isBot) {
+        unknown.push(ref.name ?? ref.id ?? '?');
+        continue;
+      }
+      if (!ids.includes(id)) ids.push(id);
+    }
+    if (unknown.length > 0) throw new UnknownUserError(unknown);
+    return ids;
+  }
+
+  async resolveChannel(ref: ChannelRef, current: { id: string; name: string }): Promise<string> {
+    if (ref.id !== undefined) return ref.id;
+    const name = ref.name.replace(/^#/, '');
+    if (name === current.name) return current.id;
+    const id = await this.deps.slack.findChannelByName(name);
+    if (id === undefined) throw new UnknownChannelError(name);
+    return id;
+  }
+
+  private async userIdByName(workspaceId: string, name: string): Promise<string | undefined> {
+    return this.deps.users.findIdByName(workspaceId, name) ?? (await this.deps.slack.findUserByName(name));
+  }
+}

@@ -1,0 +1,94 @@
+// Errors a person can cause and fix. Each carries a code for the logs and a message written
+// for the person who typed the command (it is shown to them as is).
+
+export abstract class AppError extends Error {
+  abstract readonly code: string;
+}
+
+export class NotAdminError extends AppError {
+  readonly code = 'not_admin';
+  constructor(what: string) {
+    super(
+      `Sorry, only tooth-tail admins can ${what}. Admins are workspace admins and owners, and the people in ADMIN_USER_IDS.`,
+    );
+  }
+}
+
+export class TeamNotFoundError extends AppError {
+  readonly code = 'team_not_found';
+  constructor(name: string, known: string[]) {
+    super(
+      known.length === 0
+        ? `There is no team called “${name}”; there are no teams yet. An admin can add one with \`/tooth-tail team add <name>\`.`
+        : `There is no team called “${name}”. Teams: ${known.join(', ')}.`,
+    );
+  }
+}
+
+export class TeamExistsError extends AppError {
+  readonly code = 'team_exists';
+  constructor(name: string) {
+    super(`A team called “${name}” already exists.`);
+  }
+}
+
+export class RoundOpenError extends AppError {
+  readonly code = 'round_already_open';
+  constructor(team: string, closesAt: string) {
+    super(
+      `${team} already has a check-in open until ${closesAt}. Close it first with \`/tooth-tail survey close ${team}\`.`,
+    );
+  }
+}
+
+export class NoOpenRoundError extends AppError {
+  readonly code = 'no_open_round';
+  constructor(team: string) {
+    super(`${team} has no check-in open. Open one with \`/tooth-tail survey now ${team}\`.`);
+  }
+}
+
+export class EmptyRosterError extends AppError {
+  readonly code = 'empty_roster';
+  constructor(team: string) {
+    super(
+      `${team} has nobody on its roster yet. Add people with \`/tooth-tail roster add ${team} @person as data-scientist\`.`,
+    );
+  }
+}
+
+export class RoundClosedError extends AppError {
+  readonly code = 'round_closed';
+  constructor() {
+    super('This check-in has closed, so answers can no longer be recorded or changed. Thanks anyway!');
+  }
+}
+
+export class NotInRoundError extends AppError {
+  readonly code = 'not_in_round';
+  constructor() {
+    super('You were not asked in this check-in, so there is nothing to answer here.');
+  }
+}
+
+export class UnknownUserError extends AppError {
+  readonly code = 'unknown_user';
+  constructor(names: string[]) {
+    super(
+      `I could not find ${names.map((n) => `@${n}`).join(', ')} in this workspace. Pick people from Slack's @-mention list so their ids come through.`,
+    );
+  }
+}
+
+export class UnknownChannelError extends AppError {
+  readonly code = 'unknown_channel';
+  constructor(name: string) {
+    super(
+      `I could not find the channel #${name}. Pick it from Slack's #-channel list so its id comes through.`,
+    );
+  }
+}
+
+export class InvalidInputError extends AppError {
+  readonly code = 'invalid_input';
+}

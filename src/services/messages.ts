@@ -1,0 +1,26 @@
+import type { MessagePayload } from '../storage/outbox.js';
+import type { RoundSummary } from '../storage/summaries.js';
+
+/** A team's latest closed round beside the one before it, for trends. */
+export interface TeamReport {
+  teamName: string;
+  summary: RoundSummary;
+  previous: RoundSummary | null;
+}
+
+/**
+ * How services word what they send. Implemented by slack/views (pure Block Kit builders) and
+ * injected, so services stay free of Slack types.
+ */
+export interface MessageBuilder {
+  checkIn(input: { teamName: string; roundId: number; closesAt: string; reminder: number }): MessagePayload;
+  teamDigest(report: TeamReport): MessagePayload;
+  /** The rounds that closed in a weekly or monthly period, for one team or the whole org. */
+  periodDigest(input: {
+    scopeName: string;
+    cadence: 'weekly' | 'monthly';
+    periodStart: string;
+    periodEnd: string;
+    reports: TeamReport[];
+  }): MessagePayload;
+}

@@ -1,0 +1,41 @@
+import type { MessagePayload } from '../storage/outbox.js';
+import type { SlackUser } from '../storage/users.js';
+
+/** What the services need from Slack. The slack/ layer implements it over the Web API client. */
+export interface SlackPort {
+  /** Posts a message; a user id as `channel` posts into the app's DM with that person. */
+  postMessage(channel: string, message: MessagePayload): Promise<{ channel: string; ts: string }>;
+  updateMessage(channel: string, ts: string, message: MessagePayload): Promise<void>;
+  /** Throws SlackCallError('user_not_found') for an unknown person. */
+  userInfo(userId: string): Promise<Omit<SlackUser, 'fetchedAt'>>;
+  /** The id of a person by their handle, or undefined. */
+  findUserByName(name: string): Promise<string | undefined>;
+  /** The id of a channel by its name, or undefined. */
+  findChannelByName(name: string): Promise<string | undefined>;
+  /** Uploads a file (files upload v2) into a channel, or into a person's DM when given a user id. */
+  uploadFile(input: {
+    channel: string;
+    filename: string;
+    title: string;
+    content: Buffer;
+    initialComment?: string;
+    altText?: string;
+    threadTs?: string;
+  }): Promise<void>;
+}
+
+/** A Web API call that Slack answered with an error (ok: false) or that failed after its retries. */
+export class SlackCallError extends Error {
+  readonly code: string;
+  constructor(
+    readonly slackError: string,
+    readonly permanent: boolean,
+    message?: string,
+  ) {
+    super(message ?? `Slack answered ${slackError}`);
+    this.code = slackError;
+  }
+}
+
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();

@@ -1,0 +1,248 @@
+import { summariseRound } from '../domain/aggregate.js';
+import { memberPromptAt } from '../domain/schedule.js';
+import type { Answers } from '../domain/types.js';
+import type { Db } from '../storage/database.js';
+import type { NewDelivery, OutboxRepository } from '../storage/outbox.js';
+import type { RosterSnapshotEntry, Round, RoundRepository } from '../storage/rounds.js';
+import type { SubscriptionRepository } from '../storage/subscriptions.js';
+import type { RoundSummary, SummaryRepository } from '../storage/summaries.js';
+import type { Team, TeamRepository } from '../storage/teams.js';
+import type { Directory } from './directory.js';
+import {
+  EmptyRosterError,
+  InvalidInputError,
+  NoOpenRoundError,
+  NotInRoundError,
+  RoundClosedError,
+  RoundOpenError,
+} from './errors.js';
+import type { MessageBuilder } from './messages.js';
+import type { Clock } from './ports.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface RoundsDeps {
+  db: Db;
+  teams: TeamRepository;
+  rounds: RoundRepository;
+  summaries: SummaryRepository;
+  subscriptions: SubscriptionRepository;
+  outbox: OutboxRepository;
+  directory: Directory;
+  messages: MessageBuilder;
+  clock: Clock;
+  anonymityThreshold: number;
+  /** Called after deliveries were queued, so the sender need not wait for its next poll. */
+  onQueued?: () => void;
+}
+
+const isUniqueViolation = (error: unknown): boolean =>
+  (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+
+/** The life of a round: open with a roster snapshot, remind, record answers, close with a summary. */
+export class RoundService {
+  constructor(private readonly deps: RoundsDeps) {}
+
+  /**
+   * Opens a round for the team and queues each member's check-in DM. A scheduled round asks each
+   * member at the scheduled wall-clock time in their own zone; a manual one asks everyone now.
+   * Throws EmptyRosterError, or RoundOpenError when the team already has a round open.
+   */
+  async open(team: Team, input: { openedBy: string; scheduledFor?: Date; closesAt?: Date }): Promise<Round> {
+    const now = this.deps.clock();
+    const members = this.deps.teams.members(team.id);
+    if (members.length === 0) throw new EmptyRosterError(team.name);
+    const already = this.deps.rounds.openRoundOf(team.id);
+    if (already) throw new RoundOpenError(team.name, already.closesAt);
+
+    const opensAt = input.scheduledFor ?? now;
+    const closesAt = input.closesAt ?? new Date(opensAt.getTime() + team.openDays * DAY_MS);
+    const roster: RosterSnapshotEntry[] = [];
+    for (const member of members) {
+      const promptAt = input.scheduledFor
+        ? memberPromptAt(
+            input.scheduledFor,
+            team.timezone,
+            await this.deps.directory.timezone(team.workspaceId, member.userId),
+            closesAt,
+          )
+        : now;
+      roster.push({
+        userId: member.userId,
+        role: member.role,
+        specialty: member.specialty,
+        promptAt: new Date(Math.max(promptAt.getTime(), now.getTime())).toISOString(),
+      });
+    }
+
+    try {
+      const round = this.deps.db.transaction(() => {
+        const round = this.deps.rounds.open({
+          workspaceId: team.workspaceId,
+          teamId: team.id,
+          scheduledFor: input.scheduledFor?.toISOString() ?? null,
+          openedAt: now.toISOString(),
+          closesAt: closesAt.toISOString(),
+          openedBy: input.openedBy,
+          roster,
+        });
+        const checkIn = this.deps.messages.checkIn({
+          teamName: team.name,
+          roundId: round.id,
+          closesAt: round.closesAt,
+          reminder: 0,
+        });
+        this.deps.outbox.enqueue(
+          roster.map(
+            (entry): NewDelivery => ({
+              workspaceId: team.workspaceId,
+              kind: 'prompt',
+              dedupeKey: `prompt:${round.id}:${entry.userId}`,
+              channel: entry.userId,
+              payload: checkIn,
+              roundId: round.id,
+              userId: entry.userId,
+              notBefore: entry.promptAt,
+            }),
+          ),
+          now.toISOString(),
+        );
+        return round;
+      })();
+      this.deps.onQueued?.();
+      return round;
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const open = this.deps.rounds.openRoundOf(team.id);
+        throw new RoundOpenError(team.name, open?.closesAt ?? '');
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Closes the round: computes and stores its summary and queues digests for `each-round`
+   * subscriptions, all in one transaction. Closing a closed round returns its stored summary.
+   */
+  close(roundId: number): RoundSummary {
+    const now = this.deps.clock().toISOString();
+    const summary = this.deps.db.transaction(() => {
+      const round = this.deps.rounds.get(roundId);
+      if (!round) throw new InvalidInputError(`There is no round ${roundId}.`);
+      const existing = this.deps.summaries.get(roundId);
+      if (round.closedAt !== null && existing) return { summary: existing, fresh: false };
+      const team = this.deps.teams.get(round.teamId) as Team;
+      const figures = summariseRound(
+        this.deps.rounds.roster(roundId),
+        this.deps.rounds.responses(roundId).map((r) => r.answers),
+        team.anonymityThreshold ?? this.deps.anonymityThreshold,
+      );
+      this.deps.rounds.close(roundId, now);
+      const summary: RoundSummary = {
+        roundId,
+        workspaceId: round.workspaceId,
+        teamId: team.id,
+        teamName: team.name,
+        openedAt: round.openedAt,
+        closedAt: now,
+        figures,
+      };
+      this.deps.summaries.save(summary);
+      const previous = this.deps.summaries.recent(team.id, 2).find((s) => s.roundId !== roundId) ?? null;
+      const digest = this.deps.messages.teamDigest({ teamName: team.name, summary, previous });
+      this.deps.outbox.enqueue(
+        this.deps.subscriptions.eachRoundFor(round.workspaceId, team.id).map((sub) => ({
+          workspaceId: round.workspaceId,
+          kind: 'digest' as const,
+          dedupeKey: `digest:round:${roundId}:${sub.id}`,
+          channel: sub.channelId,
+          payload: digest,
+          roundId,
+          notBefore: now,
+        })),
+        now,
+      );
+      return { summary, fresh: true };
+    })();
+    if (summary.fresh) this.deps.onQueued?.();
+    return summary.summary;
+  }
+
+  /** Closes the team's open round now. Throws NoOpenRoundError. */
+  closeTeamRound(team: Team): RoundSummary {
+    const round = this.deps.rounds.openRoundOf(team.id);
+    if (!round) throw new NoOpenRoundError(team.name);
+    return this.close(round.id);
+  }
+
+  /** Queues reminder `n` to everyone in the round who has not answered; at most once per n. */
+  remind(roundId: number, n: number): number {
+    const now = this.deps.clock().toISOString();
+    const queued = this.deps.db.transaction(() => {
+      const round = this.deps.rounds.get(roundId);
+      if (!round || round.closedAt !== null) return 0;
+      if (!this.deps.rounds.markReminder(roundId, n)) return 0;
+      const team = this.deps.teams.get(round.teamId) as Team;
+      const answered = new Set(this.deps.rounds.responses(roundId).map((r) => r.userId));
+      const payload = this.deps.messages.checkIn({
+        teamName: team.name,
+        roundId,
+        closesAt: round.closesAt,
+        reminder: n,
+      });
+      return this.deps.outbox.enqueue(
+        this.deps.rounds
+          .roster(roundId)
+          .filter((entry) => !answered.has(entry.userId))
+          .map((entry) => ({
+            workspaceId: round.workspaceId,
+            kind: 'reminder' as const,
+            dedupeKey: `reminder:${roundId}:${n}:${entry.userId}`,
+            channel: entry.userId,
+            payload,
+            roundId,
+            userId: entry.userId,
+            notBefore: now,
+          })),
+        now,
+      );
+    })();
+    if (queued > 0) this.deps.onQueued?.();
+    return queued;
+  }
+
+  /** What a member may answer in a round: the round and their role in its roster snapshot. */
+  checkInFor(roundId: number, userId: string): { round: Round; team: Team; role: Answers['role'] } {
+    const round = this.deps.rounds.get(roundId);
+    if (!round) throw new NotInRoundError();
+    const entry = this.deps.rounds.rosterEntryOf(roundId, userId);
+    if (!entry) throw new NotInRoundError();
+    if (round.closedAt !== null) throw new RoundClosedError();
+    return { round, team: this.deps.teams.get(round.teamId) as Team, role: entry.role };
+  }
+
+  /**
+   * Records (or replaces) a member's answers. Throws NotInRoundError, RoundClosedError, or
+   * InvalidInputError when the answers are for the other role. Returns whether it replaced one.
+   */
+  submit(roundId: number, userId: string, answers: Answers): { round: Round; team: Team; replaced: boolean } {
+    return this.deps.db.transaction(() => {
+      const { round, team, role } = this.checkInFor(roundId, userId);
+      if (answers.role !== role)
+        throw new InvalidInputError('These answers are for a different role than yours.');
+      const replaced = this.deps.rounds.response(roundId, userId) !== undefined;
+      this.deps.rounds.saveResponse({
+        workspaceId: round.workspaceId,
+        roundId,
+        userId,
+        answers,
+        now: this.deps.clock().toISOString(),
+      });
+      return { round, team, replaced };
+    })();
+  }
+
+  previousAnswers(roundId: number, userId: string): Answers | undefined {
+    return this.deps.rounds.response(roundId, userId)?.answers;
+  }
+}

@@ -1,0 +1,58 @@
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { RetryOptions } from '@slack/web-api';
+import { retryPolicies } from '@slack/web-api';
+import type { Config } from '../config.js';
+
+const LEVELS = {
+  debug: LogLevel.DEBUG,
+  info: LogLevel.INFO,
+  warn: LogLevel.WARN,
+  error: LogLevel.ERROR,
+} as const;
+
+/**
+ * A bounded retry policy for HTTP 5xx and network errors: minutes, not the client's default of
+ * about 30. HTTP 429 is retried separately by the client after Slack's Retry-After.
+ */
+export const DEFAULT_RETRY: RetryOptions = retryPolicies.fiveRetriesInFiveMinutes;
+
+export interface SlackApp {
+  app: App;
+  /** HTTP mode only: the receiver whose request listener serves POST /slack/events. */
+  receiver: HTTPReceiver | null;
+}
+
+/** Builds the Bolt app for the configured transport. Listeners are registered by the caller. */
+export function createSlackApp(
+  config: Config,
+  options: { retryConfig?: RetryOptions; requestTimeoutMs?: number } = {},
+): SlackApp {
+  const clientOptions = {
+    ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
+    retryConfig: options.retryConfig ?? DEFAULT_RETRY,
+    timeout: options.requestTimeoutMs ?? 15_000,
+    rejectRateLimitedCalls: false,
+  };
+  const logLevel = LEVELS[config.logLevel];
+  if (config.mode === 'socket') {
+    const app = new App({
+      token: config.botToken,
+      appToken: config.appToken as string,
+      socketMode: true,
+      logLevel,
+      clientOptions,
+      // The connection call (apps.connections.open) uses these options, so SLACK_API_URL applies there too.
+      installerOptions: { clientOptions },
+    });
+    return { app, receiver: null };
+  }
+  const receiver = new HTTPReceiver({
+    signingSecret: config.signingSecret as string,
+    endpoints: '/slack/events',
+    // Ack first, work after: the HTTP reply is written at ack(), inside Slack's 3 s deadline.
+    processBeforeResponse: false,
+    logLevel,
+  });
+  const app = new App({ token: config.botToken, receiver, logLevel, clientOptions });
+  return { app, receiver };
+}

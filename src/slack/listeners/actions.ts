@@ -1,0 +1,95 @@
+import type { AllMiddlewareArgs, App, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import { AppError } from '../../services/errors.js';
+import { ANSWER_ACTION } from '../views/check-in.js';
+import { FORGET_ME_CANCEL, FORGET_ME_CONFIRM } from '../views/forget-me.js';
+import { surveyModal } from '../views/survey-modal.js';
+import type { ListenerDeps } from './deps.js';
+
+type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
+
+const answerClick = z.object({
+  type: z.literal('block_actions'),
+  trigger_id: z.string().min(1),
+  user: z.object({ id: z.string().min(1), team_id: z.string().optional() }),
+  team: z.object({ id: z.string().min(1) }).nullish(),
+  container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional() }).optional(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().regex(/^\d{1,12}$/) })).min(1),
+});
+
+/**
+ * "Answer (1 min)" or "Edit my answers": opens the modal for the member's role in that round.
+ * The trigger_id is valid for 3 s and one use, so the modal opens before anything slow.
+ */
+export const openCheckIn =
+  (deps: ListenerDeps) =>
+  async ({ ack, body, client, respond }: ActionArgs): Promise<void> => {
+    await ack();
+    const parsed = answerClick.safeParse(body);
+    if (!parsed.success) {
+      deps.logger.warn(`ignored a malformed check-in click: ${parsed.error.message}`);
+      return;
+    }
+    const click = parsed.data;
+    const roundId = Number(click.actions[0]?.value);
+    try {
+      const { team, role } = deps.rounds.checkInFor(roundId, click.user.id);
+      await client.views.open({
+        trigger_id: click.trigger_id,
+        view: surveyModal({
+          teamName: team.name,
+          role,
+          metadata: {
+            roundId,
+            channel: click.container?.channel_id ?? null,
+            ts: click.container?.message_ts ?? null,
+          },
+          previous: deps.rounds.previousAnswers(roundId, click.user.id),
+        }) as never,
+      });
+    } catch (error) {
+      if (error instanceof AppError) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: error.message });
+        return;
+      }
+      throw error;
+    }
+  };
+
+const forgetClick = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  team: z.object({ id: z.string().min(1) }).nullish(),
+});
+
+/** The explicit confirmation of `forget-me`: deletes the person's raw answers, keeps summaries. */
+export const confirmForgetMe =
+  (deps: ListenerDeps) =>
+  async ({ ack, body, respond }: ActionArgs): Promise<void> => {
+    await ack();
+    const parsed = forgetClick.safeParse(body);
+    if (!parsed.success || !parsed.data.team) {
+      deps.logger.warn('ignored a malformed forget-me click');
+      return;
+    }
+    const deleted = deps.roundRepo.deleteResponsesOf(parsed.data.team.id, parsed.data.user.id);
+    await respond({
+      replace_original: true,
+      text:
+        deleted === 0
+          ? 'You had no stored answers, so there was nothing to delete.'
+          : `Deleted your ${deleted} answer${deleted === 1 ? '' : 's'}. Team summaries already computed are kept.`,
+    });
+  };
+
+export const cancelForgetMe =
+  () =>
+  async ({ ack, respond }: ActionArgs): Promise<void> => {
+    await ack();
+    await respond({ replace_original: true, text: 'Nothing was deleted.' });
+  };
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.action(ANSWER_ACTION, openCheckIn(deps));
+  app.action(FORGET_ME_CONFIRM, confirmForgetMe(deps));
+  app.action(FORGET_ME_CANCEL, cancelForgetMe());
+}

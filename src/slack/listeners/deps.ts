@@ -1,0 +1,22 @@
+import type { Logger } from '@slack/bolt';
+import type { Directory } from '../../services/directory.js';
+import type { OrgService } from '../../services/org.js';
+import type { SlackPort } from '../../services/ports.js';
+import type { ReportService } from '../../services/reports.js';
+import type { RoundService } from '../../services/rounds.js';
+import type { RoundRepository } from '../../storage/rounds.js';
+import type { CommandRunner } from '../commands/command-runner.js';
+import type { HomeService } from '../home.js';
+
+/** Everything the listeners call: services only, never repositories' SQL. */
+export interface ListenerDeps {
+  commands: CommandRunner;
+  rounds: RoundService;
+  roundRepo: RoundRepository;
+  org: OrgService;
+  reports: ReportService;
+  directory: Directory;
+  slack: SlackPort;
+  home: HomeService;
+  logger: Logger;
+}

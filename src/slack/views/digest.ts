@@ -1,0 +1,114 @@
+import { describeSignal, recommendation } from '../../domain/recommend.js';
+import type { TeamReport } from '../../services/messages.js';
+import type { MessagePayload } from '../../storage/outbox.js';
+import {
+  day,
+  escapeText,
+  mixText,
+  pct,
+  rate,
+  ratioText,
+  VERDICT_LABEL,
+  WITHHELD,
+  withTrend,
+} from './format.js';
+
+const field = (label: string, value: string) => ({ type: 'mrkdwn', text: `*${label}*\n${value}` });
+
+/**
+ * A team's latest closed round as Block Kit: ratio, verdict with its signals and recommendation,
+ * productive share, trends and response rate. Only team-level figures, only where k was met.
+ */
+export function teamDigestBlocks(report: TeamReport): unknown[] {
+  const f = report.summary.figures;
+  const p = report.previous?.figures;
+  const team = escapeText(report.teamName);
+  const withheld = (n: number) => (n < f.k ? ` (fewer than ${f.k} answered, so withheld)` : '');
+  const signals = f.signals.map((s) => `• ${describeSignal(s)}`).join('\n');
+  const mixChanged =
+    p !== undefined && (p.tail !== f.tail || JSON.stringify(p.tailMix) !== JSON.stringify(f.tailMix))
+      ? `\n:arrows_counterclockwise: *The tail changed since the previous round*: ${mixText(p.tailMix)} → ${mixText(f.tailMix)}. A changed mix is often the cause of a new failure mode.`
+      : '';
+  return [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: `${report.teamName.slice(0, 120)}: tooth-to-tail check-in` },
+    },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*${VERDICT_LABEL[f.failureMode]}*${signals ? `\n${signals}` : ''}\n_${recommendation(f.failureMode)}_${mixChanged}`,
+      },
+    },
+    {
+      type: 'section',
+      fields: [
+        field('Ratio (E:D)', ratioText(f)),
+        field('Tail mix', mixText(f.tailMix)),
+        field('Productive share (median)', withTrend(f.medianProductivePct, p?.medianProductivePct)),
+        field('Waiting on engineers (median)', withTrend(f.medianWaitingPct, p?.medianWaitingPct)),
+        field('Doing infra themselves (median)', withTrend(f.medianInfraPct, p?.medianInfraPct)),
+        field('Engineers’ handmaid load (mean)', withTrend(f.meanHandmaidLoad, p?.meanHandmaidLoad)),
+        field(
+          'Responses',
+          `Data scientists ${rate(f.toothResponses, f.tooth)}${withheld(f.toothResponses)}\nEngineers ${rate(f.tailResponses, f.tail)}${withheld(f.tailResponses)}`,
+        ),
+      ],
+    },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `${team} · round ${report.summary.roundId} · ${day(report.summary.openedAt)} to ${day(report.summary.closedAt)} · figures are shown only when at least ${f.k} people in a group answered (${WITHHELD} = withheld); arrows compare with the previous round.`,
+        },
+      ],
+    },
+  ];
+}
+
+export function teamDigestText(report: TeamReport): string {
+  const f = report.summary.figures;
+  return `${report.teamName}: ${VERDICT_LABEL[f.failureMode].replace(/^:[a-z_]+: /, '')}. Ratio ${f.tail}:${f.tooth}, productive share ${pct(f.medianProductivePct)}.`;
+}
+
+export function teamDigest(report: TeamReport): MessagePayload {
+  return { text: teamDigestText(report), blocks: teamDigestBlocks(report) };
+}
+
+/** Slack allows 50 blocks per message: a team digest is four, so ten teams and a footer fit. */
+const MAX_TEAMS_PER_DIGEST = 10;
+
+export function periodDigest(input: {
+  scopeName: string;
+  cadence: 'weekly' | 'monthly';
+  periodStart: string;
+  periodEnd: string;
+  reports: TeamReport[];
+}): MessagePayload {
+  const title = `${input.cadence === 'weekly' ? 'Weekly' : 'Monthly'} tooth-tail digest: ${input.scopeName}`;
+  const shown = input.reports.slice(0, MAX_TEAMS_PER_DIGEST);
+  const rest = input.reports.length - shown.length;
+  return {
+    text: `${title} (${day(input.periodStart)} to ${day(input.periodEnd)}): ${input.reports.length} round${input.reports.length === 1 ? '' : 's'} closed.`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: `Rounds closed ${day(input.periodStart)} to ${day(input.periodEnd)}.` },
+        ],
+      },
+      ...shown.flatMap((report) => teamDigestBlocks(report).slice(1)),
+      ...(rest > 0
+        ? [
+            {
+              type: 'context',
+              elements: [{ type: 'mrkdwn', text: `…and ${rest} more rounds: see \`/tooth-tail ratio\`.` }],
+            },
+          ]
+        : []),
+    ],
+  };
+}

@@ -1,0 +1,47 @@
+// Small, pure formatting shared by every view.
+import { trend } from '../../domain/trend.js';
+import type { FailureMode, RoundFigures, TailMix } from '../../domain/types.js';
+
+export const WITHHELD = '–';
+
+export const pct = (value: number | null): string =>
+  value === null ? WITHHELD : `${value.toFixed(1).replace(/\.0$/, '')}%`;
+
+export const ratioText = (f: Pick<RoundFigures, 'tooth' | 'tail' | 'ratio'>): string =>
+  `${f.tail}:${f.tooth} (${f.ratio === null ? 'no data scientists' : `${f.ratio.toFixed(2)} engineers per data scientist`})`;
+
+export const mixText = (mix: TailMix): string => {
+  const parts = (Object.entries(mix) as Array<[string, number]>)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`);
+  return parts.length === 0 ? 'no engineers' : parts.join(', ');
+};
+
+export const rate = (responses: number, asked: number): string =>
+  asked === 0 ? 'nobody asked' : `${responses}/${asked} (${Math.round((responses / asked) * 100)}%)`;
+
+/** "30% ↑5" against the previous round; only the arrow's sign, never the previous figure alone. */
+export const withTrend = (current: number | null, previous: number | null | undefined): string => {
+  const t = trend(current, previous ?? null);
+  if (current === null) return WITHHELD;
+  if (t.delta === null) return pct(current);
+  return `${pct(current)} ${t.arrow}${t.delta === 0 ? '' : Math.abs(t.delta).toString()}`;
+};
+
+export const VERDICT_LABEL: Record<FailureMode, string> = {
+  handmaid: ':warning: Handmaid',
+  'full-stack': ':warning: Full-stack',
+  both: ':rotating_light: Both handmaid and full-stack',
+  healthy: ':white_check_mark: Healthy',
+  'insufficient-data': ':grey_question: Not enough answers',
+};
+
+export const day = (iso: string): string => iso.slice(0, 10);
+
+/** Slack's own date formatting, shown in each reader's time zone, with a UTC fallback. */
+export const slackDate = (iso: string): string =>
+  `<!date^${Math.floor(Date.parse(iso) / 1000)}^{date_short_pretty} at {time}|${iso.slice(0, 16).replace('T', ' ')} UTC>`;
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export const escapeText = (s: string): string =>
+  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');

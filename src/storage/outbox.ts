@@ -1,0 +1,176 @@
+import { Repository } from './repository.js';
+
+export type DeliveryKind = 'prompt' | 'reminder' | 'digest' | 'file';
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+/** A message as the Web API takes it. */
+export interface MessagePayload {
+  text: string;
+  blocks?: unknown[];
+  threadTs?: string;
+}
+
+export interface Delivery {
+  id: number;
+  workspaceId: string;
+  kind: DeliveryKind;
+  dedupeKey: string;
+  /** A channel id, or a user id for a DM. */
+  channel: string;
+  payload: MessagePayload;
+  roundId: number | null;
+  userId: string | null;
+  notBefore: string;
+  status: DeliveryStatus;
+  attempts: number;
+  messageChannel: string | null;
+  messageTs: string | null;
+  error: string | null;
+}
+
+interface DeliveryRow {
+  id: number;
+  workspace_id: string;
+  kind: DeliveryKind;
+  dedupe_key: string;
+  channel: string;
+  payload: string;
+  round_id: number | null;
+  user_id: string | null;
+  not_before: string;
+  status: DeliveryStatus;
+  attempts: number;
+  message_channel: string | null;
+  message_ts: string | null;
+  error: string | null;
+}
+
+const toDelivery = (r: DeliveryRow): Delivery => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  kind: r.kind,
+  dedupeKey: r.dedupe_key,
+  channel: r.channel,
+  payload: JSON.parse(r.payload) as MessagePayload,
+  roundId: r.round_id,
+  userId: r.user_id,
+  notBefore: r.not_before,
+  status: r.status,
+  attempts: r.attempts,
+  messageChannel: r.message_channel,
+  messageTs: r.message_ts,
+  error: r.error,
+});
+
+export interface NewDelivery {
+  workspaceId: string;
+  kind: DeliveryKind;
+  /** Same key, same message: enqueueing twice is a no-op, so retries and restarts never double-post. */
+  dedupeKey: string;
+  channel: string;
+  payload: MessagePayload;
+  roundId?: number | null;
+  userId?: string | null;
+  notBefore: string;
+}
+
+export class OutboxRepository extends Repository {
+  private readonly insert = this.db.prepare(
+    `INSERT INTO deliveries (workspace_id, kind, dedupe_key, channel, payload, round_id, user_id, not_before,
+       created_at, updated_at)
+     VALUES (@workspaceId, @kind, @dedupeKey, @channel, @payload, @roundId, @userId, @notBefore, @now, @now)
+     ON CONFLICT (workspace_id, dedupe_key) DO NOTHING`,
+  );
+  private readonly due = this.db.prepare<[string, number], DeliveryRow>(
+    `SELECT * FROM deliveries WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?`,
+  );
+  private readonly claim = this.db.prepare(
+    `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending'`,
+  );
+  private readonly finish = this.db.prepare(
+    `UPDATE deliveries SET status = @status, message_channel = @messageChannel, message_ts = @messageTs,
+       error = @error, updated_at = @now WHERE id = @id`,
+  );
+  private readonly requeueSending = this.db.prepare(
+    `UPDATE deliveries SET status = 'pending', updated_at = ? WHERE status = 'sending'`,
+  );
+  private readonly byKey = this.db.prepare<[string, string], DeliveryRow>(
+    'SELECT * FROM deliveries WHERE workspace_id = ? AND dedupe_key = ?',
+  );
+  private readonly ofRoundUser = this.db.prepare<[number, string], DeliveryRow>(
+    `SELECT * FROM deliveries WHERE round_id = ? AND user_id = ? AND status = 'sent' AND kind IN ('prompt', 'reminder')
+     ORDER BY id`,
+  );
+  private readonly counts = this.db.prepare<[], { status: DeliveryStatus; n: number }>(
+    'SELECT status, count(*) AS n FROM deliveries GROUP BY status',
+  );
+  private readonly nextDue = this.db.prepare<[], { not_before: string | null }>(
+    "SELECT min(not_before) AS not_before FROM deliveries WHERE status = 'pending'",
+  );
+
+  /** Queues deliveries; those whose dedupe key exists already are left alone. Returns how many were new. */
+  enqueue(items: NewDelivery[], now: string): number {
+    return this.db.transaction(() => {
+      let added = 0;
+      for (const item of items) {
+        added += this.insert.run({
+          ...item,
+          payload: JSON.stringify(item.payload),
+          roundId: item.roundId ?? null,
+          userId: item.userId ?? null,
+          now,
+        }).changes;
+      }
+      return added;
+    })();
+  }
+
+  /** Claims up to `limit` due rows (pending → sending) and returns them. */
+  claimDue(now: string, limit: number): Delivery[] {
+    return this.db.transaction(() => {
+      const rows = this.due.all(now, limit);
+      for (const row of rows) this.claim.run(now, row.id);
+      return rows.map((r) => ({ ...toDelivery(r), status: 'sending' as const, attempts: r.attempts + 1 }));
+    })();
+  }
+
+  markSent(id: number, messageChannel: string, messageTs: string, now: string): void {
+    this.finish.run({ id, status: 'sent', messageChannel, messageTs, error: null, now });
+  }
+
+  markFailed(id: number, error: string, now: string): void {
+    this.finish.run({ id, status: 'failed', messageChannel: null, messageTs: null, error, now });
+  }
+
+  markSkipped(id: number, reason: string, now: string): void {
+    this.finish.run({ id, status: 'skipped', messageChannel: null, messageTs: null, error: reason, now });
+  }
+
+  /**
+   * After a crash, rows left `sending` may or may not have reached Slack. Sending them again
+   * risks one duplicate per row in flight (at most the sender's concurrency) and loses nobody.
+   */
+  recoverInFlight(now: string): number {
+    return this.requeueSending.run(now).changes;
+  }
+
+  find(workspaceId: string, dedupeKey: string): Delivery | undefined {
+    const row = this.byKey.get(workspaceId, dedupeKey);
+    return row && toDelivery(row);
+  }
+
+  /** The check-in DMs a member received for a round (the prompt, then any reminders). */
+  sentToMember(roundId: number, userId: string): Delivery[] {
+    return this.ofRoundUser.all(roundId, userId).map(toDelivery);
+  }
+
+  statusCounts(): Record<DeliveryStatus, number> {
+    const result: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
+    for (const row of this.counts.all()) result[row.status] = row.n;
+    return result;
+  }
+
+  nextDueAt(): string | null {
+    return this.nextDue.get()?.not_before ?? null;
+  }
+}

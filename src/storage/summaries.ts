@@ -1,0 +1,111 @@
+import type { RoundFigures } from '../domain/types.js';
+import { Repository } from './repository.js';
+
+/** A closed round's stored aggregate: what every surface and export reads. */
+export interface RoundSummary {
+  roundId: number;
+  workspaceId: string;
+  teamId: number;
+  teamName: string;
+  openedAt: string;
+  closedAt: string;
+  figures: RoundFigures;
+}
+
+interface SummaryRow {
+  round_id: number;
+  workspace_id: string;
+  team_id: number;
+  team_name: string;
+  opened_at: string;
+  closed_at: string;
+  figures: string;
+}
+
+const toSummary = (r: SummaryRow): RoundSummary => ({
+  roundId: r.round_id,
+  workspaceId: r.workspace_id,
+  teamId: r.team_id,
+  teamName: r.team_name,
+  openedAt: r.opened_at,
+  closedAt: r.closed_at,
+  figures: JSON.parse(r.figures) as RoundFigures,
+});
+
+export class SummaryRepository extends Repository {
+  private readonly insert = this.db.prepare(
+    `INSERT INTO round_summaries (round_id, workspace_id, team_id, team_name, opened_at, closed_at, tooth, tail, ratio,
+       tooth_responses, tail_responses, k, median_waiting_pct, median_infra_pct, median_productive_pct,
+       mean_handmaid_load, failure_mode, figures)
+     VALUES (@roundId, @workspaceId, @teamId, @teamName, @openedAt, @closedAt, @tooth, @tail, @ratio,
+       @toothResponses, @tailResponses, @k, @medianWaitingPct, @medianInfraPct, @medianProductivePct,
+       @meanHandmaidLoad, @failureMode, @figures)`,
+  );
+  private readonly byRound = this.db.prepare<[number], SummaryRow>(
+    'SELECT * FROM round_summaries WHERE round_id = ?',
+  );
+  private readonly ofTeam = this.db.prepare<[number, number], SummaryRow>(
+    'SELECT * FROM round_summaries WHERE team_id = ? ORDER BY closed_at DESC, round_id DESC LIMIT ?',
+  );
+  private readonly ofWorkspace = this.db.prepare<[string], SummaryRow>(
+    'SELECT * FROM round_summaries WHERE workspace_id = ? ORDER BY team_name COLLATE NOCASE, closed_at, round_id',
+  );
+  private readonly closedBetween = this.db.prepare<[string, string, string], SummaryRow>(
+    `SELECT * FROM round_summaries WHERE workspace_id = ? AND closed_at >= ? AND closed_at < ?
+     ORDER BY team_name COLLATE NOCASE, closed_at`,
+  );
+
+  private readonly before = this.db.prepare<[number, string, string, number], SummaryRow>(
+    `SELECT * FROM round_summaries WHERE team_id = ? AND (closed_at < ? OR (closed_at = ? AND round_id < ?))
+     ORDER BY closed_at DESC, round_id DESC LIMIT 1`,
+  );
+
+  /** The team's closed round just before the one closed at `closedAt`. */
+  previous(teamId: number, closedAt: string, roundId: number): RoundSummary | undefined {
+    const row = this.before.get(teamId, closedAt, closedAt, roundId);
+    return row && toSummary(row);
+  }
+
+  save(s: RoundSummary): void {
+    const f = s.figures;
+    this.insert.run({
+      roundId: s.roundId,
+      workspaceId: s.workspaceId,
+      teamId: s.teamId,
+      teamName: s.teamName,
+      openedAt: s.openedAt,
+      closedAt: s.closedAt,
+      tooth: f.tooth,
+      tail: f.tail,
+      ratio: f.ratio,
+      toothResponses: f.toothResponses,
+      tailResponses: f.tailResponses,
+      k: f.k,
+      medianWaitingPct: f.medianWaitingPct,
+      medianInfraPct: f.medianInfraPct,
+      medianProductivePct: f.medianProductivePct,
+      meanHandmaidLoad: f.meanHandmaidLoad,
+      failureMode: f.failureMode,
+      figures: JSON.stringify(f),
+    });
+  }
+
+  get(roundId: number): RoundSummary | undefined {
+    const row = this.byRound.get(roundId);
+    return row && toSummary(row);
+  }
+
+  /** The team's most recent closed rounds, newest first. */
+  recent(teamId: number, limit: number): RoundSummary[] {
+    return this.ofTeam.all(teamId, limit).map(toSummary);
+  }
+
+  /** Every stored summary of a workspace, by team name then time: the export's order. */
+  all(workspaceId: string): RoundSummary[] {
+    return this.ofWorkspace.all(workspaceId).map(toSummary);
+  }
+
+  closedIn(workspaceId: string, from: string, to: string): RoundSummary[] {
+    return this.closedBetween.all(workspaceId, from, to).map(toSummary);
+  }
+}

@@ -1,0 +1,185 @@
+import type { Role, RosterEntry, Specialty } from '../domain/types.js';
+import { Repository } from './repository.js';
+
+export interface Team {
+  id: number;
+  workspaceId: string;
+  name: string;
+  channelId: string | null;
+  timezone: string;
+  anonymityThreshold: number | null;
+  scheduleCron: string;
+  openDays: number;
+  scheduleSince: string;
+  createdAt: string;
+}
+
+export interface Member extends RosterEntry {
+  teamId: number;
+  joinedAt: string;
+}
+
+interface TeamRow {
+  id: number;
+  workspace_id: string;
+  name: string;
+  channel_id: string | null;
+  timezone: string;
+  anonymity_threshold: number | null;
+  schedule_cron: string;
+  open_days: number;
+  schedule_since: string;
+  created_at: string;
+}
+
+const toTeam = (r: TeamRow): Team => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  name: r.name,
+  channelId: r.channel_id,
+  timezone: r.timezone,
+  anonymityThreshold: r.anonymity_threshold,
+  scheduleCron: r.schedule_cron,
+  openDays: r.open_days,
+  scheduleSince: r.schedule_since,
+  createdAt: r.created_at,
+});
+
+/** Team names compare without case or surrounding space. */
+export const teamKey = (name: string): string => name.trim().toLowerCase();
+
+export class TeamRepository extends Repository {
+  private readonly byKey = this.db.prepare<[string, string], TeamRow>(
+    'SELECT * FROM teams WHERE workspace_id = ? AND name_key = ? AND removed_at IS NULL',
+  );
+  private readonly byId = this.db.prepare<[number], TeamRow>('SELECT * FROM teams WHERE id = ?');
+  private readonly live = this.db.prepare<[string], TeamRow>(
+    'SELECT * FROM teams WHERE workspace_id = ? AND removed_at IS NULL ORDER BY name_key',
+  );
+  private readonly allLive = this.db.prepare<[], TeamRow>(
+    'SELECT * FROM teams WHERE removed_at IS NULL ORDER BY id',
+  );
+  private readonly insertTeam = this.db.prepare(
+    `INSERT INTO teams (workspace_id, name, name_key, channel_id, timezone, schedule_since, created_by, created_at)
+     VALUES (@workspaceId, @name, @nameKey, @channelId, @timezone, @now, @createdBy, @now)`,
+  );
+  private readonly removeTeam = this.db.prepare(
+    'UPDATE teams SET removed_at = ? WHERE id = ? AND removed_at IS NULL',
+  );
+  private readonly setSchedule = this.db.prepare(
+    'UPDATE teams SET schedule_cron = ?, timezone = ?, open_days = ?, schedule_since = ? WHERE id = ?',
+  );
+  private readonly currentMembers = this.db.prepare<[number], MemberRow>(
+    'SELECT * FROM members WHERE team_id = ? AND left_at IS NULL ORDER BY id',
+  );
+  private readonly currentMember = this.db.prepare<[number, string], MemberRow>(
+    'SELECT * FROM members WHERE team_id = ? AND user_id = ? AND left_at IS NULL',
+  );
+  private readonly insertMember = this.db.prepare(
+    `INSERT INTO members (workspace_id, team_id, user_id, role, specialty, joined_at)
+     VALUES (@workspaceId, @teamId, @userId, @role, @specialty, @now)`,
+  );
+  private readonly endMembership = this.db.prepare(
+    'UPDATE members SET left_at = ? WHERE team_id = ? AND user_id = ? AND left_at IS NULL',
+  );
+  private readonly teamsOfUser = this.db.prepare<[string, string], TeamRow>(
+    `SELECT t.* FROM teams t JOIN members m ON m.team_id = t.id
+     WHERE t.workspace_id = ? AND m.user_id = ? AND m.left_at IS NULL AND t.removed_at IS NULL ORDER BY t.name_key`,
+  );
+
+  find(workspaceId: string, name: string): Team | undefined {
+    const row = this.byKey.get(workspaceId, teamKey(name));
+    return row && toTeam(row);
+  }
+
+  get(id: number): Team | undefined {
+    const row = this.byId.get(id);
+    return row && toTeam(row);
+  }
+
+  list(workspaceId: string): Team[] {
+    return this.live.all(workspaceId).map(toTeam);
+  }
+
+  /** Every live team of every workspace, for the scheduler. */
+  listAll(): Team[] {
+    return this.allLive.all().map(toTeam);
+  }
+
+  listForUser(workspaceId: string, userId: string): Team[] {
+    return this.teamsOfUser.all(workspaceId, userId).map(toTeam);
+  }
+
+  add(input: {
+    workspaceId: string;
+    name: string;
+    channelId: string | null;
+    timezone: string;
+    createdBy: string;
+    now: string;
+  }): Team {
+    const info = this.insertTeam.run({ ...input, name: input.name.trim(), nameKey: teamKey(input.name) });
+    return this.get(Number(info.lastInsertRowid)) as Team;
+  }
+
+  /** Soft removal: past rounds and summaries keep pointing at the team. */
+  remove(id: number, now: string): void {
+    this.removeTeam.run(now, id);
+    this.db.prepare('UPDATE members SET left_at = ? WHERE team_id = ? AND left_at IS NULL').run(now, id);
+  }
+
+  schedule(id: number, cron: string, timezone: string, openDays: number, now: string): void {
+    this.setSchedule.run(cron, timezone, openDays, now, id);
+  }
+
+  members(teamId: number): Member[] {
+    return this.currentMembers.all(teamId).map(toMember);
+  }
+
+  member(teamId: number, userId: string): Member | undefined {
+    const row = this.currentMember.get(teamId, userId);
+    return row && toMember(row);
+  }
+
+  /**
+   * Puts a person on the team in a role. A role change ends the old membership and starts a new
+   * one, so past rosters stay true. Returns what changed.
+   */
+  upsertMember(input: {
+    workspaceId: string;
+    teamId: number;
+    userId: string;
+    role: Role;
+    specialty: Specialty | null;
+    now: string;
+  }): 'added' | 'changed' | 'unchanged' {
+    return this.db.transaction(() => {
+      const current = this.member(input.teamId, input.userId);
+      if (current && current.role === input.role && current.specialty === input.specialty) return 'unchanged';
+      if (current) this.endMembership.run(input.now, input.teamId, input.userId);
+      this.insertMember.run(input);
+      return current ? 'changed' : 'added';
+    })();
+  }
+
+  /** Returns whether the person was on the team. */
+  endMember(teamId: number, userId: string, now: string): boolean {
+    return this.endMembership.run(now, teamId, userId).changes > 0;
+  }
+}
+
+interface MemberRow {
+  team_id: number;
+  user_id: string;
+  role: Role;
+  specialty: Specialty | null;
+  joined_at: string;
+}
+
+const toMember = (r: MemberRow): Member => ({
+  teamId: r.team_id,
+  userId: r.user_id,
+  role: r.role,
+  specialty: r.specialty,
+  joinedAt: r.joined_at,
+});
