@@ -12,68 +12,57 @@ const optionalText = z
   .transform((s) => (s === '' ? undefined : s))
   .optional();
 
-const envSchema = z
-  .object({
-    SLACK_BOT_TOKEN: z
-      .string({ error: 'is required (the bot token, xoxb-…, from OAuth & Permissions)' })
-      .trim()
-      .startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' }),
-    SLACK_SIGNING_SECRET: optionalText,
-    SLACK_APP_TOKEN: optionalText.pipe(
-      z.string().startsWith('xapp-', { error: 'must be an app-level token starting with xapp-' }).optional(),
-    ),
-    SLACK_API_URL: optionalText.pipe(
-      z
-        .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://slack.com/api/' })
-        .transform((u) => (u.endsWith('/') ? u : `${u}/`))
-        .optional(),
-    ),
-    DATABASE_PATH: optionalText.transform((p) => p ?? './data/tooth-tail.db'),
-    PORT: optionalText.pipe(
-      z.coerce
-        .number<string | undefined>({ error: 'must be a port number' })
-        .int({ error: 'must be a whole number' })
-        .min(0, { error: 'must be between 0 and 65535' })
-        .max(65535, { error: 'must be between 0 and 65535' })
-        .optional(),
-    ),
-    ADMIN_USER_IDS: optionalText.transform((s, ctx) => {
-      const ids = (s ?? '')
-        .split(',')
-        .map((id) => id.trim())
-        .filter((id) => id !== '');
-      for (const id of ids) {
-        if (!/^[UW][A-Z0-9]{2,}$/.test(id)) {
-          ctx.addIssue({ code: 'custom', message: `“${id}” is not a Slack user id (like U012ABCDEF)` });
-        }
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: 'is required (the bot token, xoxb-…, from OAuth & Permissions)' })
+    .trim()
+    .startsWith('xoxb-', { error: 'must be a bot token starting with xoxb-' }),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z.string().startsWith('xapp-', { error: 'must be an app-level token starting with xapp-' }).optional(),
+  ),
+  SLACK_API_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://slack.com/api/' })
+      .transform((u) => (u.endsWith('/') ? u : `${u}/`))
+      .optional(),
+  ),
+  DATABASE_PATH: optionalText.transform((p) => p ?? './data/tooth-tail.db'),
+  PORT: optionalText.pipe(
+    z.coerce
+      .number<string | undefined>({ error: 'must be a port number' })
+      .int({ error: 'must be a whole number' })
+      .min(0, { error: 'must be between 0 and 65535' })
+      .max(65535, { error: 'must be between 0 and 65535' })
+      .optional(),
+  ),
+  ADMIN_USER_IDS: optionalText.transform((s, ctx) => {
+    const ids = (s ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== '');
+    for (const id of ids) {
+      if (!/^[UW][A-Z0-9]{2,}$/.test(id)) {
+        ctx.addIssue({ code: 'custom', message: `“${id}” is not a Slack user id (like U012ABCDEF)` });
       }
-      return ids;
-    }),
-    DEFAULT_TIMEZONE: optionalText
-      .transform((tz) => tz ?? 'UTC')
-      .refine(isValidTimeZone, { error: 'must be an IANA time zone such as Europe/London or UTC' }),
-    ANONYMITY_THRESHOLD: optionalText.pipe(
-      z.coerce
-        .number<string | undefined>({ error: 'must be a whole number of at least 3' })
-        .int({ error: 'must be a whole number of at least 3' })
-        .min(3, { error: 'must be at least 3: smaller groups could be identified' })
-        .max(1000, { error: 'must be at most 1000' })
-        .optional(),
-    ),
-    LOG_LEVEL: optionalText.pipe(
-      z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
-    ),
-  })
-  .superRefine((env, ctx) => {
-    if (env.SLACK_APP_TOKEN === undefined && env.SLACK_SIGNING_SECRET === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message:
-          'is required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
-      });
     }
-  });
+    return ids;
+  }),
+  DEFAULT_TIMEZONE: optionalText
+    .transform((tz) => tz ?? 'UTC')
+    .refine(isValidTimeZone, { error: 'must be an IANA time zone such as Europe/London or UTC' }),
+  ANONYMITY_THRESHOLD: optionalText.pipe(
+    z.coerce
+      .number<string | undefined>({ error: 'must be a whole number of at least 3' })
+      .int({ error: 'must be a whole number of at least 3' })
+      .min(3, { error: 'must be at least 3: smaller groups could be identified' })
+      .max(1000, { error: 'must be at most 1000' })
+      .optional(),
+  ),
+  LOG_LEVEL: optionalText.pipe(
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  ),
+});
 
 export interface Config {
   botToken: string;
@@ -99,11 +88,16 @@ export class ConfigError extends Error {
 /** Reads the environment. Throws ConfigError naming every missing or bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`),
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+  // Checked beside the schema, not in a refinement, so it is reported with the other problems.
+  if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim()) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
     );
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     botToken: e.SLACK_BOT_TOKEN,

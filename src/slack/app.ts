@@ -1,6 +1,7 @@
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
-import { retryPolicies } from '@slack/web-api';
+// Node's ESM loader cannot see this CommonJS export by name; the default export carries it.
+import webApi from '@slack/web-api';
 import type { Config } from '../config.js';
 
 const LEVELS = {
@@ -14,7 +15,7 @@ const LEVELS = {
  * A bounded retry policy for HTTP 5xx and network errors: minutes, not the client's default of
  * about 30. HTTP 429 is retried separately by the client after Slack's Retry-After.
  */
-export const DEFAULT_RETRY: RetryOptions = retryPolicies.fiveRetriesInFiveMinutes;
+export const DEFAULT_RETRY: RetryOptions = webApi.retryPolicies.fiveRetriesInFiveMinutes;
 
 export interface SlackApp {
   app: App;
