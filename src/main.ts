@@ -3,12 +3,14 @@
 import type http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { RetryOptions } from '@slack/web-api';
+import { chartRenderer } from './charts/renderer.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { DigestService } from './services/digests.js';
 import { Directory } from './services/directory.js';
+import { InsightService } from './services/insight.js';
 import { OrgService } from './services/org.js';
-import { type Clock, systemClock } from './services/ports.js';
+import { type ChartRenderer, type Clock, systemClock } from './services/ports.js';
 import { ReportService } from './services/reports.js';
 import { RoundService } from './services/rounds.js';
 import { DeliverySender } from './services/sender.js';
@@ -40,6 +42,8 @@ export interface StartOptions {
   concurrency?: number;
   /** Off in tests that drive the scheduler's tick themselves. */
   scheduler?: boolean;
+  /** Replaces the chart renderer (tests inject one that fails); null turns charts off. */
+  charts?: ChartRenderer | null;
 }
 
 export interface RunningApp {
@@ -84,6 +88,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     clock,
     logger,
     concurrency: options.concurrency ?? 8,
+    ...(options.charts === null ? {} : { charts: options.charts ?? chartRenderer }),
   });
   const onQueued = () => void sender.kick();
   const directory = new Directory({ users, slack, clock, adminUserIds: config.adminUserIds });
@@ -91,6 +96,13 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
   const reports = new ReportService({
     summaries,
     rounds: roundRepo,
+    clock,
+    anonymityThreshold: config.anonymityThreshold,
+  });
+  const insight = new InsightService({
+    teams,
+    summaries,
+    reports,
     clock,
     anonymityThreshold: config.anonymityThreshold,
   });
@@ -119,14 +131,14 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     onQueued,
   });
   const listenerDeps: ListenerDeps = {
-    commands: new CommandRunner({ org, rounds, reports, directory, slack, logger }),
+    commands: new CommandRunner({ org, rounds, reports, insight, directory, slack, logger }),
     rounds,
     roundRepo,
     org,
     reports,
     directory,
     slack,
-    home: new HomeService({ org, reports, rounds: roundRepo, directory }),
+    home: new HomeService({ org, reports, insight, rounds: roundRepo, directory }),
     logger,
   };
   commands.register(app, listenerDeps);

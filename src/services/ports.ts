@@ -1,4 +1,4 @@
-import type { MessagePayload } from '../storage/outbox.js';
+import type { ChartRequest, MessagePayload } from '../storage/outbox.js';
 import type { SlackUser } from '../storage/users.js';
 
 /** What the services need from Slack. The slack/ layer implements it over the Web API client. */
@@ -39,3 +39,16 @@ export class SlackCallError extends Error {
 
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
+
+/** A rendered chart: PNG bytes and alt text that states its figures in words. */
+export interface RenderedChart {
+  png: Buffer;
+  altText: string;
+  filename: string;
+  title: string;
+}
+
+/** Renders digest charts; null when there is nothing to draw (every band withheld). */
+export interface ChartRenderer {
+  render(request: ChartRequest): Promise<RenderedChart | null>;
+}

@@ -1,8 +1,9 @@
 import { summariseRound } from '../domain/aggregate.js';
+import { withholdBelow } from '../domain/anonymity.js';
 import { memberPromptAt } from '../domain/schedule.js';
 import type { Answers } from '../domain/types.js';
 import type { Db } from '../storage/database.js';
-import type { NewDelivery, OutboxRepository } from '../storage/outbox.js';
+import type { ChartRequest, NewDelivery, OutboxRepository } from '../storage/outbox.js';
 import type { RosterSnapshotEntry, Round, RoundRepository } from '../storage/rounds.js';
 import type { SubscriptionRepository } from '../storage/subscriptions.js';
 import type { RoundSummary, SummaryRepository } from '../storage/summaries.js';
@@ -20,6 +21,8 @@ import type { MessageBuilder } from './messages.js';
 import type { Clock } from './ports.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** A trend chart shows this many closed rounds. */
+const TREND_ROUNDS = 12;
 
 export interface RoundsDeps {
   db: Db;
@@ -150,22 +153,47 @@ export class RoundService {
       this.deps.summaries.save(summary);
       const previous = this.deps.summaries.recent(team.id, 2).find((s) => s.roundId !== roundId) ?? null;
       const digest = this.deps.messages.teamDigest({ teamName: team.name, summary, previous });
+      const chart = this.trendChart(team);
       this.deps.outbox.enqueue(
-        this.deps.subscriptions.eachRoundFor(round.workspaceId, team.id).map((sub) => ({
-          workspaceId: round.workspaceId,
-          kind: 'digest' as const,
-          dedupeKey: `digest:round:${roundId}:${sub.id}`,
-          channel: sub.channelId,
-          payload: digest,
-          roundId,
-          notBefore: now,
-        })),
+        this.deps.subscriptions.eachRoundFor(round.workspaceId, team.id).flatMap((sub): NewDelivery[] => [
+          {
+            workspaceId: round.workspaceId,
+            kind: 'digest',
+            dedupeKey: `digest:round:${roundId}:${sub.id}`,
+            channel: sub.channelId,
+            payload: digest,
+            roundId,
+            notBefore: now,
+          },
+          {
+            workspaceId: round.workspaceId,
+            kind: 'file',
+            dedupeKey: `chart:round:${roundId}:${sub.id}`,
+            channel: sub.channelId,
+            payload: { text: `${team.name} trend chart`, chart },
+            roundId,
+            notBefore: now,
+          },
+        ]),
         now,
       );
       return { summary, fresh: true };
     })();
     if (summary.fresh) this.deps.onQueued?.();
     return summary.summary;
+  }
+
+  /** The team's trend over its latest closed rounds, oldest first, under today's k. */
+  private trendChart(team: Team): ChartRequest {
+    const k = team.anonymityThreshold ?? this.deps.anonymityThreshold;
+    return {
+      kind: 'team-trend',
+      teamName: team.name,
+      points: this.deps.summaries
+        .recent(team.id, TREND_ROUNDS)
+        .reverse()
+        .map((s) => ({ roundId: s.roundId, closedAt: s.closedAt, figures: withholdBelow(s.figures, k) })),
+    };
   }
 
   /** Closes the team's open round now. Throws NoOpenRoundError. */

@@ -1,6 +1,6 @@
 import type { Delivery, OutboxRepository } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
-import { type Clock, SlackCallError, type SlackPort } from './ports.js';
+import { type ChartRenderer, type Clock, SlackCallError, type SlackPort } from './ports.js';
 
 export interface SenderLogger {
   info(message: string): void;
@@ -27,6 +27,7 @@ export class DeliverySender {
       clock: Clock;
       logger: SenderLogger;
       concurrency: number;
+      charts?: ChartRenderer;
     },
   ) {}
 
@@ -82,6 +83,10 @@ export class DeliverySender {
       this.deps.outbox.markSkipped(delivery.id, skip, now());
       return;
     }
+    if (delivery.payload.chart) {
+      await this.deliverChart(delivery);
+      return;
+    }
     try {
       const posted = await this.deps.slack.postMessage(delivery.channel, delivery.payload);
       this.deps.outbox.markSent(delivery.id, posted.channel, posted.ts, now());
@@ -91,6 +96,47 @@ export class DeliverySender {
       this.deps.logger.warn(
         `delivery ${delivery.id} (${delivery.kind} to ${delivery.channel}) failed: ${reason}`,
       );
+    }
+  }
+
+  /**
+   * A digest's chart travels as its own delivery beside the digest, so a chart that fails to
+   * render or upload is recorded and logged while the digest itself has already gone out.
+   */
+  private async deliverChart(delivery: Delivery): Promise<void> {
+    const now = () => this.deps.clock().toISOString();
+    const request = delivery.payload.chart;
+    if (!request || !this.deps.charts) {
+      this.deps.outbox.markSkipped(delivery.id, 'charts_off', now());
+      return;
+    }
+    let chart: Awaited<ReturnType<ChartRenderer['render']>>;
+    try {
+      chart = await this.deps.charts.render(request);
+    } catch (error) {
+      this.deps.outbox.markFailed(delivery.id, `chart_render_failed: ${(error as Error).message}`, now());
+      this.deps.logger.error(
+        `chart for delivery ${delivery.id} failed to render: ${(error as Error).message}`,
+      );
+      return;
+    }
+    if (!chart) {
+      this.deps.outbox.markSkipped(delivery.id, 'nothing_to_chart', now());
+      return;
+    }
+    try {
+      await this.deps.slack.uploadFile({
+        channel: delivery.channel,
+        filename: chart.filename,
+        title: chart.title,
+        content: chart.png,
+        altText: chart.altText,
+      });
+      this.deps.outbox.markSent(delivery.id, delivery.channel, '', now());
+    } catch (error) {
+      const reason = error instanceof SlackCallError ? error.slackError : (error as Error).message;
+      this.deps.outbox.markFailed(delivery.id, reason, now());
+      this.deps.logger.warn(`chart upload ${delivery.id} to ${delivery.channel} failed: ${reason}`);
     }
   }
 

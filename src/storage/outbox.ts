@@ -3,11 +3,24 @@ import { Repository } from './repository.js';
 export type DeliveryKind = 'prompt' | 'reminder' | 'digest' | 'file';
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 
-/** A message as the Web API takes it. */
+import type { FrontierBand } from '../domain/frontier.js';
+import type { RoundFigures } from '../domain/types.js';
+
+/** A chart to render and upload when the delivery is sent: the figures are already k-protected. */
+export type ChartRequest =
+  | {
+      kind: 'team-trend';
+      teamName: string;
+      points: Array<{ roundId: number; closedAt: string; figures: RoundFigures }>;
+    }
+  | { kind: 'frontier'; bands: FrontierBand[] };
+
+/** A message as the Web API takes it; a `file` delivery carries a chart instead of blocks. */
 export interface MessagePayload {
   text: string;
   blocks?: unknown[];
   threadTs?: string;
+  chart?: ChartRequest;
 }
 
 export interface Delivery {

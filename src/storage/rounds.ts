@@ -256,4 +256,14 @@ export class RoundRepository extends Repository {
   deleteResponsesOf(workspaceId: string, userId: string): number {
     return this.deleteResponsesOfUser.run(workspaceId, userId).changes;
   }
+
+  private readonly openOfMember = this.db.prepare<[string, string], RoundRow>(
+    `SELECT r.* FROM rounds r JOIN round_roster rr ON rr.round_id = r.id
+     WHERE r.workspace_id = ? AND rr.user_id = ? AND r.closed_at IS NULL ORDER BY r.closes_at, r.id`,
+  );
+
+  /** The open rounds whose roster snapshot asked this person, soonest to close first. */
+  openRoundsOfMember(workspaceId: string, userId: string): Round[] {
+    return this.openOfMember.all(workspaceId, userId).map(toRound);
+  }
 }

@@ -166,6 +166,15 @@ export class TeamRepository extends Repository {
   endMember(teamId: number, userId: string, now: string): boolean {
     return this.endMembership.run(now, teamId, userId).changes > 0;
   }
+
+  private readonly workspacesWithTeams = this.db.prepare<[], { workspace_id: string }>(
+    'SELECT DISTINCT workspace_id FROM teams ORDER BY workspace_id',
+  );
+
+  /** Every workspace that has ever had a team in this database, for the CLI report. */
+  workspaceIds(): string[] {
+    return this.workspacesWithTeams.all().map((r) => r.workspace_id);
+  }
 }
 
 interface MemberRow {

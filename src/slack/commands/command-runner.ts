@@ -3,6 +3,7 @@ import { helpText, parseCommand } from '../../domain/parse-command.js';
 import { isValidTimeZone, nextOccurrence, parseCron } from '../../domain/schedule.js';
 import type { Directory } from '../../services/directory.js';
 import { AppError, InvalidInputError, NotAdminError } from '../../services/errors.js';
+import type { InsightService } from '../../services/insight.js';
 import type { OrgService } from '../../services/org.js';
 import type { SlackPort } from '../../services/ports.js';
 import type { ReportService } from '../../services/reports.js';
@@ -36,6 +37,7 @@ export interface CommandDeps {
   org: OrgService;
   rounds: RoundService;
   reports: ReportService;
+  insight: InsightService;
   directory: Directory;
   slack: SlackPort;
   logger: CommandLogger;
@@ -84,7 +86,7 @@ export class CommandRunner {
       case 'summary':
         return this.summary(ctx, command.team, command.post);
       case 'ratio':
-        return orgTable(org.teams(ws).map((team) => ({ team, report: reports.latest(team) })));
+        return orgTable(this.deps.insight.orgReport(ws));
       case 'teams':
         return teamsReply(org.headcounts(ws));
       case 'team-add': {

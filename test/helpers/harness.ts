@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { type RunningApp, type StartOptions, startApp } from '../../src/main.js';
+import { Sandbox, type SandboxChannel, type SandboxUser } from '../../src/sandbox/sandbox.js';
+import type { Clock } from '../../src/services/ports.js';
+import { tempDir } from './db.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const BOT_TOKEN = 'xoxb-test-token';
+
+export interface Harness {
+  sandbox: Sandbox;
+  app: RunningApp;
+  databasePath: string;
+  /** Runs `/tooth-tail <text>` as a person and resolves with the reply posted to its response_url. */
+  // biome-ignore lint/suspicious/noExplicitAny: the app's JSON reply
+  run(userId: string, text: string, options?: { channelId?: string }): Promise<any>;
+  /** Waits until the outbox has nothing due and the sender is idle. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The real app over HTTP against the sandbox, on a real migrated SQLite file in a temp folder. */
+export async function startHarness(input: {
+  users: SandboxUser[];
+  channels?: SandboxChannel[];
+  adminUserIds?: string[];
+  anonymityThreshold?: number;
+  clock?: Clock;
+  env?: Record<string, string>;
+  options?: StartOptions;
+}): Promise<Harness> {
+  const { dir, cleanup } = tempDir();
+  const databasePath = path.join(dir, 'tooth-tail.db');
+  const sandbox = await Sandbox.start({
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    users: input.users,
+    channels: input.channels ?? [],
+  });
+  const app = await startApp(
+    {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: sandbox.apiUrl,
+      DATABASE_PATH: databasePath,
+      PORT: '0',
+      ADMIN_USER_IDS: (input.adminUserIds ?? []).join(','),
+      ANONYMITY_THRESHOLD: String(input.anonymityThreshold ?? 5),
+      LOG_LEVEL: 'error',
+      ...input.env,
+    },
+    {
+      scheduler: false,
+      // Fail fast in tests: one quick retry instead of minutes.
+      retryConfig: { retries: 1, factor: 1, minTimeout: 10, maxTimeout: 20 },
+      ...(input.clock ? { clock: input.clock } : {}),
+      ...input.options,
+    },
+  );
+  sandbox.setAppUrl(`http://127.0.0.1:${app.port}/slack/events`);
+  return {
+    sandbox,
+    app,
+    databasePath,
+    run: async (userId, text, options = {}) => (await sandbox.command(userId, text, options)).reply(),
+    settle: async () => {
+      await app.sender.kick();
+      await app.sender.idle();
+    },
+    stop: async () => {
+      await app.stop();
+      await sandbox.stop();
+      cleanup();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// The outbox under Slack's rate limits and errors: 429s are waited out, one person's permanent
+// error is recorded against that delivery only, and 5xx is retried within bounds then recorded.
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../helpers/harness.js';
+
+const ADMIN = 'UADMIN';
+const MEMBERS = Array.from({ length: 12 }, (_, i) => `U0M${String(i).padStart(2, '0')}`);
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+async function withTeam(options: Parameters<typeof startHarness>[0]['options'] = {}) {
+  h = await startHarness({
+    users: [
+      { id: ADMIN, name: 'ada', tz: 'UTC' },
+      ...MEMBERS.map((id) => ({ id, name: id.toLowerCase(), tz: 'UTC' })),
+    ],
+    channels: [{ id: 'C0LEADS', name: 'ml-leads' }],
+    adminUserIds: [ADMIN],
+    options,
+  });
+  await h.run(ADMIN, 'team add Fraud');
+  await h.run(ADMIN, `roster add Fraud ${MEMBERS.map((id) => `<@${id}>`).join(' ')} as data-scientist`);
+  return h;
+}
+
+const deliveries = (h: Harness) =>
+  h.app.db
+    .prepare("SELECT user_id, status, error, attempts FROM deliveries WHERE kind = 'prompt' ORDER BY user_id")
+    .all() as Array<{
+    user_id: string;
+    status: string;
+    error: string | null;
+    attempts: number;
+  }>;
+
+describe('delivery', () => {
+  it('waits out HTTP 429 with Retry-After and loses nobody', async () => {
+    const h = await withTeam();
+    h.sandbox.rateLimitNext('chat.postMessage', { retryAfterSeconds: 1, times: 3 });
+    const started = Date.now();
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.sandbox.waitFor(() => MEMBERS.every((id) => h.sandbox.dm(id).length > 0), 15_000, 'every DM');
+    await h.settle();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(h.sandbox.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 429)).toHaveLength(
+      3,
+    );
+    for (const id of MEMBERS) expect(h.sandbox.dm(id)).toHaveLength(1);
+    expect(deliveries(h).every((d) => d.status === 'sent')).toBe(true);
+  });
+
+  it('records a permanent error against that one person and delivers to the others', async () => {
+    const h = await withTeam();
+    h.sandbox.updateUser(MEMBERS[0] as string, { deleted: true });
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
+    const rows = deliveries(h);
+    expect(rows.find((d) => d.user_id === MEMBERS[0])).toMatchObject({
+      status: 'failed',
+      error: 'account_inactive',
+      attempts: 1,
+    });
+    expect(rows.filter((d) => d.status === 'sent')).toHaveLength(MEMBERS.length - 1);
+    for (const id of MEMBERS.slice(1)) expect(h.sandbox.dm(id)).toHaveLength(1);
+  });
+
+  it('retries 5xx within bounds, then records the failure instead of dropping it', async () => {
+    const h = await withTeam();
+    // The test client retries once: Slack down for two attempts per person exhausts every delivery.
+    h.sandbox.failNext('chat.postMessage', { status: 500, times: 2 * MEMBERS.length });
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
+    const rows = deliveries(h);
+    expect(rows).toHaveLength(MEMBERS.length);
+    for (const row of rows) expect(row).toMatchObject({ status: 'failed', error: 'http_error', attempts: 1 });
+    expect(h.sandbox.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 500)).toHaveLength(
+      2 * MEMBERS.length,
+    );
+    for (const id of MEMBERS) expect(h.sandbox.dm(id)).toHaveLength(0);
+  });
+
+  it('recovers from a single 5xx with the client’s retry', async () => {
+    const h = await withTeam();
+    h.sandbox.failNext('chat.postMessage', { status: 503, times: 1 });
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
+    expect(deliveries(h).every((d) => d.status === 'sent')).toBe(true);
+    for (const id of MEMBERS) expect(h.sandbox.dm(id)).toHaveLength(1);
+  });
+
+  it('posts the digest even when its chart fails to render, and records the failure', async () => {
+    const h = await withTeam({
+      charts: {
+        render: async () => {
+          throw new Error('canvas exploded');
+        },
+      },
+    });
+    await h.run(ADMIN, 'subscribe <#C0LEADS> Fraud each-round');
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.run(ADMIN, 'survey close Fraud');
+    await h.settle();
+    expect(h.sandbox.messages('C0LEADS').filter((m) => m.text.startsWith('Fraud:'))).toHaveLength(1);
+    expect(h.sandbox.files).toHaveLength(0);
+    const chart = h.app.db.prepare("SELECT status, error FROM deliveries WHERE kind = 'file'").get();
+    expect(chart).toEqual({ status: 'failed', error: 'chart_render_failed: canvas exploded' });
+  });
+
+  it('skips a check-in queued for later once the round has closed', async () => {
+    const h = await withTeam();
+    await h.run(ADMIN, 'survey now Fraud');
+    h.app.db
+      .prepare(
+        "UPDATE deliveries SET status = 'pending', not_before = '2999-01-01T00:00:00.000Z' WHERE user_id = ?",
+      )
+      .run(MEMBERS[1]);
+    await h.settle();
+    await h.run(ADMIN, 'survey close Fraud');
+    h.app.db
+      .prepare("UPDATE deliveries SET not_before = '2000-01-01T00:00:00.000Z' WHERE user_id = ?")
+      .run(MEMBERS[1]);
+    const before = h.sandbox.dm(MEMBERS[1] as string).length;
+    await h.settle();
+    expect(h.sandbox.dm(MEMBERS[1] as string)).toHaveLength(before);
+    expect(deliveries(h).find((d) => d.user_id === MEMBERS[1])).toMatchObject({
+      status: 'skipped',
+      error: 'round_closed',
+    });
+  });
+});

@@ -1,0 +1,87 @@
+import { type WebAPIHTTPError, type WebAPIRateLimitedError, WebClientEvent } from '@slack/web-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { ALICE, clientFor, FRAUD, GENERAL, slackError, startSandbox } from './helpers.js';
+
+let sandbox: Sandbox;
+
+beforeEach(async () => {
+  sandbox = await startSandbox();
+});
+
+afterEach(async () => {
+  await sandbox.stop();
+});
+
+describe('rate limits', () => {
+  it('answers HTTP 429 with Retry-After, which the WebClient waits out and retries', async () => {
+    sandbox.rateLimitNext('chat.postMessage', { retryAfterSeconds: 1 });
+    const client = clientFor(sandbox, { retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 10 } });
+    const pauses: number[] = [];
+    client.on(WebClientEvent.RATE_LIMITED, (seconds: number) => pauses.push(seconds));
+    const started = Date.now();
+    const result = await client.chat.postMessage({ channel: GENERAL.id, text: 'digest' });
+    expect(result.ok).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(pauses).toEqual([1]);
+    expect(sandbox.calls.map((c) => [c.method, c.status, c.error])).toEqual([
+      ['chat.postMessage', 429, 'ratelimited'],
+      ['chat.postMessage', 200, undefined],
+    ]);
+    expect(sandbox.messages(GENERAL.id)).toHaveLength(1);
+  });
+
+  it('limits chat.postMessage per channel and all calls per workspace when limits are set', async () => {
+    sandbox.setLimits({ postMessagePerChannelPerSecond: 1 });
+    const client = clientFor(sandbox, { rejectRateLimitedCalls: true });
+    await client.chat.postMessage({ channel: GENERAL.id, text: 'one' });
+    const limited = client.chat.postMessage({ channel: GENERAL.id, text: 'two' });
+    await expect(limited).rejects.toBeInstanceOf(Error);
+    await limited.catch((error: WebAPIRateLimitedError) => expect(error.retryAfter).toBe(1));
+    await expect(
+      client.chat.postMessage({ channel: FRAUD.id, text: 'other channel' }),
+    ).resolves.toMatchObject({
+      ok: true,
+    });
+    // A user id and its DM id are one channel.
+    await client.chat.postMessage({ channel: ALICE.id, text: 'dm' });
+    await expect(
+      client.chat.postMessage({ channel: `D${ALICE.id}`, text: 'dm again' }),
+    ).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+    });
+
+    sandbox.setLimits({ workspacePerSecond: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await client.auth.test();
+    await client.users.info({ user: ALICE.id });
+    await expect(client.auth.test()).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error' });
+  });
+});
+
+describe('failures', () => {
+  it('answers an HTTP 500 once, which fails a client without retries and is retried by one with', async () => {
+    sandbox.failNext('chat.postMessage', { status: 500 });
+    const error = await clientFor(sandbox)
+      .chat.postMessage({ channel: GENERAL.id, text: 'x' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as WebAPIHTTPError).code).toBe('slack_webapi_http_error');
+    expect((error as WebAPIHTTPError).statusCode).toBe(500);
+
+    sandbox.failNext('chat.postMessage', { status: 503, times: 2 });
+    const retrying = clientFor(sandbox, { retryConfig: { retries: 3, minTimeout: 10, maxTimeout: 10 } });
+    await expect(retrying.chat.postMessage({ channel: GENERAL.id, text: 'y' })).resolves.toMatchObject({
+      ok: true,
+    });
+    expect(sandbox.calls.map((c) => c.status)).toEqual([500, 503, 503, 200]);
+  });
+
+  it('answers an ok:false error, which the client does not retry', async () => {
+    sandbox.failNext('users.info', { error: 'fatal_error' });
+    const client = clientFor(sandbox, { retryConfig: { retries: 3, minTimeout: 10, maxTimeout: 10 } });
+    expect((await slackError(client.users.info({ user: ALICE.id }))).error).toBe('fatal_error');
+    await expect(client.users.info({ user: ALICE.id })).resolves.toMatchObject({ ok: true });
+    expect(sandbox.calls).toHaveLength(2);
+  });
+});

@@ -1,0 +1,273 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recommendation } from '../../../src/domain/recommend.js';
+import type { Answers, RosterEntry } from '../../../src/domain/types.js';
+import { Directory } from '../../../src/services/directory.js';
+import { InsightService, type OrgReport } from '../../../src/services/insight.js';
+import { OrgService } from '../../../src/services/org.js';
+import { SlackCallError, type SlackPort } from '../../../src/services/ports.js';
+import { ReportService } from '../../../src/services/reports.js';
+import { RoundService } from '../../../src/services/rounds.js';
+import { CommandRunner } from '../../../src/slack/commands/command-runner.js';
+import { blockKitMessages } from '../../../src/slack/views/messages.js';
+import { MAX_TEAM_ROWS, orgDigest, orgTable } from '../../../src/slack/views/org-table.js';
+import type { Db } from '../../../src/storage/database.js';
+import { OutboxRepository } from '../../../src/storage/outbox.js';
+import { RoundRepository } from '../../../src/storage/rounds.js';
+import { SubscriptionRepository } from '../../../src/storage/subscriptions.js';
+import { SummaryRepository } from '../../../src/storage/summaries.js';
+import { TeamRepository } from '../../../src/storage/teams.js';
+import { UserRepository } from '../../../src/storage/users.js';
+import { migratedDatabase } from '../../helpers/db.js';
+import { dsAnswer, engAnswer, type FixtureRound, seedOrg, tail, tooth } from '../../privacy/org-fixture.js';
+import { expectWithinSlackLimits, textsOf } from './limits.js';
+
+const NOW = new Date('2025-03-01T12:00:00.000Z');
+const clock = () => NOW;
+const WS = 'T0ACME';
+
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+function round(roster: RosterEntry[], answered: Array<[string, Answers]>, k = 5): FixtureRound {
+  return { roster, answers: answered.map(([userId, answers]) => ({ userId, answers })), k };
+}
+const answering = (userIds: string[], answer: Answers): Array<[string, Answers]> =>
+  userIds.map((id) => [id, answer]);
+
+/** Fraud ML: two rounds, the tail re-mixed in between; Search: too few answers; Ads: not yet. */
+function seedSmallOrg(db: Db) {
+  const ds = ids('UFD', 6);
+  seedOrg(db, WS, [
+    {
+      name: 'Fraud ML',
+      rounds: [
+        round(
+          [...ds.map(tooth), tail('UFE1', 'infra'), tail('UFE2', 'infra'), tail('UFE3', 'ml')],
+          [...answering(ds.slice(0, 5), dsAnswer(10, 10)), ...answering(['UFE1', 'UFE2'], engAnswer(10, 0))],
+        ),
+        round(
+          [
+            ...ds.map(tooth),
+            tail('UFE1', 'infra'),
+            tail('UFE3', 'ml'),
+            tail('UFE4', 'app'),
+            tail('UFE5', 'data'),
+          ],
+          [
+            ...answering(ds, dsAnswer(20, 10, 'rewrite')),
+            ...answering(['UFE1', 'UFE3', 'UFE4', 'UFE5'], engAnswer(30, 20)),
+          ],
+        ),
+      ],
+    },
+    {
+      name: 'Search',
+      rounds: [round([...ids('USD', 8).map(tooth), tail('USE1')], answering(ids('USD', 3), dsAnswer(50, 0)))],
+    },
+    { name: 'Ads', rounds: [] },
+  ]);
+}
+
+describe('orgTable', () => {
+  let db: Db;
+  let cleanup: () => void;
+  let insight: InsightService;
+
+  beforeEach(() => {
+    ({ db, cleanup } = migratedDatabase());
+    const teams = new TeamRepository(db);
+    const summaries = new SummaryRepository(db);
+    const reports = new ReportService({
+      summaries,
+      rounds: new RoundRepository(db),
+      clock,
+      anonymityThreshold: 5,
+    });
+    insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: 5 });
+  });
+  afterEach(() => cleanup());
+
+  it('shows each team’s ratio, mix, verdict with signals and recommendation, productive share, trend and response rates', () => {
+    seedSmallOrg(db);
+    const reply = orgTable(insight.orgReport(WS));
+    const texts = textsOf(reply.blocks ?? []);
+    expect(texts).toContain(
+      [
+        '*Fraud ML* · E:D 4:6 (0.67 engineers per data scientist) · tail: 1 ml, 1 data, 1 infra, 1 app',
+        ':warning: Handmaid: median waiting 20% (threshold 20%, +0); rewrite 100% of shipped work (threshold 50%, +50)',
+        ':arrows_counterclockwise: tail changed since the previous round: 1 ml, 2 infra → 1 ml, 1 data, 1 infra, 1 app',
+        `_${recommendation('handmaid')}_`,
+        'Productive share 70% ↓10 · answered: data scientists 6/6 (100%), engineers 4/4 (100%, fewer than 5: withheld)',
+      ].join('\n'),
+    );
+    expect(texts).toContain(
+      [
+        '*Search* · E:D 1:8 (0.13 engineers per data scientist) · tail: 1 unspecified',
+        ':grey_question: Not enough answers',
+        `_${recommendation('insufficient-data')}_`,
+        'Productive share – · answered: data scientists 3/8 (38%, fewer than 5: withheld), engineers 0/1 (0%)',
+      ].join('\n'),
+    );
+    expect(texts).toContain('*Ads* · no closed check-in yet');
+    expect(reply.text).toBe(
+      'Tooth-to-tail ratio by team: 3 teams: 1 handmaid, 1 not enough answers, 1 no check-in yet.',
+    );
+    expect(reply.inChannel).toBeUndefined();
+  });
+
+  it('shows the frontier with withheld bands saying so and giving no figure', () => {
+    seedSmallOrg(db);
+    const frontier = textsOf(orgTable(insight.orgReport(WS)).blocks ?? []).find((t) =>
+      t.startsWith('*Ratio frontier*'),
+    );
+    expect(frontier?.split('\n').slice(1)).toEqual([
+      '• &lt; 0.25: no teams',
+      '• 0.25-0.5: no teams',
+      '• 0.5-1: withheld (fewer than 2 teams or 5 answers)',
+      '• &gt;= 1: no teams',
+    ]);
+  });
+
+  it('shows bands that hold two teams and k answers, and names the best one', () => {
+    const team = (name: string, nTooth: number, nTail: number, answer: Answers) => {
+      const ds = ids(`U${name}D`, nTooth);
+      return {
+        name,
+        rounds: [
+          round([...ds.map(tooth), ...ids(`U${name}E`, nTail).map((id) => tail(id))], answering(ds, answer)),
+        ],
+      };
+    };
+    seedOrg(db, WS, [
+      team('A', 5, 1, dsAnswer(30, 20)),
+      team('B', 5, 1, dsAnswer(20, 20)),
+      team('C', 5, 5, dsAnswer(10, 0)),
+      team('D', 6, 7, dsAnswer(5, 5)),
+    ]);
+    const frontier = textsOf(orgTable(insight.orgReport(WS)).blocks ?? []).find((t) =>
+      t.startsWith('*Ratio frontier*'),
+    );
+    expect(frontier?.split('\n').slice(1)).toEqual([
+      '• &lt; 0.25: median productive share 55% (2 teams, 10 answers)',
+      '• 0.25-0.5: no teams',
+      '• 0.5-1: no teams',
+      '• &gt;= 1: median productive share 90% (2 teams, 11 answers)',
+      'Highest so far: &gt;= 1 engineers per data scientist.',
+    ]);
+  });
+
+  it('says there are no teams yet, in text only', () => {
+    expect(orgTable(insight.orgReport(WS))).toEqual({
+      text: 'There are no teams yet. An admin can add one with `/tooth-tail team add <name>`.',
+    });
+  });
+
+  it('stays inside 50 blocks and Slack’s text limits for 300 teams, pointing at the CLI for the rest', () => {
+    seedOrg(
+      db,
+      WS,
+      Array.from({ length: 300 }, (_, t) => {
+        const ds = ids(`U${t}D`, 5);
+        return {
+          name: `Team ${String(t).padStart(3, '0')} ${'with a long name '.repeat(4)}`,
+          rounds: [
+            round([...ds.map(tooth), tail(`U${t}E1`, 'infra')], answering(ds, dsAnswer(30, 30, 'diy-infra'))),
+            round([...ds.map(tooth), tail(`U${t}E1`, 'app')], answering(ds, dsAnswer(70, 50, 'rewrite'))),
+          ],
+        };
+      }),
+    );
+    for (const message of [orgTable(insight.orgReport(WS)), orgDigest(insight.orgReport(WS))]) {
+      const blocks = message.blocks ?? [];
+      expectWithinSlackLimits(blocks, 50);
+      expect(textsOf(blocks).filter((t) => t.startsWith('*Team '))).toHaveLength(MAX_TEAM_ROWS);
+      expect(textsOf(blocks)).toContain('…and 280 more teams: `npx tooth-tail report` lists them all.');
+      expect(message.text).toContain('300 teams: 300 both modes');
+    }
+  });
+
+  it('cuts a team name longer than Slack allows', () => {
+    seedOrg(db, WS, [{ name: 'x'.repeat(5000), rounds: [] }]);
+    const blocks = orgTable(insight.orgReport(WS)).blocks ?? [];
+    expectWithinSlackLimits(blocks, 50);
+    expect(textsOf(blocks)).toContain(`*${'x'.repeat(79)}…* · no closed check-in yet`);
+  });
+
+  it('titles the digest for `all` subscriptions and keeps the table and frontier', () => {
+    seedSmallOrg(db);
+    const report: OrgReport = insight.orgReport(WS);
+    const digest = orgDigest(report);
+    const table = orgTable(report);
+    expect(digest.blocks?.[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: 'tooth-tail digest: the whole org' },
+    });
+    expect(digest.blocks?.slice(1)).toEqual(table.blocks?.slice(1));
+    expect(digest.text).toBe(
+      'tooth-tail digest: the whole org: 3 teams: 1 handmaid, 1 not enough answers, 1 no check-in yet.',
+    );
+    expect(orgDigest(report, 'Weekly tooth-tail digest: whole org').blocks?.[0]).toMatchObject({
+      text: { text: 'Weekly tooth-tail digest: whole org' },
+    });
+  });
+
+  it('gives an org with no teams a digest with text', () => {
+    expect(orgDigest(insight.orgReport(WS)).text).toMatch(
+      /^tooth-tail digest: the whole org: There are no teams/,
+    );
+  });
+});
+
+describe('/tooth-tail ratio', () => {
+  let db: Db;
+  let cleanup: () => void;
+  beforeEach(() => {
+    ({ db, cleanup } = migratedDatabase());
+  });
+  afterEach(() => cleanup());
+
+  it('replies with the org table built from the org report', async () => {
+    seedSmallOrg(db);
+    const slack: SlackPort = {
+      postMessage: async () => ({ channel: 'D1', ts: '1' }),
+      updateMessage: async () => {},
+      userInfo: async () => {
+        throw new SlackCallError('user_not_found', true);
+      },
+      findUserByName: async () => undefined,
+      findChannelByName: async () => undefined,
+      uploadFile: async () => {},
+    };
+    const teams = new TeamRepository(db);
+    const summaries = new SummaryRepository(db);
+    const subscriptions = new SubscriptionRepository(db);
+    const roundRepo = new RoundRepository(db);
+    const directory = new Directory({ users: new UserRepository(db), slack, clock, adminUserIds: [] });
+    const reports = new ReportService({ summaries, rounds: roundRepo, clock, anonymityThreshold: 5 });
+    const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: 5 });
+    const runner = new CommandRunner({
+      org: new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' }),
+      rounds: new RoundService({
+        db,
+        teams,
+        rounds: roundRepo,
+        summaries,
+        subscriptions,
+        outbox: new OutboxRepository(db),
+        directory,
+        messages: blockKitMessages,
+        clock,
+        anonymityThreshold: 5,
+      }),
+      reports,
+      insight,
+      directory,
+      slack,
+      logger: { error: () => {} },
+    });
+    const reply = await runner.run(
+      { workspaceId: WS, userId: 'U1', channelId: 'C1', channelName: 'general' },
+      'ratio',
+    );
+    expect(reply).toEqual(orgTable(insight.orgReport(WS)));
+    expect(reply.blocks?.length).toBeGreaterThan(3);
+  });
+});
