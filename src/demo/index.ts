@@ -1,0 +1,362 @@
+// `npm run demo`: the whole product on one machine. Starts the sandbox (Slack's stand-in) and the
+// real app in HTTP mode as a child process on a fresh SQLite file, seeds an organisation through
+// real slash commands, runs several weekly rounds in which simulated people answer through the
+// real DMs and modals, and prints what managers would see in Slack. Exits non-zero, saying what
+// failed, when any step of the loop does not work: it is a smoke test as well.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { renderBlocksAsText } from '../sandbox/render-text.js';
+import { Sandbox } from '../sandbox/sandbox.js';
+import { ADMIN, ALL_USERS, answersFor, type DemoTeam, FRAUD_CHANNEL, LEADS, random, TEAMS } from './org.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SIGNING_SECRET = 'demo-signing-secret';
+const BOT_TOKEN = 'xoxb-demo-token';
+const WEEKS = 4;
+
+const USAGE = `usage: npm run demo [-- --keep] [--out DIR] [--weeks N]
+
+  --keep        leave the app and the sandbox running afterwards, to try commands yourself
+  --out DIR     where the database and charts go (default demo-output/<time>)
+  --weeks N     how many weekly rounds to run (default ${WEEKS}, 2-12)
+  --from-source run the app from src/ with tsx instead of dist/ (used by the tests)`;
+
+class DemoError extends Error {}
+
+const tty = process.stdout.isTTY === true;
+const bold = (s: string) => (tty ? `\u001b[1m${s}\u001b[22m` : s);
+const say = (s = '') => process.stdout.write(`${s}\n`);
+const step = (n: number, total: number, s: string) => say(`${bold(`[${n}/${total}]`)} ${s}`);
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface App {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+}
+
+async function startApp(env: Record<string, string>, fromSource: boolean): Promise<App> {
+  const port = await freePort();
+  const entry = fromSource
+    ? ['--import', 'tsx', path.join(ROOT, 'src/main.ts')]
+    : [path.join(ROOT, 'dist/main.js')];
+  if (!fromSource && !fs.existsSync(entry[0] as string)) {
+    throw new DemoError('dist/main.js is missing: run `npm run build` first (npm run demo does).');
+  }
+  let output = '';
+  const child = spawn(process.execPath, entry, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (c) => {
+    output += c;
+  });
+  child.stderr?.on('data', (c) => {
+    output += c;
+  });
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new DemoError(`the app exited during start-up:\n${output.trim()}`);
+    if (Date.now() - started > 20_000) {
+      child.kill('SIGKILL');
+      throw new DemoError(`the app did not answer /healthz within 20 s:\n${output.trim()}`);
+    }
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { child, port, output: () => output };
+}
+
+/** Runs a slash command as a person and returns the app's reply; a missing reply is a failure. */
+async function run(sandbox: Sandbox, userId: string, text: string, channelId?: string) {
+  const result = await sandbox.command(userId, text, channelId ? { channelId } : {});
+  if (result.status !== 200)
+    throw new DemoError(`/tooth-tail ${text}: the app answered HTTP ${result.status}`);
+  return result.reply(10_000);
+}
+
+async function expectReply(
+  sandbox: Sandbox,
+  userId: string,
+  text: string,
+  pattern: RegExp,
+  channelId?: string,
+) {
+  const reply = await run(sandbox, userId, text, channelId);
+  if (!pattern.test(String(reply.text))) {
+    throw new DemoError(`/tooth-tail ${text}: expected a reply matching ${pattern}, got: ${reply.text}`);
+  }
+  return reply;
+}
+
+const mention = (id: string) => `<@${id}>`;
+
+async function seed(sandbox: Sandbox): Promise<void> {
+  for (const team of TEAMS) {
+    const channel = team.channel ? ` <#${team.channel.id}|${team.channel.name}>` : '';
+    await expectReply(sandbox, ADMIN.id, `team add "${team.name}"${channel} tz Europe/London`, /Added team/);
+    await expectReply(
+      sandbox,
+      ADMIN.id,
+      `roster add ${team.name} ${team.dataScientists.map((u) => mention(u.id)).join(' ')} as data-scientist`,
+      /added/,
+    );
+    for (const e of team.engineers) {
+      await expectReply(
+        sandbox,
+        ADMIN.id,
+        `roster add ${team.name} ${mention(e.user.id)} as engineer:${e.specialty}`,
+        /added/,
+      );
+    }
+  }
+  await expectReply(sandbox, ADMIN.id, `subscribe <#${LEADS.id}|${LEADS.name}> all each-round`, /Subscribed/);
+  await expectReply(
+    sandbox,
+    ADMIN.id,
+    `subscribe <#${FRAUD_CHANNEL.id}|${FRAUD_CHANNEL.name}> Fraud ML each-round`,
+    /Subscribed/,
+  );
+}
+
+async function waitFor<T>(fn: () => T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = fn();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() - started > timeoutMs) throw new DemoError(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** One person answers their latest check-in DM through the button and the modal, as in Slack. */
+async function answer(
+  sandbox: Sandbox,
+  team: DemoTeam,
+  userId: string,
+  role: 'data-scientist' | 'engineer',
+  rand: () => number,
+) {
+  const dm = await waitFor(() => sandbox.dm(userId).at(-1), `the check-in DM to ${userId}`);
+  const click = await sandbox.clickButton(userId, { channel: userId, ts: dm.ts }, 'check_in_answer');
+  if (click.status !== 200) throw new DemoError(`clicking “Answer” as ${userId}: HTTP ${click.status}`);
+  await waitFor(() => sandbox.openViews(userId).at(-1), `the check-in modal for ${userId}`);
+  const submitted = await sandbox.fillAndSubmit(userId, answersFor(team.health, role, rand));
+  if (submitted.status !== 200 || submitted.body !== null) {
+    throw new DemoError(`submitting ${userId}'s check-in: ${JSON.stringify(submitted.body)}`);
+  }
+}
+
+async function runWeek(
+  sandbox: Sandbox,
+  week: number,
+  rand: () => number,
+): Promise<{ asked: number; answered: number }> {
+  let asked = 0;
+  let answered = 0;
+  for (const team of TEAMS) {
+    if (week === 3 && team.joinsInWeek3) {
+      const e = team.joinsInWeek3;
+      await expectReply(
+        sandbox,
+        ADMIN.id,
+        `roster add ${team.name} ${mention(e.user.id)} as engineer:${e.specialty}`,
+        /added/,
+      );
+    }
+    const before = new Map(sandbox.messages().map((m) => [`${m.channel}:${m.ts}`, true]));
+    const opened = await expectReply(sandbox, ADMIN.id, `survey now ${team.name}`, /Opened a check-in/);
+    const members = [
+      ...team.dataScientists.map((u) => ({ id: u.id, role: 'data-scientist' as const })),
+      ...team.engineers.map((e) => ({ id: e.user.id, role: 'engineer' as const })),
+      ...(week >= 3 && team.joinsInWeek3
+        ? [{ id: team.joinsInWeek3.user.id, role: 'engineer' as const }]
+        : []),
+    ];
+    asked += members.length;
+    await waitFor(
+      () => members.every((m) => sandbox.dm(m.id).some((d) => !before.has(`${d.channel}:${d.ts}`))),
+      `check-in DMs to everyone in ${team.name} (${opened.text})`,
+    );
+    for (const member of members) {
+      // About one in ten does not answer this week; Forecasting stays below k every week.
+      const skip = team.health === 'below-k' ? rand() < 0.4 : rand() < 0.1;
+      if (skip) continue;
+      await answer(sandbox, team, member.id, member.role, rand);
+      answered += 1;
+    }
+    await expectReply(sandbox, ADMIN.id, `survey close ${team.name}`, /Closed the/);
+  }
+  return { asked, answered };
+}
+
+function show(title: string, blocks: unknown[] | undefined, text: string): void {
+  say();
+  say(bold(`┌ ${title}`));
+  for (const line of renderBlocksAsText(blocks, text, { ansi: tty }).split('\n')) say(`│ ${line}`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      keep: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      weeks: { type: 'string', default: String(WEEKS) },
+      'from-source': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    say(USAGE);
+    return;
+  }
+  const weeks = Number(values.weeks);
+  if (!Number.isInteger(weeks) || weeks < 2 || weeks > 12)
+    throw new DemoError(`--weeks must be 2 to 12\n${USAGE}`);
+  const out = path.resolve(
+    values.out ?? path.join(ROOT, 'demo-output', new Date().toISOString().replace(/[:.]/g, '-')),
+  );
+  fs.mkdirSync(out, { recursive: true });
+  const databasePath = path.join(out, 'tooth-tail.db');
+  if (fs.existsSync(databasePath))
+    throw new DemoError(`${databasePath} exists already; pass an empty --out folder`);
+  const total = 5;
+
+  say(bold('tooth-tail demo: the real app against a Slack sandbox on this machine'));
+  say(`  database  ${databasePath}`);
+  const sandbox = await Sandbox.start({
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    users: ALL_USERS,
+    channels: [LEADS, FRAUD_CHANNEL],
+  });
+  let app: App | undefined;
+  const stopAll = async () => {
+    if (app && app.child.exitCode === null) {
+      app.child.kill('SIGTERM');
+      await new Promise((resolve) => app?.child.once('exit', resolve));
+    }
+    await sandbox.stop();
+  };
+  try {
+    app = await startApp(
+      {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: sandbox.apiUrl,
+        DATABASE_PATH: databasePath,
+        ADMIN_USER_IDS: ADMIN.id,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      },
+      values['from-source'] === true,
+    );
+    sandbox.setAppUrl(`http://127.0.0.1:${app.port}/slack/events`);
+    say(`  sandbox   ${sandbox.url} (stands in for Slack's Web API and plays ${ALL_USERS.length} people)`);
+    say(
+      `  app       http://127.0.0.1:${app.port} (HTTP mode, POST /slack/events, GET /healthz; pid ${app.child.pid})`,
+    );
+    say();
+
+    step(
+      1,
+      total,
+      `Seeding an org of ${TEAMS.length} teams and ${ALL_USERS.length} people with /tooth-tail team add, roster add, subscribe…`,
+    );
+    await seed(sandbox);
+    const rand = random(20261127);
+    for (let week = 1; week <= weeks; week += 1) {
+      const { asked, answered } = await runWeek(sandbox, week, rand);
+      step(
+        2,
+        total,
+        `Week ${week} of ${weeks}: ${TEAMS.length} check-ins opened, ${asked} DMs, ${answered} answers through the modal, rounds closed`,
+      );
+    }
+
+    step(3, total, 'Checking the verdicts the digests reached…');
+    const digests = await waitFor(() => {
+      const latest = TEAMS.map((team) =>
+        sandbox
+          .messages(LEADS.id)
+          .filter((m) => m.text.startsWith(`${team.name}:`))
+          .at(-1),
+      );
+      return latest.every((m) => m !== undefined) && latest.length === TEAMS.length ? latest : undefined;
+    }, 'a digest of every team in #ml-leads');
+    for (const [i, team] of TEAMS.entries()) {
+      const digest = digests[i];
+      if (!digest?.text.includes(team.expected)) {
+        throw new DemoError(
+          `${team.name} should read “${team.expected}” but its digest says: ${digest?.text}`,
+        );
+      }
+    }
+
+    step(4, total, 'What managers see in Slack:');
+    for (const digest of digests) {
+      show(`#${LEADS.name} · digest`, digest?.blocks, digest?.text ?? '');
+    }
+    const ratio = await run(sandbox, ADMIN.id, 'ratio');
+    show('/tooth-tail ratio (only the person who asked sees it)', ratio.blocks, ratio.text);
+
+    step(5, total, 'Charts and data');
+    const chartDir = path.join(out, 'charts');
+    fs.mkdirSync(chartDir, { recursive: true });
+    const charts = sandbox.files.filter((f) => f.filename.endsWith('.png'));
+    const written = new Map<string, string>();
+    for (const file of charts) written.set(file.filename, path.join(chartDir, file.filename));
+    for (const file of charts) fs.writeFileSync(written.get(file.filename) as string, file.content);
+    for (const file of written.values()) say(`  chart     ${path.relative(process.cwd(), file)}`);
+    say(`  database  ${databasePath}`);
+    say(`            DATABASE_PATH=${databasePath} npx tooth-tail report`);
+    say();
+
+    if (values.keep) {
+      fs.writeFileSync(path.join(process.cwd(), '.sandbox-url'), `${sandbox.url}\n`);
+      say(bold('The app and the sandbox keep running. In another terminal, try:'));
+      say(`  npm run sandbox -- --as ${ADMIN.name} "/tooth-tail summary Fraud ML"`);
+      say(`  npm run sandbox -- --as ${ADMIN.name} "/tooth-tail ratio"`);
+      say(`  npm run sandbox -- --as ${TEAMS[0]?.dataScientists[0]?.name} "/tooth-tail summary"`);
+      say(`  DATABASE_PATH=${databasePath} npx tooth-tail report --format table`);
+      say('Press Ctrl-C to stop.');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      fs.rmSync(path.join(process.cwd(), '.sandbox-url'), { force: true });
+    }
+    await stopAll();
+    say(bold('Demo finished: the whole loop worked.'));
+  } catch (error) {
+    const output = app?.output().trim();
+    await stopAll().catch(() => undefined);
+    if (output)
+      throw new DemoError(
+        `${(error as Error).message}\n\nThe app's log:\n${output.split('\n').slice(-20).join('\n')}`,
+      );
+    throw error;
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(
+    `\ndemo failed: ${error instanceof DemoError ? error.message : (error as Error).stack}\n`,
+  );
+  process.exit(1);
+});
