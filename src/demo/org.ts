@@ -11,8 +11,8 @@ export interface DemoTeam {
   channel: SandboxChannel | null;
   dataScientists: SandboxUser[];
   engineers: Array<{ user: SandboxUser; specialty: 'ml' | 'data' | 'infra' | 'app' }>;
-  /** An engineer who joins before the third week: the digest reports the changed mix. */
-  joinsInWeek3?: { user: SandboxUser; specialty: 'ml' | 'data' | 'infra' | 'app' };
+  /** An engineer who joins before the second week: the digest reports the changed mix. */
+  joinsInWeek2?: { user: SandboxUser; specialty: 'ml' | 'data' | 'infra' | 'app' };
 }
 
 const ZONES = [
@@ -38,6 +38,7 @@ export const ADMIN: SandboxUser = {
   isAdmin: true,
 };
 export const LEADS: SandboxChannel = { id: 'C0MLLEADS', name: 'ml-leads' };
+export const LEADERSHIP: SandboxChannel = { id: 'C0DATALDR', name: 'data-leadership' };
 export const FRAUD_CHANNEL: SandboxChannel = { id: 'C0FRAUDML', name: 'fraud-ml' };
 
 export const TEAMS: DemoTeam[] = [
@@ -46,7 +47,7 @@ export const TEAMS: DemoTeam[] = [
     health: 'handmaid',
     expected: 'Handmaid',
     channel: FRAUD_CHANNEL,
-    dataScientists: people('fraud-ds', 9),
+    dataScientists: people('fraud-ds', 8),
     engineers: people('fraud-eng', 3).map((user) => ({ user, specialty: 'ml' as const })),
   },
   {
@@ -54,18 +55,29 @@ export const TEAMS: DemoTeam[] = [
     health: 'full-stack',
     expected: 'Full-stack',
     channel: null,
-    dataScientists: people('search-ds', 7),
+    dataScientists: people('search-ds', 6),
     engineers: people('search-eng', 1).map((user) => ({ user, specialty: 'app' as const })),
-    joinsInWeek3: { user: person('search-eng-infra'), specialty: 'infra' },
+    joinsInWeek2: { user: person('search-eng-infra'), specialty: 'infra' },
   },
   {
     name: 'Recommendations',
     health: 'healthy',
     expected: 'Healthy',
     channel: null,
-    dataScientists: people('recs-ds', 7),
-    engineers: (['ml', 'data', 'infra', 'app', 'ml'] as const).map((specialty, i) => ({
+    dataScientists: people('recs-ds', 6),
+    engineers: (['ml', 'data', 'infra', 'app'] as const).map((specialty, i) => ({
       user: person(`recs-eng${i + 1}`),
+      specialty,
+    })),
+  },
+  {
+    name: 'Pricing',
+    health: 'healthy',
+    expected: 'Healthy',
+    channel: null,
+    dataScientists: people('pricing-ds', 5),
+    engineers: (['ml', 'data', 'infra'] as const).map((specialty, i) => ({
+      user: person(`pricing-eng${i + 1}`),
       specialty,
     })),
   },
@@ -74,8 +86,8 @@ export const TEAMS: DemoTeam[] = [
     health: 'below-k',
     expected: 'Not enough answers',
     channel: null,
-    dataScientists: people('forecast-ds', 4),
-    engineers: people('forecast-eng', 2).map((user) => ({ user, specialty: 'data' as const })),
+    dataScientists: people('forecast-ds', 3),
+    engineers: people('forecast-eng', 1).map((user) => ({ user, specialty: 'data' as const })),
   },
 ];
 
@@ -84,7 +96,7 @@ export const ALL_USERS: SandboxUser[] = [
   ...TEAMS.flatMap((t) => [
     ...t.dataScientists,
     ...t.engineers.map((e) => e.user),
-    ...(t.joinsInWeek3 ? [t.joinsInWeek3.user] : []),
+    ...(t.joinsInWeek2 ? [t.joinsInWeek2.user] : []),
   ]),
 ];
 

@@ -5,7 +5,9 @@ import type { SandboxLimits } from './types.js';
 export type Fault =
   | { kind: 'rate_limited'; retryAfterSeconds: number }
   | { kind: 'error'; error: string }
-  | { kind: 'status'; status: number };
+  | { kind: 'status'; status: number }
+  /** Held for `ms` before it is handled; dropped unanswered if the client gave up meanwhile. */
+  | { kind: 'delay'; ms: number };
 
 interface Queued {
   fault: Fault;

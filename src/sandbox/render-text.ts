@@ -30,8 +30,18 @@ class Style {
 }
 
 /** Slack's mrkdwn escapes and angle-bracket references made readable. */
+/** Slack's emoji shortcodes the app uses, as the characters a terminal can show. */
+const EMOJI: Record<string, string> = {
+  warning: '⚠️',
+  white_check_mark: '✅',
+  rotating_light: '🚨',
+  grey_question: '❔',
+  arrows_counterclockwise: '🔄',
+};
+
 function readable(text: string): string {
   return text
+    .replace(/:([a-z_]+):/g, (code: string, name: string) => EMOJI[name] ?? code)
     .replace(/<((?:https?|mailto):[^|>]+)\|([^>]+)>/g, '$2 ($1)')
     .replace(/<((?:https?|mailto):[^>]+)>/g, '$1')
     .replace(/<@([UW][A-Z0-9]+)(?:\|([^>]+))?>/g, (_m, id: string, name?: string) => `@${name ?? id}`)

@@ -199,6 +199,17 @@ export class Sandbox {
     this.faults.add(method, fault, options.times);
   }
 
+  /**
+   * The next `times` calls of `method` ('*' for any) are held for `ms` before they are handled, as
+   * a slow Slack would. A client that gives up first (its request timeout) closes the connection;
+   * that call is then recorded with status 0 and error `timed_out`, and has no effect.
+   */
+  delayNext(method: string, options: { ms: number; times?: number }): void {
+    if (!Number.isFinite(options.ms) || options.ms < 0)
+      throw new RangeError(`ms must be a non-negative number, got ${options.ms}`);
+    this.faults.add(method, { kind: 'delay', ms: options.ms }, options.times);
+  }
+
   setLimits(limits: SandboxLimits): void {
     this.limiter.setLimits(limits);
   }

@@ -75,6 +75,7 @@ export interface ApiCall {
   args: Record<string, unknown>;
   token: string | undefined;
   at: number;
+  /** The HTTP status answered; 0 when the client gave up before an answer (see `delayNext`). */
   status: number;
   ok: boolean;
   error?: string;

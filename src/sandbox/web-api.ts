@@ -54,6 +54,11 @@ export class WebApi {
       this.answer(res, call, status, json, headers);
 
     const fault = this.deps.faults.take(method);
+    if (fault?.kind === 'delay') {
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      // A client that timed out has closed the connection: the call never reached "Slack".
+      if (res.destroyed || req.socket.destroyed) return this.record(call, 0, { ok: false, error: 'timed_out' });
+    }
     if (fault?.kind === 'rate_limited') {
       return reply(
         429,
@@ -119,11 +124,15 @@ export class WebApi {
     json: Json,
     headers: Record<string, string> = {},
   ): void {
+    this.record(call, status, json);
+    sendJson(res, status, json, headers);
+  }
+
+  private record(call: Pick<ApiCall, 'method' | 'args' | 'token'>, status: number, json: Json): void {
     const ok = json.ok === true;
     const record: ApiCall = { ...call, at: this.deps.workspace.now(), status, ok };
     if (!ok && typeof json.error === 'string') record.error = json.error;
     this.deps.workspace.calls.push(record);
-    sendJson(res, status, json, headers);
   }
 }
 

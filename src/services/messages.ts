@@ -1,5 +1,6 @@
 import type { MessagePayload } from '../storage/outbox.js';
 import type { RoundSummary } from '../storage/summaries.js';
+import type { OrgReport } from './insight.js';
 
 /** A team's latest closed round beside the one before it, for trends. */
 export interface TeamReport {
@@ -16,6 +17,8 @@ export interface MessageBuilder {
   checkIn(input: { teamName: string; roundId: number; closesAt: string; reminder: number }): MessagePayload;
   teamDigest(report: TeamReport): MessagePayload;
   /** The rounds that closed in a weekly or monthly period, for one team or the whole org. */
+  /** For `all` subscriptions: the org table and the ratio frontier. */
+  orgDigest(report: OrgReport, title?: string): MessagePayload;
   periodDigest(input: {
     scopeName: string;
     cadence: 'weekly' | 'monthly';

@@ -1,11 +1,15 @@
 import { withholdBelow } from '../domain/anonymity.js';
 import { type ExportRow, exportCsv } from '../domain/export-csv.js';
 import { nextOccurrence, parseCron } from '../domain/schedule.js';
+import type { ChartRequest } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
 import type { RoundSummary, SummaryRepository } from '../storage/summaries.js';
 import type { Team } from '../storage/teams.js';
 import type { TeamReport } from './messages.js';
 import type { Clock } from './ports.js';
+
+/** A trend chart shows this many closed rounds. */
+export const TREND_ROUNDS = 12;
 
 /** Reads stored round summaries for people: always through the anonymity rule at today's k. */
 export class ReportService {
@@ -43,6 +47,19 @@ export class ReportService {
       teamName: team.name,
       summary: this.present(summary, team),
       previous: previous ? this.present(previous, team) : null,
+    };
+  }
+
+  /** The team's trend over its latest TREND_ROUNDS closed rounds, oldest first, under today's k. */
+  trendChart(team: Team): ChartRequest {
+    return {
+      kind: 'team-trend',
+      teamName: team.name,
+      points: this.deps.summaries
+        .recent(team.id, TREND_ROUNDS)
+        .reverse()
+        .map((s) => this.present(s, team))
+        .map((s) => ({ roundId: s.roundId, closedAt: s.closedAt, figures: s.figures })),
     };
   }
 

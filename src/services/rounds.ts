@@ -1,9 +1,8 @@
 import { summariseRound } from '../domain/aggregate.js';
-import { withholdBelow } from '../domain/anonymity.js';
 import { memberPromptAt } from '../domain/schedule.js';
 import type { Answers } from '../domain/types.js';
 import type { Db } from '../storage/database.js';
-import type { ChartRequest, NewDelivery, OutboxRepository } from '../storage/outbox.js';
+import type { ChartRequest, MessagePayload, NewDelivery, OutboxRepository } from '../storage/outbox.js';
 import type { RosterSnapshotEntry, Round, RoundRepository } from '../storage/rounds.js';
 import type { SubscriptionRepository } from '../storage/subscriptions.js';
 import type { RoundSummary, SummaryRepository } from '../storage/summaries.js';
@@ -17,12 +16,12 @@ import {
   RoundClosedError,
   RoundOpenError,
 } from './errors.js';
-import type { MessageBuilder } from './messages.js';
+import type { InsightService } from './insight.js';
+import type { MessageBuilder, TeamReport } from './messages.js';
 import type { Clock } from './ports.js';
+import type { ReportService } from './reports.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** A trend chart shows this many closed rounds. */
-const TREND_ROUNDS = 12;
 
 export interface RoundsDeps {
   db: Db;
@@ -32,6 +31,8 @@ export interface RoundsDeps {
   subscriptions: SubscriptionRepository;
   outbox: OutboxRepository;
   directory: Directory;
+  insight: InsightService;
+  reports: ReportService;
   messages: MessageBuilder;
   clock: Clock;
   anonymityThreshold: number;
@@ -151,49 +152,48 @@ export class RoundService {
         figures,
       };
       this.deps.summaries.save(summary);
-      const previous = this.deps.summaries.recent(team.id, 2).find((s) => s.roundId !== roundId) ?? null;
-      const digest = this.deps.messages.teamDigest({ teamName: team.name, summary, previous });
-      const chart = this.trendChart(team);
-      this.deps.outbox.enqueue(
-        this.deps.subscriptions.eachRoundFor(round.workspaceId, team.id).flatMap((sub): NewDelivery[] => [
-          {
-            workspaceId: round.workspaceId,
-            kind: 'digest',
-            dedupeKey: `digest:round:${roundId}:${sub.id}`,
-            channel: sub.channelId,
-            payload: digest,
-            roundId,
-            notBefore: now,
-          },
-          {
-            workspaceId: round.workspaceId,
-            kind: 'file',
-            dedupeKey: `chart:round:${roundId}:${sub.id}`,
-            channel: sub.channelId,
-            payload: { text: `${team.name} trend chart`, chart },
-            roundId,
-            notBefore: now,
-          },
-        ]),
-        now,
-      );
+      this.deps.outbox.enqueue(this.digestsOfRound(team, summary), now);
       return { summary, fresh: true };
     })();
     if (summary.fresh) this.deps.onQueued?.();
     return summary.summary;
   }
 
-  /** The team's trend over its latest closed rounds, oldest first, under today's k. */
-  private trendChart(team: Team): ChartRequest {
-    const k = team.anonymityThreshold ?? this.deps.anonymityThreshold;
-    return {
-      kind: 'team-trend',
-      teamName: team.name,
-      points: this.deps.summaries
-        .recent(team.id, TREND_ROUNDS)
-        .reverse()
-        .map((s) => ({ roundId: s.roundId, closedAt: s.closedAt, figures: withholdBelow(s.figures, k) })),
+  /**
+   * What `each-round` subscriptions get when a round closes: a team's channel gets the team digest
+   * and its trend chart; an `all` channel gets the org table and the frontier chart. Each is its
+   * own outbox row, so a chart that fails never holds back the digest.
+   */
+  private digestsOfRound(team: Team, summary: RoundSummary): NewDelivery[] {
+    const subscriptions = this.deps.subscriptions.eachRoundFor(summary.workspaceId, team.id);
+    const teamMessages = (): [MessagePayload, ChartRequest] => {
+      const report = this.deps.reports.reportFor(team, summary.roundId) as TeamReport;
+      return [this.deps.messages.teamDigest(report), this.deps.reports.trendChart(team)];
     };
+    const orgMessages = (): [MessagePayload, ChartRequest] => {
+      const report = this.deps.insight.orgReport(summary.workspaceId);
+      return [this.deps.messages.orgDigest(report), { kind: 'frontier', bands: report.frontier }];
+    };
+    let forTeam: [MessagePayload, ChartRequest] | undefined;
+    let forOrg: [MessagePayload, ChartRequest] | undefined;
+    return subscriptions.flatMap((sub): NewDelivery[] => {
+      const [digest, chart] = sub.teamId === null ? (forOrg ??= orgMessages()) : (forTeam ??= teamMessages());
+      const base = {
+        workspaceId: summary.workspaceId,
+        channel: sub.channelId,
+        roundId: summary.roundId,
+        notBefore: summary.closedAt,
+      };
+      return [
+        { ...base, kind: 'digest', dedupeKey: `digest:round:${summary.roundId}:${sub.id}`, payload: digest },
+        {
+          ...base,
+          kind: 'file',
+          dedupeKey: `chart:round:${summary.roundId}:${sub.id}`,
+          payload: { text: `${chart.kind === 'frontier' ? 'Ratio frontier' : team.name} chart`, chart },
+        },
+      ];
+    });
   }
 
   /** Closes the team's open round now. Throws NoOpenRoundError. */

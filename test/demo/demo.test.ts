@@ -33,16 +33,20 @@ describe('npm run demo', () => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(stdout).toContain(`database  ${path.join(out, 'tooth-tail.db')}`);
-    expect(stdout).toMatch(/Week 2 of 2: 4 check-ins opened, \d+ DMs, \d+ answers through the modal/);
+    expect(stdout).toMatch(/Week 2 of 2: 5 check-ins opened, \d+ DMs, \d+ answers through the modal/);
     for (const verdict of ['Handmaid', 'Full-stack', 'Healthy', 'Not enough answers'])
       expect(stdout).toContain(verdict);
     expect(stdout).toContain('Tooth-to-tail ratio by team');
+    expect(stdout).toContain('#data-leadership · org digest (subscribed to all)');
+    expect(stdout).toMatch(/0\.25-0\.5: median productive share \d+(\.\d)?%/);
     expect(stdout).toContain('Demo finished: the whole loop worked.');
     // Block Kit is rendered as text: no raw JSON reaches the terminal.
     expect(stdout).not.toMatch(/"type":|\{"/);
     expect(fs.existsSync(path.join(out, 'tooth-tail.db'))).toBe(true);
     const charts = fs.readdirSync(path.join(out, 'charts'));
-    expect(charts).toContain('tooth-tail-trend-fraud-ml.png');
+    expect(charts).toEqual(
+      expect.arrayContaining(['tooth-tail-trend-fraud-ml.png', 'tooth-tail-frontier.png']),
+    );
   }, 120_000);
 
   it('fails with a clear message and a non-zero exit when the app cannot run', () => {

@@ -296,13 +296,18 @@ describe('the core loop', () => {
       'rewrite_share',
     ]);
     expect(figures.tailMix).toEqual({ ml: 2, data: 0, infra: 1, app: 0, unspecified: 0 });
-    for (const channel of [LEADS, ORG]) {
-      const posted = h.sandbox.messages(channel).filter((m) => m.text.includes('Fraud: Handmaid'));
-      expect(posted).toHaveLength(1);
-      expect(JSON.stringify(posted[0]?.blocks)).toContain('3:6 (0.50 engineers per data scientist)');
-    }
-    // Each digest has its trend chart beside it: a PNG with alt text stating the figures.
-    for (const channel of [LEADS, ORG]) {
+    // The team's channel gets the team digest; the `all` channel gets the org table and frontier.
+    const teamDigests = h.sandbox.messages(LEADS).filter((m) => m.text.includes('Fraud: Handmaid'));
+    expect(teamDigests).toHaveLength(1);
+    expect(JSON.stringify(teamDigests[0]?.blocks)).toContain('3:6 (0.50 engineers per data scientist)');
+    const orgDigests = h.sandbox.messages(ORG);
+    expect(orgDigests).toHaveLength(1);
+    expect(orgDigests[0]?.text).toMatch(/^tooth-tail digest: the whole org/);
+    expect(JSON.stringify(orgDigests[0]?.blocks)).toMatch(/Fraud.*E:D 3:6.*Ratio frontier/);
+    // With one team, every frontier band is withheld, so the org digest has no chart.
+    expect(h.sandbox.files.filter((f) => f.channels.includes(ORG))).toHaveLength(0);
+    // The team digest has its trend chart beside it: a PNG with alt text stating the figures.
+    for (const channel of [LEADS]) {
       const charts = h.sandbox.files.filter(
         (f) => f.channels.includes(channel) && f.filename.endsWith('.png'),
       );

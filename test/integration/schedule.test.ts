@@ -172,6 +172,7 @@ describe('scheduled rounds', () => {
   it('posts weekly digests on Monday 09:00 in the team’s zone, once per period', async () => {
     const h = await harness();
     await h.run(ADMIN, 'subscribe <#C0LEADS> Fraud weekly');
+    await h.run(ADMIN, 'subscribe <#C0LEADS> all weekly');
     at('2027-03-15T10:00:00Z');
     await h.app.scheduler.tick();
     at('2027-03-18T10:00:00Z');
@@ -181,13 +182,18 @@ describe('scheduled rounds', () => {
     expect((await h.app.scheduler.tick()).filter((a) => a.kind === 'digest')).toEqual([]);
     at('2027-03-22T09:00:00Z'); // Monday 09:00 GMT
     const digest = (await h.app.scheduler.tick()).filter((a) => a.kind === 'digest');
-    expect(digest).toHaveLength(1);
+    expect(digest).toHaveLength(2); // the team's and the org's (DEFAULT_TIMEZONE is UTC, as London in March)
     await h.settle();
     const weekly = h.sandbox.messages('C0LEADS').filter((m) => m.text.startsWith('Weekly'));
-    expect(weekly).toHaveLength(1);
+    expect(weekly).toHaveLength(2);
     expect(weekly[0]?.text).toMatch(
       /Weekly tooth-tail digest: Fraud \(2027-03-15 to 2027-03-22\): 1 round closed/,
     );
+    expect(weekly[1]?.text).toMatch(/^Weekly tooth-tail digest: the whole org/);
+    expect(JSON.stringify(weekly[1]?.blocks)).toContain('Ratio frontier');
+    // The weekly subscription replaced the channel's each-round one, so nothing was posted at the
+    // close; the team's weekly digest has its chart, and the org's frontier holds one team: none.
+    expect(h.sandbox.files.map((f) => f.filename)).toEqual(['tooth-tail-trend-fraud.png']);
     expect((await h.app.scheduler.tick()).filter((a) => a.kind === 'digest')).toEqual([]);
   });
 });

@@ -1,7 +1,21 @@
-import { type WebAPIHTTPError, type WebAPIRateLimitedError, WebClientEvent } from '@slack/web-api';
+import {
+  type WebAPIHTTPError,
+  type WebAPIRateLimitedError,
+  WebClient,
+  WebClientEvent,
+} from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
-import { ALICE, clientFor, FRAUD, GENERAL, slackError, startSandbox } from './helpers.js';
+import {
+  ALICE,
+  BOT_TOKEN,
+  clientFor,
+  FRAUD,
+  GENERAL,
+  quietLogger,
+  slackError,
+  startSandbox,
+} from './helpers.js';
 
 let sandbox: Sandbox;
 
@@ -83,5 +97,51 @@ describe('failures', () => {
     expect((await slackError(client.users.info({ user: ALICE.id }))).error).toBe('fatal_error');
     await expect(client.users.info({ user: ALICE.id })).resolves.toMatchObject({ ok: true });
     expect(sandbox.calls).toHaveLength(2);
+  });
+});
+
+describe('delays', () => {
+  const clientWithTimeout = (timeout: number, retries = 0) =>
+    new WebClient(BOT_TOKEN, {
+      slackApiUrl: sandbox.apiUrl,
+      logger: quietLogger(),
+      retryConfig: { retries, minTimeout: 10, maxTimeout: 10 },
+      timeout,
+    });
+
+  it('holds the next calls of a method, then answers them as usual', async () => {
+    sandbox.delayNext('chat.postMessage', { ms: 300 });
+    const started = Date.now();
+    await expect(
+      clientFor(sandbox).chat.postMessage({ channel: GENERAL.id, text: 'slow' }),
+    ).resolves.toMatchObject({ ok: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    // Only the next call: this one is answered at once.
+    const again = Date.now();
+    await clientFor(sandbox).chat.postMessage({ channel: GENERAL.id, text: 'fast' });
+    expect(Date.now() - again).toBeLessThan(250);
+    expect(sandbox.messages(GENERAL.id).map((m) => m.text)).toEqual(['slow', 'fast']);
+  });
+
+  it('drops a held call whose client timed out: no answer, no effect, recorded as timed_out', async () => {
+    sandbox.delayNext('chat.postMessage', { ms: 400, times: 2 });
+    const error = await clientWithTimeout(100, 1)
+      .chat.postMessage({ channel: GENERAL.id, text: 'never' })
+      .catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('slack_webapi_request_error');
+    await sandbox.waitFor(() => sandbox.calls.length === 2, 2000, 'both held calls to end');
+    expect(sandbox.calls.map((c) => [c.method, c.status, c.error])).toEqual([
+      ['chat.postMessage', 0, 'timed_out'],
+      ['chat.postMessage', 0, 'timed_out'],
+    ]);
+    expect(sandbox.messages(GENERAL.id)).toHaveLength(0);
+    // The faults are used up: the next call goes through.
+    await expect(
+      clientWithTimeout(100).chat.postMessage({ channel: GENERAL.id, text: 'now' }),
+    ).resolves.toMatchObject({ ok: true });
+  });
+
+  it('refuses a negative delay', () => {
+    expect(() => sandbox.delayNext('chat.postMessage', { ms: -1 })).toThrow(RangeError);
   });
 });

@@ -1,10 +1,12 @@
 import type { MessageBuilder } from '../../services/messages.js';
 import { checkInMessage } from './check-in.js';
 import { periodDigest, teamDigest } from './digest.js';
+import { orgDigest } from './org-table.js';
 
 /** The Block Kit wording of everything the services send, for the composition root to inject. */
 export const blockKitMessages: MessageBuilder = {
   checkIn: checkInMessage,
   teamDigest,
   periodDigest,
+  orgDigest,
 };

@@ -253,6 +253,8 @@ describe('/tooth-tail ratio', () => {
         subscriptions,
         outbox: new OutboxRepository(db),
         directory,
+        insight,
+        reports,
         messages: blockKitMessages,
         clock,
         anonymityThreshold: 5,

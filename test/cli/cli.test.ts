@@ -1,0 +1,331 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { jsonRows } from '../../src/cli/format.js';
+import { EXIT, runCli } from '../../src/cli/run.js';
+import { InsightService } from '../../src/services/insight.js';
+import { ReportService } from '../../src/services/reports.js';
+import type { Db } from '../../src/storage/database.js';
+import { RoundRepository } from '../../src/storage/rounds.js';
+import { SummaryRepository } from '../../src/storage/summaries.js';
+import { TeamRepository } from '../../src/storage/teams.js';
+import { migratedDatabase } from '../helpers/db.js';
+import { dsAnswer, engAnswer, type FixtureTeam, seedOrg, tail, tooth } from '../privacy/org-fixture.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const WS = 'T0ACME';
+
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
+
+/** Fraud ML (two rounds, tail below k), Search (tooth below k), a formula-like name, and Ads (no rounds). */
+const ORG: FixtureTeam[] = [
+  {
+    name: 'Fraud ML',
+    rounds: [
+      {
+        roster: [...ids('UFD', 6).map(tooth), ...ids('UFE', 3).map((id) => tail(id, 'infra'))],
+        answers: ids('UFD', 5).map((userId) => ({ userId, answers: dsAnswer(10, 10) })),
+        k: 5,
+      },
+      {
+        roster: [...ids('UFD', 6).map(tooth), ...ids('UFE', 5).map((id) => tail(id, 'app'))],
+        answers: [
+          ...ids('UFD', 6).map((userId) => ({ userId, answers: dsAnswer(20, 10, 'rewrite') })),
+          ...ids('UFE', 4).map((userId) => ({ userId, answers: engAnswer(30, 20) })),
+        ],
+        k: 5,
+      },
+    ],
+  },
+  {
+    name: 'Search',
+    rounds: [
+      {
+        roster: [...ids('USD', 8).map(tooth), ...ids('USE', 6).map((id) => tail(id, 'data'))],
+        answers: [
+          ...ids('USD', 3).map((userId) => ({ userId, answers: dsAnswer(50, 0) })),
+          ...ids('USE', 6).map((userId) => ({ userId, answers: engAnswer(0, 10, 50) })),
+        ],
+        k: 5,
+      },
+    ],
+  },
+  {
+    name: '=HYPERLINK("x"), "Ops"',
+    rounds: [
+      {
+        roster: ids('UOD', 5).map(tooth),
+        answers: ids('UOD', 5).map((userId) => ({ userId, answers: dsAnswer(0, 5) })),
+        k: 5,
+      },
+    ],
+  },
+  { name: 'Ads', rounds: [] },
+];
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The real command line in a child process, as `npx tsx src/cli/index.ts …`. */
+async function spawnCli(args: string[], env: Record<string, string>): Promise<Run & { bytes: Buffer }> {
+  const { DATABASE_PATH: _d, ANONYMITY_THRESHOLD: _k, ...base } = process.env;
+  try {
+    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', 'src/cli/index.ts', ...args], {
+      cwd: ROOT,
+      env: { ...base, ...env },
+      encoding: 'buffer',
+    });
+    return { code: 0, stdout: stdout.toString('utf8'), stderr: stderr.toString('utf8'), bytes: stdout };
+  } catch (error) {
+    const e = error as { code: number; stdout: Buffer; stderr: Buffer };
+    return {
+      code: e.code,
+      stdout: e.stdout.toString('utf8'),
+      stderr: e.stderr.toString('utf8'),
+      bytes: e.stdout,
+    };
+  }
+}
+
+/** The same, in this process: for the many cases where a child process would only add seconds. */
+function run(args: string[], env: Record<string, string>): Run {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(args, env, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+describe('tooth-tail report', () => {
+  let db: Db;
+  let file: string;
+  let cleanup: () => void;
+  const services = (k = 5) => {
+    const teams = new TeamRepository(db);
+    const summaries = new SummaryRepository(db);
+    const reports = new ReportService({
+      summaries,
+      rounds: new RoundRepository(db),
+      clock: () => new Date(),
+      anonymityThreshold: k,
+    });
+    return {
+      teams,
+      reports,
+      insight: new InsightService({
+        teams,
+        summaries,
+        reports,
+        clock: () => new Date(),
+        anonymityThreshold: k,
+      }),
+    };
+  };
+
+  beforeEach(() => {
+    ({ db, file, cleanup } = migratedDatabase());
+    seedOrg(db, WS, ORG);
+  });
+  afterEach(() => cleanup());
+
+  describe('as a child process', () => {
+    it('prints CSV byte-identical to the Slack export, for the org and for one team', async () => {
+      const { reports, teams } = services();
+      const [all, one] = await Promise.all([
+        spawnCli(['report', '--format', 'csv'], { DATABASE_PATH: file }),
+        spawnCli(['report', '--team', 'fraud ml', '--format=csv'], { DATABASE_PATH: file }),
+      ]);
+      expect(all.code).toBe(EXIT.ok);
+      expect(all.bytes.equals(Buffer.from(reports.exportCsv(WS, null).csv, 'utf8'))).toBe(true);
+      expect(all.stdout.split('\r\n')).toHaveLength(6);
+      expect(one.code).toBe(EXIT.ok);
+      const fraud = teams.find(WS, 'Fraud ML') ?? null;
+      expect(one.bytes.equals(Buffer.from(reports.exportCsv(WS, fraud).csv, 'utf8'))).toBe(true);
+      expect(one.stderr).toBe('');
+    });
+
+    it('prints an aligned table with withheld figures as – and the frontier', async () => {
+      const table = await spawnCli(['report'], { DATABASE_PATH: file });
+      expect(table.code).toBe(EXIT.ok);
+      const lines = table.stdout.split('\n');
+      expect(lines[0]).toBe(
+        'team                    closed            E:D  ratio  DS answered  eng answered  productive  waiting  infra  handmaid load  verdict',
+      );
+      expect(lines).toContain(
+        'Search                  2025-01-15 10:00  6:8   0.75          3/8           6/6           –        –      –            10%  insufficient-data',
+      );
+      expect(table.stdout).toContain('  0.5-1     withheld (fewer than 2 teams or 5 answers)');
+    });
+
+    it('explains --help, usage errors, unknown teams and a missing database by exit code', async () => {
+      const missing = path.join(path.dirname(file), 'nowhere.db');
+      const [help, unknownFlag, unknownTeam, noDb] = await Promise.all([
+        spawnCli(['--help'], {}),
+        spawnCli(['report', '--colour'], { DATABASE_PATH: file }),
+        spawnCli(['report', '--team', 'Nope'], { DATABASE_PATH: file }),
+        spawnCli(['report'], { DATABASE_PATH: missing }),
+      ]);
+      expect(help).toMatchObject({ code: 0, stderr: '' });
+      expect(help.stdout).toMatch(/^Usage: tooth-tail report \[--team NAME\] \[--format table\|csv\|json\]/);
+      expect(unknownFlag).toMatchObject({ code: EXIT.usage, stdout: '' });
+      expect(unknownFlag.stderr).toMatch(/^tooth-tail: unknown option --colour\nUsage: tooth-tail report/);
+      expect(unknownTeam.code).toBe(EXIT.notFound);
+      expect(unknownTeam.stderr).toBe(
+        'tooth-tail: unknown team “Nope”; teams: =HYPERLINK("x"), "Ops", Ads, Fraud ML, Search\n',
+      );
+      expect(noDb).toMatchObject({
+        code: EXIT.runtime,
+        stdout: '',
+        stderr: `tooth-tail: no database at ${missing}; set DATABASE_PATH or run the app first\n`,
+      });
+      expect(fs.existsSync(missing)).toBe(false);
+    });
+  });
+
+  describe('in process', () => {
+    it('prints JSON with the CSV’s columns and null where a figure is withheld', () => {
+      const json = run(['report', '--format', 'json'], { DATABASE_PATH: file });
+      expect(json.code).toBe(EXIT.ok);
+      expect(JSON.parse(json.stdout)).toEqual(jsonRows(services().insight.exportRows(WS, null)));
+      expect(JSON.parse(json.stdout)[3]).toEqual({
+        team: 'Search',
+        round_id: 3,
+        opened_at: '2025-01-13T10:00:00.000Z',
+        closed_at: '2025-01-15T10:00:00.000Z',
+        tooth: 8,
+        tail: 6,
+        ratio: 0.75,
+        tooth_responses: 3,
+        tail_responses: 6,
+        median_waiting_pct: null,
+        median_infra_pct: null,
+        median_productive_pct: null,
+        mean_handmaid_load: 10,
+        verdict: 'insufficient-data',
+      });
+    });
+
+    it('refuses a bad format and a k below 3 as usage errors', () => {
+      const badFormat = run(['report', '--format', 'xml'], { DATABASE_PATH: file });
+      expect(badFormat.code).toBe(EXIT.usage);
+      expect(badFormat.stderr).toContain('--format must be one of table, csv, json; got “xml”');
+      const lowK = run(['report'], { DATABASE_PATH: file, ANONYMITY_THRESHOLD: '2' });
+      expect(lowK).toMatchObject({ code: EXIT.usage, stdout: '' });
+      expect(lowK.stderr).toBe(
+        'tooth-tail: ANONYMITY_THRESHOLD must be a whole number from 3 to 1000 (smaller groups could be identified); got “2”\n',
+      );
+    });
+
+    it('reads the file without changing it', () => {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      const hash = () => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+      const before = hash();
+      for (const format of ['table', 'csv', 'json']) {
+        expect(run(['report', '--format', format], { DATABASE_PATH: file }).code).toBe(EXIT.ok);
+      }
+      expect(hash()).toBe(before);
+    });
+
+    it('applies ANONYMITY_THRESHOLD from the environment, as the app does', () => {
+      const k6 = run(['report', '--format', 'csv'], { DATABASE_PATH: file, ANONYMITY_THRESHOLD: '6' });
+      expect(k6.stdout).toBe(services(6).reports.exportCsv(WS, null).csv);
+      const fraudFirst = k6.stdout
+        .split('\r\n')
+        .find((line) => line.startsWith('Fraud ML,'))
+        ?.split(',');
+      expect(fraudFirst?.slice(9, 14)).toEqual(['', '', '', '', 'insufficient-data']);
+      expect(run(['report'], { DATABASE_PATH: file, ANONYMITY_THRESHOLD: 'five' }).code).toBe(EXIT.usage);
+    });
+
+    it('reports every workspace under one CSV header, or one with --workspace', () => {
+      seedOrg(db, 'T0OTHER', [
+        {
+          name: 'Fraud ML',
+          rounds: [
+            {
+              roster: ids('UXD', 5).map(tooth),
+              answers: ids('UXD', 5).map((userId) => ({ userId, answers: dsAnswer(5, 5) })),
+              k: 5,
+            },
+          ],
+        },
+      ]);
+      const { reports } = services();
+      const both = run(['report', '--format', 'csv'], { DATABASE_PATH: file });
+      const other = reports.exportCsv('T0OTHER', null).csv;
+      expect(both.stdout).toBe(reports.exportCsv(WS, null).csv + other.slice(other.indexOf('\r\n') + 2));
+      expect(
+        run(['report', '--format', 'csv', '--workspace', 'T0OTHER'], { DATABASE_PATH: file }).stdout,
+      ).toBe(other);
+      const fraudBoth = run(['report', '--team', 'Fraud ML', '--format', 'json'], { DATABASE_PATH: file });
+      expect(JSON.parse(fraudBoth.stdout)).toHaveLength(3);
+      const table = run(['report'], { DATABASE_PATH: file }).stdout;
+      expect(table).toMatch(/^Workspace T0ACME\nteam /);
+      expect(table).toContain('\nWorkspace T0OTHER\nteam ');
+      const unknown = run(['report', '--workspace', 'T0NOPE'], { DATABASE_PATH: file });
+      expect(unknown).toMatchObject({
+        code: EXIT.notFound,
+        stderr: 'tooth-tail: unknown workspace “T0NOPE”; workspaces in the database: T0ACME, T0OTHER\n',
+      });
+    });
+
+    it('reports an empty database as empty, in every format', () => {
+      const empty = migratedDatabase();
+      try {
+        const env = { DATABASE_PATH: empty.file };
+        expect(run(['report', '--format', 'csv'], env).stdout).toBe(
+          'team,round_id,opened_at,closed_at,tooth,tail,ratio,tooth_responses,tail_responses,median_waiting_pct,median_infra_pct,median_productive_pct,mean_handmaid_load,verdict\r\n',
+        );
+        expect(run(['report', '--format', 'json'], env).stdout).toBe('[]\n');
+        expect(run(['report'], env).stdout).toContain('(no closed rounds yet)');
+        expect(run(['report', '--team', 'x'], env)).toMatchObject({
+          code: EXIT.notFound,
+          stderr: 'tooth-tail: unknown team “x”; there are no teams yet\n',
+        });
+      } finally {
+        empty.cleanup();
+      }
+    });
+
+    it.each([
+      [
+        'an older schema',
+        'DELETE FROM schema_migrations WHERE id = 1',
+        /migration 001_init is not applied\); start the app once/,
+      ],
+      [
+        'a changed migration',
+        "UPDATE schema_migrations SET checksum = 'changed'",
+        /migration 001_init in the database differs/,
+      ],
+      ['no schema_migrations table', 'DROP TABLE schema_migrations', /not a tooth-tail database/],
+    ])('refuses %s with exit code 1', (_, sql, message) => {
+      db.exec(sql);
+      const result = run(['report'], { DATABASE_PATH: file });
+      expect(result.code).toBe(EXIT.runtime);
+      expect(result.stderr).toMatch(message);
+      expect(result.stdout).toBe('');
+    });
+
+    it('refuses a file that is not a database with exit code 1', () => {
+      const junk = path.join(path.dirname(file), 'junk.db');
+      fs.writeFileSync(junk, 'not a database at all, just text '.repeat(100));
+      const result = run(['report'], { DATABASE_PATH: junk });
+      expect(result.code).toBe(EXIT.runtime);
+      expect(result.stderr).toMatch(/^tooth-tail: .*not a database/);
+    });
+  });
+});
