@@ -16,6 +16,7 @@ import { RoundService } from './services/rounds.js';
 import { DeliverySender } from './services/sender.js';
 import { createSlackApp } from './slack/app.js';
 import { CommandRunner } from './slack/commands/command-runner.js';
+import { dropRepeatedEvents } from './slack/dedupe.js';
 import { SlackGateway } from './slack/gateway.js';
 import { HomeService } from './slack/home.js';
 import * as actions from './slack/listeners/actions.js';
@@ -144,6 +145,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     home: new HomeService({ org, reports, insight, rounds: roundRepo, directory }),
     logger,
   };
+  app.use(dropRepeatedEvents());
   commands.register(app, listenerDeps);
   actions.register(app, listenerDeps);
   views.register(app, listenerDeps);

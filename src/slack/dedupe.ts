@@ -1,0 +1,21 @@
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+
+/**
+ * Slack retries an event it thinks we missed (x-slack-retry-num, up to 3 times) and Bolt does not
+ * deduplicate them, so the same event_id could run its listener twice. This drops an event whose
+ * id was seen recently. It remembers the last `capacity` ids in memory: Slack's retries come
+ * within minutes, and the only event the app handles (app_home_opened) is idempotent anyway, so
+ * a retry arriving just after a restart costs one extra Home publish at most.
+ */
+export function dropRepeatedEvents(capacity = 5000): Middleware<AnyMiddlewareArgs> {
+  const seen = new Set<string>();
+  return async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string') {
+      if (seen.has(eventId)) return;
+      seen.add(eventId);
+      if (seen.size > capacity) seen.delete(seen.values().next().value as string);
+    }
+    await next();
+  };
+}
