@@ -174,10 +174,11 @@ export class RoundService {
       const report = this.deps.insight.orgReport(summary.workspaceId);
       return [this.deps.messages.orgDigest(report), { kind: 'frontier', bands: report.frontier }];
     };
-    let forTeam: [MessagePayload, ChartRequest] | undefined;
-    let forOrg: [MessagePayload, ChartRequest] | undefined;
+    // Built once each, and only when some subscription wants them.
+    const forTeam = subscriptions.some((sub) => sub.teamId !== null) ? teamMessages() : undefined;
+    const forOrg = subscriptions.some((sub) => sub.teamId === null) ? orgMessages() : undefined;
     return subscriptions.flatMap((sub): NewDelivery[] => {
-      const [digest, chart] = sub.teamId === null ? (forOrg ??= orgMessages()) : (forTeam ??= teamMessages());
+      const [digest, chart] = (sub.teamId === null ? forOrg : forTeam) as [MessagePayload, ChartRequest];
       const base = {
         workspaceId: summary.workspaceId,
         channel: sub.channelId,

@@ -346,7 +346,7 @@ describe('the core loop', () => {
     const reply = await h.run(OUTSIDER, 'export Fraud');
     expect(reply.text).toMatch(/Sent \*tooth-tail-Fraud-\d{4}-\d{2}-\d{2}\.csv\* \(1 round\) to your DM/);
     const file = h.sandbox.files.at(-1);
-    expect(file?.channels).toEqual(['D' + OUTSIDER]);
+    expect(file?.channels).toEqual([`D${OUTSIDER}`]);
     const [header, row, end] = (file?.content.toString('utf8') ?? '').split('\r\n');
     expect(header).toBe(EXPORT_COLUMNS.join(','));
     expect(row).toMatch(
