@@ -57,7 +57,8 @@ export class WebApi {
     if (fault?.kind === 'delay') {
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
       // A client that timed out has closed the connection: the call never reached "Slack".
-      if (res.destroyed || req.socket.destroyed) return this.record(call, 0, { ok: false, error: 'timed_out' });
+      if (res.destroyed || req.socket.destroyed)
+        return this.record(call, 0, { ok: false, error: 'timed_out' });
     }
     if (fault?.kind === 'rate_limited') {
       return reply(

@@ -1,9 +1,4 @@
-import {
-  type WebAPIHTTPError,
-  type WebAPIRateLimitedError,
-  WebClient,
-  WebClientEvent,
-} from '@slack/web-api';
+import { type WebAPIHTTPError, type WebAPIRateLimitedError, WebClient, WebClientEvent } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import {
