@@ -88,7 +88,8 @@ interface TailFigures {
   meanHandmaidLoad: number | null;
 }
 
-const WITHHELD_TOOTH: ToothFigures = {
+/** The tooth figures of a group below k: all withheld. */
+export const WITHHELD_TOOTH: ToothFigures = {
   medianWaitingPct: null,
   meanWaitingPct: null,
   medianInfraPct: null,
@@ -97,7 +98,8 @@ const WITHHELD_TOOTH: ToothFigures = {
   pathMix: null,
 };
 
-const WITHHELD_TAIL: TailFigures = {
+/** The tail figures of a group below k: all withheld. */
+export const WITHHELD_TAIL: TailFigures = {
   meanRewritePct: null,
   meanSupportPct: null,
   meanPlatformPct: null,
@@ -160,7 +162,8 @@ function signalsFor(tooth: ToothFigures, tail: TailFigures, t: Thresholds): Sign
   ];
 }
 
-function verdictFor(signals: readonly Signal[]): FailureMode {
+/** The verdict the signals that fired add up to (the tooth having met k). */
+export function verdictFor(signals: readonly Signal[]): FailureMode {
   const handmaid = signals.some((s) => s.mode === 'handmaid');
   const fullStack = signals.some((s) => s.mode === 'full-stack');
   if (handmaid && fullStack) return 'both';

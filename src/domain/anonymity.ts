@@ -1,10 +1,5 @@
-import type { FailureMode, RoundFigures, Signal } from './types.js';
-
-function modeOf(signals: Signal[]): FailureMode {
-  const handmaid = signals.some((s) => s.mode === 'handmaid');
-  const fullStack = signals.some((s) => s.mode === 'full-stack');
-  return handmaid && fullStack ? 'both' : handmaid ? 'handmaid' : fullStack ? 'full-stack' : 'healthy';
-}
+import { verdictFor, WITHHELD_TAIL, WITHHELD_TOOTH } from './aggregate.js';
+import type { RoundFigures } from './types.js';
 
 /**
  * Re-applies the anonymity rule at read time with `k`, for summaries stored under a smaller k
@@ -12,32 +7,14 @@ function modeOf(signals: Signal[]): FailureMode {
  */
 export function withholdBelow(figures: RoundFigures, k: number): RoundFigures {
   if (k <= figures.k) return figures;
-  let result: RoundFigures = { ...figures, k };
   if (figures.toothResponses < k) {
-    result = {
-      ...result,
-      medianWaitingPct: null,
-      meanWaitingPct: null,
-      medianInfraPct: null,
-      meanInfraPct: null,
-      medianProductivePct: null,
-      pathMix: null,
-      failureMode: 'insufficient-data',
-      signals: [],
-    };
+    const tail = figures.tailResponses < k ? WITHHELD_TAIL : {};
+    return { ...figures, ...WITHHELD_TOOTH, ...tail, k, failureMode: 'insufficient-data', signals: [] };
   }
   if (figures.tailResponses < k) {
-    result = {
-      ...result,
-      meanRewritePct: null,
-      meanSupportPct: null,
-      meanPlatformPct: null,
-      meanHandmaidLoad: null,
-      signals: result.signals.filter((s) => s.name !== 'mean_handmaid_load'),
-    };
     // The tail's signal may have been the only one behind the verdict.
-    if (result.failureMode !== 'insufficient-data')
-      result = { ...result, failureMode: modeOf(result.signals) };
+    const signals = figures.signals.filter((s) => s.name !== 'mean_handmaid_load');
+    return { ...figures, ...WITHHELD_TAIL, k, signals, failureMode: verdictFor(signals) };
   }
-  return result;
+  return { ...figures, k };
 }
