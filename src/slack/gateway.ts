@@ -111,15 +111,7 @@ export class SlackGateway implements SlackPort {
     });
   }
 
-  async uploadFile(input: {
-    channel: string;
-    filename: string;
-    title: string;
-    content: Buffer;
-    initialComment?: string;
-    altText?: string;
-    threadTs?: string;
-  }): Promise<void> {
+  async uploadFile(input: Parameters<SlackPort['uploadFile']>[0]): Promise<void> {
     // files.completeUploadExternal needs a channel id; a person's DM id comes from conversations.open.
     const channelId = /^[UW]/.test(input.channel)
       ? ((await call(() => this.client.conversations.open({ users: input.channel }))).channel?.id as string)
