@@ -3,6 +3,8 @@
 import type http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { RetryOptions } from '@slack/web-api';
+// Node's ESM loader cannot see this CommonJS export by name; the default export carries it.
+import webApi from '@slack/web-api';
 import { chartRenderer } from './charts/renderer.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -23,6 +25,7 @@ import * as actions from './slack/listeners/actions.js';
 import * as commands from './slack/listeners/commands.js';
 import type { ListenerDeps } from './slack/listeners/deps.js';
 import * as events from './slack/listeners/events.js';
+import { ackWhatNoListenerTakes } from './slack/listeners/fallback.js';
 import * as views from './slack/listeners/views.js';
 import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
@@ -39,8 +42,15 @@ export interface StartOptions {
   clock?: Clock;
   /** Tests shorten the Web API client's retries; production keeps the bounded default. */
   retryConfig?: RetryOptions;
+  /** How long one Web API call may take before the client gives up on it (default 15 s). */
+  requestTimeoutMs?: number;
   /** How many DMs are in flight at once. */
   concurrency?: number;
+  /**
+   * The sender's Web API calls per second at most (DeliveryPacer), a little under the workspace's
+   * Slack limit, so a large fan-out never pays for 429 pauses; unset leaves sends unpaced.
+   */
+  deliveryRatePerSecond?: number;
   /** Off in tests that drive the scheduler's tick themselves. */
   scheduler?: boolean;
   /** Replaces the chart renderer (tests inject one that fails); null turns charts off. */
@@ -89,8 +99,13 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     clock,
     logger,
     concurrency: options.concurrency ?? 8,
+    ...(options.deliveryRatePerSecond === undefined ? {} : { ratePerSecond: options.deliveryRatePerSecond }),
     ...(options.charts === null ? {} : { charts: options.charts ?? chartRenderer }),
   });
+  // The client pauses its whole queue for a 429's Retry-After; the sender's pace waits it out too.
+  app.client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number) =>
+    sender.rateLimited(retryAfterSeconds),
+  );
   const onQueued = () => void sender.kick();
   const directory = new Directory({ users, slack, clock, adminUserIds: config.adminUserIds });
   const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: config.defaultTimezone });
@@ -145,6 +160,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     home: new HomeService({ org, reports, insight, rounds: roundRepo, directory }),
     logger,
   };
+  app.use(ackWhatNoListenerTakes);
   app.use(dropRepeatedEvents());
   commands.register(app, listenerDeps);
   actions.register(app, listenerDeps);

@@ -8,16 +8,74 @@ export interface SenderLogger {
   error(message: string): void;
 }
 
+/** After a 429 the pace drops to this share of what it was… */
+const SLOWDOWN = 0.75;
+/** …and regains this share of the full rate with each call after, back to the full rate. */
+const RECOVERY_PER_CALL = 0.01;
+
 /**
- * Drains the outbox: claims due deliveries and posts them with bounded concurrency. Rate limits
- * and transient failures are the Web API client's to retry (its Retry-After handling and a
- * bounded retry policy); whatever still fails is recorded against that one delivery and never
- * stops the others.
+ * Spaces Web API calls at least 1/`ratePerSecond` apart, with no burst, so a big fan-out stays
+ * under Slack's workspace-wide ceiling instead of hitting it: @slack/web-api answers an HTTP 429
+ * by pausing its whole queue for Retry-After (whole seconds) before it retries, so each 429 costs
+ * every send a second or more. Callers take turns in the order they asked, and each turn is
+ * measured from when the previous one actually began, so a late timer never bunches two calls.
+ *
+ * When a 429 comes anyway (other calls share the workspace's budget; requests jitter on the way),
+ * no turn begins until Retry-After has passed, and the pace slows for a few seconds: the client's
+ * own retry of the refused call, and whatever waited in its paused queue, then fit under the limit
+ * instead of causing the next 429.
+ */
+export class DeliveryPacer {
+  private readonly fullRate: number;
+  private rate: number;
+  /** When the latest turn began, and how long it holds the next one back. */
+  private last = { at: Number.NEGATIVE_INFINITY, spanMs: 0 };
+  private heldUntil = Number.NEGATIVE_INFINITY;
+  private turns: Promise<void> = Promise.resolve();
+
+  constructor(
+    ratePerSecond: number,
+    private readonly now: () => number = () => performance.now(),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {
+    if (!(ratePerSecond > 0 && Number.isFinite(ratePerSecond)))
+      throw new RangeError(`a delivery rate must be a positive number per second, not ${ratePerSecond}`);
+    this.fullRate = ratePerSecond;
+    this.rate = ratePerSecond;
+  }
+
+  /** Resolves when the caller may make its next `calls` Web API calls. */
+  take(calls = 1): Promise<void> {
+    const turn = this.turns.then(async () => {
+      const wait = Math.max(this.last.at + this.last.spanMs, this.heldUntil) - this.now();
+      if (wait > 0) await this.sleep(wait);
+      this.last = { at: this.now(), spanMs: (calls * 1000) / this.rate };
+      this.rate = Math.min(this.fullRate, this.rate + calls * RECOVERY_PER_CALL * this.fullRate);
+    });
+    this.turns = turn;
+    return turn;
+  }
+
+  /** Slack refused a call with HTTP 429: hold every turn for its Retry-After, and slow down once. */
+  rateLimited(retryAfterMs: number): void {
+    const now = this.now();
+    if (now >= this.heldUntil) this.rate *= SLOWDOWN;
+    this.heldUntil = Math.max(this.heldUntil, now + retryAfterMs);
+  }
+}
+
+/**
+ * Drains the outbox: claims due deliveries and posts them with bounded concurrency, paced by
+ * `ratePerSecond` when it is set. Rate limits and transient failures are the Web API client's to
+ * retry (its Retry-After handling and a bounded retry policy); whatever still fails is recorded
+ * against that one delivery and never stops the others.
  */
 export class DeliverySender {
   private draining: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private readonly pacer: DeliveryPacer | null;
 
   constructor(
     private readonly deps: {
@@ -27,9 +85,18 @@ export class DeliverySender {
       clock: Clock;
       logger: SenderLogger;
       concurrency: number;
+      /** Web API calls per second at most; unset sends as fast as the client and Slack allow. */
+      ratePerSecond?: number;
       charts?: ChartRenderer;
     },
-  ) {}
+  ) {
+    this.pacer = deps.ratePerSecond === undefined ? null : new DeliveryPacer(deps.ratePerSecond);
+  }
+
+  /** Slack answered a Web API call with HTTP 429: paced sends wait out its Retry-After as well. */
+  rateLimited(retryAfterSeconds: number): void {
+    this.pacer?.rateLimited(retryAfterSeconds * 1000);
+  }
 
   /** Starts a drain unless one is running; a running one takes another pass when it ends. */
   kick(): Promise<void> {
@@ -88,6 +155,7 @@ export class DeliverySender {
       return;
     }
     try {
+      await this.pacer?.take();
       const posted = await this.deps.slack.postMessage(delivery.channel, delivery.payload);
       this.deps.outbox.markSent(delivery.id, posted.channel, posted.ts, now());
     } catch (error) {
@@ -125,6 +193,8 @@ export class DeliverySender {
       return;
     }
     try {
+      // files.getUploadURLExternal and files.completeUploadExternal; the upload itself goes elsewhere.
+      await this.pacer?.take(2);
       await this.deps.slack.uploadFile({
         channel: delivery.channel,
         filename: chart.filename,

@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, type HTTPReceiverOptions, LogLevel } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 // Node's ESM loader cannot see this CommonJS export by name; the default export carries it.
 import webApi from '@slack/web-api';
@@ -16,6 +16,24 @@ const LEVELS = {
  * about 30. HTTP 429 is retried separately by the client after Slack's Retry-After.
  */
 export const DEFAULT_RETRY: RetryOptions = webApi.retryPolicies.fiveRetriesInFiveMinutes;
+
+/**
+ * Bolt throws before any listener runs for shapes Slack never sends (no `user`, `actions` not a
+ * list, a team id like `constructor`) and would answer 500. They are the sender's mistake: 400.
+ * Errors inside our listeners never reach here; app.error() logs those.
+ */
+const refuseMalformedEvent: NonNullable<HTTPReceiverOptions['processEventErrorHandler']> = async ({
+  error,
+  logger,
+  response,
+}) => {
+  logger.warn(`refused a request Bolt could not process: ${(error as Error).message}`);
+  if (!response.headersSent) {
+    response.writeHead(400);
+    response.end();
+  }
+  return false;
+};
 
 export interface SlackApp {
   app: App;
@@ -53,6 +71,7 @@ export function createSlackApp(
     // Ack first, work after: the HTTP reply is written at ack(), inside Slack's 3 s deadline.
     processBeforeResponse: false,
     logLevel,
+    processEventErrorHandler: refuseMalformedEvent,
   });
   const app = new App({ token: config.botToken, receiver, logLevel, clientOptions });
   return { app, receiver };

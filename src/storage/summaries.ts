@@ -22,6 +22,12 @@ interface SummaryRow {
   figures: string;
 }
 
+/**
+ * The columns toSummary reads. The figure columns beside `figures` are for readers in SQL (BI
+ * tools); reading all of them too made `/tooth-tail ratio` a third slower on 200 teams.
+ */
+const COLUMNS = 'round_id, workspace_id, team_id, team_name, opened_at, closed_at, figures';
+
 const toSummary = (r: SummaryRow): RoundSummary => ({
   roundId: r.round_id,
   workspaceId: r.workspace_id,
@@ -42,21 +48,21 @@ export class SummaryRepository extends Repository {
        @meanHandmaidLoad, @failureMode, @figures)`,
   );
   private readonly byRound = this.db.prepare<[number], SummaryRow>(
-    'SELECT * FROM round_summaries WHERE round_id = ?',
+    `SELECT ${COLUMNS} FROM round_summaries WHERE round_id = ?`,
   );
   private readonly ofTeam = this.db.prepare<[number, number], SummaryRow>(
-    'SELECT * FROM round_summaries WHERE team_id = ? ORDER BY closed_at DESC, round_id DESC LIMIT ?',
+    `SELECT ${COLUMNS} FROM round_summaries WHERE team_id = ? ORDER BY closed_at DESC, round_id DESC LIMIT ?`,
   );
   private readonly ofWorkspace = this.db.prepare<[string], SummaryRow>(
-    'SELECT * FROM round_summaries WHERE workspace_id = ? ORDER BY team_name COLLATE NOCASE, closed_at, round_id',
+    `SELECT ${COLUMNS} FROM round_summaries WHERE workspace_id = ? ORDER BY team_name COLLATE NOCASE, closed_at, round_id`,
   );
   private readonly closedBetween = this.db.prepare<[string, string, string], SummaryRow>(
-    `SELECT * FROM round_summaries WHERE workspace_id = ? AND closed_at >= ? AND closed_at < ?
+    `SELECT ${COLUMNS} FROM round_summaries WHERE workspace_id = ? AND closed_at >= ? AND closed_at < ?
      ORDER BY team_name COLLATE NOCASE, closed_at`,
   );
 
   private readonly before = this.db.prepare<[number, string, string, number], SummaryRow>(
-    `SELECT * FROM round_summaries WHERE team_id = ? AND (closed_at < ? OR (closed_at = ? AND round_id < ?))
+    `SELECT ${COLUMNS} FROM round_summaries WHERE team_id = ? AND (closed_at < ? OR (closed_at = ? AND round_id < ?))
      ORDER BY closed_at DESC, round_id DESC LIMIT 1`,
   );
 
