@@ -59,6 +59,13 @@ const envSchema = z.object({
       .max(1000, { error: 'must be at most 1000' })
       .optional(),
   ),
+  DELIVERY_RATE_PER_SECOND: optionalText.pipe(
+    z.coerce
+      .number<string | undefined>({ error: 'must be a number of messages per second, e.g. 10' })
+      .positive({ error: 'must be more than 0' })
+      .max(1000, { error: 'must be at most 1000' })
+      .optional(),
+  ),
   LOG_LEVEL: optionalText.pipe(
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
   ),
@@ -75,6 +82,8 @@ export interface Config {
   defaultTimezone: string;
   anonymityThreshold: number;
   logLevel: LogLevel;
+  /** The sender's Web API calls per second at most; undefined leaves sends unpaced. */
+  deliveryRatePerSecond: number | undefined;
   mode: 'socket' | 'http';
 }
 
@@ -110,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     defaultTimezone: e.DEFAULT_TIMEZONE,
     anonymityThreshold: e.ANONYMITY_THRESHOLD ?? 5,
     logLevel: e.LOG_LEVEL ?? 'info',
+    deliveryRatePerSecond: e.DELIVERY_RATE_PER_SECOND,
     mode: e.SLACK_APP_TOKEN === undefined ? 'http' : 'socket',
   };
 }

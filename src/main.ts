@@ -92,6 +92,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
   );
   const logger = app.logger;
   const slack = new SlackGateway(app.client);
+  const deliveryRate = options.deliveryRatePerSecond ?? config.deliveryRatePerSecond;
   const sender = new DeliverySender({
     outbox,
     rounds: roundRepo,
@@ -99,7 +100,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     clock,
     logger,
     concurrency: options.concurrency ?? 8,
-    ...(options.deliveryRatePerSecond === undefined ? {} : { ratePerSecond: options.deliveryRatePerSecond }),
+    ...(deliveryRate === undefined ? {} : { ratePerSecond: deliveryRate }),
     ...(options.charts === null ? {} : { charts: options.charts ?? chartRenderer }),
   });
   // The client pauses its whole queue for a 429's Retry-After; the sender's pace waits it out too.

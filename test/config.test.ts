@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       defaultTimezone: 'UTC',
       anonymityThreshold: 5,
       logLevel: 'info',
+      deliveryRatePerSecond: undefined,
       mode: 'http',
     });
   });
@@ -42,6 +43,7 @@ describe('loadConfig', () => {
       DEFAULT_TIMEZONE: 'Europe/London',
       ANONYMITY_THRESHOLD: '3',
       LOG_LEVEL: 'debug',
+      DELIVERY_RATE_PER_SECOND: '9.5',
     });
     expect(config).toMatchObject({
       mode: 'socket',
@@ -52,6 +54,7 @@ describe('loadConfig', () => {
       defaultTimezone: 'Europe/London',
       anonymityThreshold: 3,
       logLevel: 'debug',
+      deliveryRatePerSecond: 9.5,
     });
   });
 
@@ -72,6 +75,8 @@ describe('loadConfig', () => {
     [{ ...valid, ANONYMITY_THRESHOLD: '2' }, /ANONYMITY_THRESHOLD must be at least 3/],
     [{ ...valid, ANONYMITY_THRESHOLD: '4.5' }, /ANONYMITY_THRESHOLD must be a whole number/],
     [{ ...valid, LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of debug, info, warn, error/],
+    [{ ...valid, DELIVERY_RATE_PER_SECOND: 'fast' }, /DELIVERY_RATE_PER_SECOND must be a number/],
+    [{ ...valid, DELIVERY_RATE_PER_SECOND: '0' }, /DELIVERY_RATE_PER_SECOND must be more than 0/],
   ])('names the problem: %o', (env, message) => {
     const problems = problemsOf(env as Record<string, string>);
     expect(problems).toHaveLength(1);

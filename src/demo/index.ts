@@ -98,7 +98,7 @@ async function run(sandbox: Sandbox, userId: string, text: string, channelId?: s
   const result = await sandbox.command(userId, text, channelId ? { channelId } : {});
   if (result.status !== 200)
     throw new DemoError(`/tooth-tail ${text}: the app answered HTTP ${result.status}`);
-  return result.reply(10_000);
+  return result.answer(10_000);
 }
 
 async function expectReply(

@@ -49,6 +49,10 @@ export type * from './types.js';
 
 const DEFAULT_ACK_TIMEOUT_MS = 5000;
 
+/** Whether an ack body is a message (text or blocks) rather than empty. */
+const hasMessage = (body: unknown): boolean =>
+  typeof body === 'object' && body !== null && ('text' in body || 'blocks' in body);
+
 /** What a view_submission ack may ask Slack to do with the modal. */
 const viewAck = z.looseObject({
   response_action: z.enum(['errors', 'update', 'push', 'clear']),
@@ -285,6 +289,7 @@ export class Sandbox {
       triggerId,
     });
     const ack = await this.delivery.deliver('command', payload);
+    this.showCommandAck(ack.body, channelId, user.id);
     return this.respondable({ ...ack, triggerId }, responseUrl, `${command} ${text}`.trim(), user);
   }
 
@@ -451,6 +456,28 @@ export class Sandbox {
     return found;
   }
 
+  /**
+   * A command's ack may carry its reply, which Slack shows at once: `in_channel` as a message in
+   * the channel, otherwise only to the person (recorded with the ephemerals).
+   */
+  private showCommandAck(body: unknown, channel: string, userId: string): void {
+    if (!hasMessage(body)) return;
+    const message = body as { text?: unknown; blocks?: unknown; response_type?: unknown };
+    const text = typeof message.text === 'string' ? message.text : '';
+    const blocks = Array.isArray(message.blocks) ? message.blocks : undefined;
+    if (message.response_type === 'in_channel') {
+      this.workspace.postMessage({ channel, text, blocks, threadTs: undefined, viaResponseUrl: true });
+      return;
+    }
+    this.workspace.ephemerals.push({
+      channel,
+      user: userId,
+      text,
+      ...(blocks === undefined ? {} : { blocks }),
+      messageTs: this.workspace.nextTs(),
+    });
+  }
+
   private respondable(
     ack: InteractionResult,
     responseUrl: string,
@@ -458,15 +485,18 @@ export class Sandbox {
     user: SandboxUser,
   ): RespondableResult {
     const posts = () => this.responseUrls.postsTo(responseUrl);
+    const reply = (timeoutMs = 5000) =>
+      waitFor(
+        () => posts()[0],
+        timeoutMs,
+        `a reply to ${what} (as ${user.name}) at its response_url; the ack was HTTP ${ack.status}`,
+      ).then((post) => post.body);
     return {
       ...ack,
       responseUrl,
-      reply: (timeoutMs = 5000) =>
-        waitFor(
-          () => posts()[0],
-          timeoutMs,
-          `a reply to ${what} (as ${user.name}) at its response_url; the ack was HTTP ${ack.status}`,
-        ).then((post) => post.body),
+      reply,
+      // An ack that carries a message is what the person sees first, as in Slack.
+      answer: (timeoutMs = 5000) => (hasMessage(ack.body) ? Promise.resolve(ack.body) : reply(timeoutMs)),
       replies: () => posts().map((p) => p.body),
     };
   }

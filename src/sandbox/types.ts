@@ -196,6 +196,12 @@ export interface RespondableResult extends InteractionResult {
   /** The first post to this response_url; rejects with a clear error after timeoutMs (default 5000). */
   // biome-ignore lint/suspicious/noExplicitAny: the app's JSON
   reply(timeoutMs?: number): Promise<any>;
+  /**
+   * What the person sees answer the action: the message in the ack body when it carries one
+   * (Slack shows it at once), else the first post to the response_url, as reply().
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: the app's JSON
+  answer(timeoutMs?: number): Promise<any>;
   // biome-ignore lint/suspicious/noExplicitAny: the app's JSON
   replies(): any[];
 }

@@ -11,7 +11,7 @@ export interface Harness {
   sandbox: Sandbox;
   app: RunningApp;
   databasePath: string;
-  /** Runs `/tooth-tail <text>` as a person and resolves with the reply posted to its response_url. */
+  /** Runs `/tooth-tail <text>` as a person and resolves with the reply they see (in the ack or at the response_url). */
   // biome-ignore lint/suspicious/noExplicitAny: the app's JSON reply
   run(userId: string, text: string, options?: { channelId?: string }): Promise<any>;
   /** Waits until the outbox has nothing due and the sender is idle. */
@@ -62,7 +62,7 @@ export async function startHarness(input: {
     sandbox,
     app,
     databasePath,
-    run: async (userId, text, options = {}) => (await sandbox.command(userId, text, options)).reply(),
+    run: async (userId, text, options = {}) => (await sandbox.command(userId, text, options)).answer(),
     settle: async () => {
       await app.sender.kick();
       await app.sender.idle();

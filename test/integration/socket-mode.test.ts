@@ -62,7 +62,7 @@ describe('Socket Mode', () => {
   it('runs commands, the check-in button and the modal over envelopes', async () => {
     const help = await sandbox.command(ADMIN, 'help');
     expect(help.status).toBe(200);
-    expect((await help.reply()).text).toContain('/tooth-tail roster add');
+    expect(help.body.text).toContain('/tooth-tail roster add'); // answered in the ack itself
     await (await sandbox.command(ADMIN, 'team add Fraud')).reply();
     await (await sandbox.command(ADMIN, `roster add Fraud <@${MEMBER}> as data-scientist`)).reply();
     expect((await (await sandbox.command(ADMIN, 'survey now Fraud')).reply()).text).toMatch(

@@ -53,9 +53,31 @@ const ADMIN_WHAT: Partial<Record<Command['kind'], string>> = {
   'survey-close': 'close check-ins',
 };
 
+/**
+ * Commands answered from the database alone, with no Slack call: their reply can travel in the
+ * acknowledgement itself, which saves a round trip to the response_url. The others (admin checks
+ * via users.info, mentions, channel names, uploads) answer after the ack.
+ */
+const LOCAL_COMMANDS: ReadonlySet<Command['kind']> = new Set([
+  'help',
+  'summary',
+  'ratio',
+  'teams',
+  'subscriptions',
+  'join',
+  'leave',
+  'forget-me',
+]);
+
 /** Runs `/tooth-tail <text>` for a person and words the reply. Never throws. */
 export class CommandRunner {
   constructor(private readonly deps: CommandDeps) {}
+
+  /** Whether `text` is answered without calling Slack (so its reply may go in the ack). */
+  isLocal(text: string): boolean {
+    const command = parseCommand(text);
+    return command.kind === 'usage-error' || LOCAL_COMMANDS.has(command.kind);
+  }
 
   async run(ctx: CommandContext, text: string): Promise<Reply> {
     const command = parseCommand(text);

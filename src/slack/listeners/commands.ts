@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
+import type { Reply } from '../views/replies.js';
 import type { ListenerDeps } from './deps.js';
 
 export const COMMAND_NAME = '/tooth-tail';
@@ -12,13 +13,23 @@ const commandPayload = z.object({
   text: z.string().default(''),
 });
 
-/** Acknowledge at once (Slack's 3 s deadline), then answer through the response_url. */
+const asMessage = (reply: Reply) => ({
+  response_type: reply.inChannel ? ('in_channel' as const) : ('ephemeral' as const),
+  text: reply.text,
+  ...(reply.blocks ? { blocks: reply.blocks as never } : {}),
+});
+
+/**
+ * Slack's deadline is 3 s. A command answered from the database alone replies in the ack itself
+ * (one round trip fewer); any other is acknowledged at once and answered through the
+ * response_url when its work is done.
+ */
 export const toothTailCommand =
   (deps: ListenerDeps) =>
   async ({ ack, command, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
-    await ack();
     const parsed = commandPayload.safeParse(command);
     if (!parsed.success) {
+      await ack();
       deps.logger.warn(`ignored a malformed slash command: ${parsed.error.message}`);
       await respond({
         response_type: 'ephemeral',
@@ -27,15 +38,18 @@ export const toothTailCommand =
       return;
     }
     const c = parsed.data;
-    const reply = await deps.commands.run(
-      { workspaceId: c.team_id, userId: c.user_id, channelId: c.channel_id, channelName: c.channel_name },
-      c.text,
-    );
-    await respond({
-      response_type: reply.inChannel ? 'in_channel' : 'ephemeral',
-      text: reply.text,
-      ...(reply.blocks ? { blocks: reply.blocks as never } : {}),
-    });
+    const context = {
+      workspaceId: c.team_id,
+      userId: c.user_id,
+      channelId: c.channel_id,
+      channelName: c.channel_name,
+    };
+    if (deps.commands.isLocal(c.text)) {
+      await ack(asMessage(await deps.commands.run(context, c.text)));
+      return;
+    }
+    await ack();
+    await respond(asMessage(await deps.commands.run(context, c.text)));
   };
 
 export function register(app: App, deps: ListenerDeps): void {

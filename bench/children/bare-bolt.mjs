@@ -1,0 +1,40 @@
+// The floor for acknowledgement latency: a Bolt app built exactly as tooth-tail builds its own
+// (createSlackApp's HTTPReceiver and createServer's /healthz and timestamp check), whose
+// listeners only ack. With BENCH_BARE_REPLY=1 they also make the one Slack call tooth-tail makes
+// after each ack (a reply to the command's response_url; chat.update of the check-in DM), with
+// fixed text: a reference for how much of the app's cost is that call. JavaScript for the reason
+// given in app.mjs.
+import { pathToFileURL } from 'node:url';
+
+const dir = process.env.BENCH_CODE_DIR;
+const ext = process.env.BENCH_CODE_EXT ?? '.js';
+if (!dir) throw new Error('BENCH_CODE_DIR must name dist/ (or src/ under tsx)');
+const load = (module) => import(pathToFileURL(`${dir}/${module}${ext}`).href);
+
+const { loadConfig } = await load('config');
+const { createSlackApp } = await load('slack/app');
+const { createServer } = await load('slack/server');
+
+const config = loadConfig(process.env);
+const { app, receiver } = createSlackApp(config);
+const reply = process.env.BENCH_BARE_REPLY === '1';
+app.command('/tooth-tail', async ({ ack, respond }) => {
+  await ack();
+  if (reply) await respond({ response_type: 'ephemeral', text: 'ok' });
+});
+app.view('check_in_submit', async ({ ack, body, client }) => {
+  await ack();
+  if (!reply) return;
+  const { channel, ts } = JSON.parse(body.view.private_metadata);
+  await client.chat.update({ channel, ts, text: 'Thanks, recorded' });
+});
+
+const server = createServer({ receiver, health: () => ({ mode: config.mode }) });
+server.listen(config.port);
+
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

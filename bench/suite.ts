@@ -1,0 +1,116 @@
+// The benchmark suite: each benchmark beside its floor in the same run, as one table. Not a test:
+// nothing here asserts a time. Everything it starts (child processes, the sandbox, temp files)
+// is stopped or removed before it returns, and the whole run is bounded by a deadline.
+import { type AckSizes, ackLatency } from './ack-latency.js';
+import { type AggregationSizes, aggregation } from './aggregation.js';
+import { type FanOutSizes, fanOut } from './fan-out.js';
+import { type Runtime, runtime } from './lib/processes.js';
+import { Cleanups } from './lib/setup.js';
+import { machine, type Row, renderTable } from './lib/table.js';
+import { type StartUpSizes, startUp } from './start-up.js';
+
+export interface BenchSizes {
+  name: string;
+  ack: AckSizes;
+  fanOut: FanOutSizes;
+  aggregation: AggregationSizes;
+  startUp: StartUpSizes;
+}
+
+/** Slack's limits as the sandbox plays them: chat.postMessage 1/s per channel, 20 calls/s in all. */
+const SLACK_LIKE = { perChannelPerSecond: 1, workspacePerSecond: 20 } as const;
+/**
+ * The app's pace (StartOptions.deliveryRatePerSecond): 95% of the ceiling. The sandbox counts
+ * arrivals in a sliding second, so at exactly 20/s any jitter on the way lets a 21st call into
+ * some second; each 429 then costs a Retry-After pause.
+ */
+export const DEFAULT_DELIVERY_RATE = 19;
+
+/** What the README reports: the issue's sizes. The fan-out alone takes 100 s at least. */
+export const FULL: BenchSizes = {
+  name: 'full',
+  ack: { requests: 1000, warmup: 200, concurrency: 16, blocks: 4, members: 20 },
+  fanOut: { members: 2000, ...SLACK_LIKE, deliveryRatePerSecond: DEFAULT_DELIVERY_RATE },
+  aggregation: {
+    responses: 10_000,
+    closeSamples: 5,
+    teams: 200,
+    rounds: 104,
+    membersPerTeam: 10,
+    iterations: 50,
+  },
+  startUp: { launches: 5 },
+};
+
+/** The same, but a fan-out of 200 (10 s at least) instead of 2,000. */
+export const QUICK: BenchSizes = {
+  ...FULL,
+  name: 'quick',
+  fanOut: { ...FULL.fanOut, members: 200 },
+  startUp: { launches: 3 },
+};
+
+/** Tiny sizes for the smoke test: it checks the suite runs and prints each row, not the figures. */
+export const SMOKE: BenchSizes = {
+  name: 'smoke',
+  ack: { requests: 50, warmup: 10, concurrency: 16, blocks: 2, members: 6 },
+  fanOut: { members: 50, ...SLACK_LIKE, deliveryRatePerSecond: DEFAULT_DELIVERY_RATE },
+  aggregation: { responses: 50, closeSamples: 1, teams: 5, rounds: 4, membersPerTeam: 6, iterations: 3 },
+  startUp: { launches: 1 },
+};
+
+export const BENCHMARKS = ['start-up', 'ack', 'aggregation', 'fan-out'] as const;
+export type Benchmark = (typeof BENCHMARKS)[number];
+
+export interface RunOptions {
+  sizes: BenchSizes;
+  runtime: Runtime['name'];
+  only?: readonly Benchmark[];
+  /** The whole run is abandoned (and everything stopped) after this long. */
+  deadlineMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface BenchResult {
+  rows: Row[];
+  table: string;
+}
+
+export async function runBench(options: RunOptions): Promise<BenchResult> {
+  const rt = runtime(options.runtime);
+  const log = options.log ?? (() => {});
+  const only = new Set(options.only ?? BENCHMARKS);
+  const { sizes } = options;
+  const cleanups = new Cleanups();
+  const rows: Row[] = [];
+  const steps: Record<Benchmark, () => Promise<Row[]>> = {
+    // Start-up first, while nothing else of ours is running.
+    'start-up': () => startUp(sizes.startUp, rt, cleanups),
+    ack: () => ackLatency(sizes.ack, rt, cleanups),
+    aggregation: () => aggregation(sizes.aggregation, cleanups),
+    'fan-out': () => fanOut(sizes.fanOut, rt, cleanups),
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the benchmarks did not finish within ${options.deadlineMs} ms`)),
+      options.deadlineMs ?? 30 * 60_000,
+    );
+  });
+  try {
+    for (const name of BENCHMARKS) {
+      if (!only.has(name)) continue;
+      log(`running ${name} …`);
+      const started = performance.now();
+      const produced = await Promise.race([steps[name](), deadline]);
+      rows.push(...produced);
+      await cleanups.run();
+      log(`  ${name} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    clearTimeout(timer);
+    await cleanups.run();
+  }
+  const label = `${sizes.name} sizes, ${rt.name === 'dist' ? 'compiled build' : 'src/ under tsx'}`;
+  return { rows, table: renderTable(rows, machine(), label) };
+}

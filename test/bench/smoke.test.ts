@@ -1,0 +1,45 @@
+// The benchmark suite at tiny sizes (src/ under tsx, no build): it runs to the end, stops what it
+// started, and prints a table with every row. It asserts no timing: CI times nothing.
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runBench, SMOKE } from '../../bench/suite.js';
+
+const ROWS = [
+  'start-up to /healthz, `node --import tsx src/main.ts`',
+  'start-up to /healthz, `node --import tsx src/main.ts`, against Bolt alone',
+  'ack `help` p50',
+  'ack `help` p99',
+  'ack `summary` p50',
+  'ack `summary` p99',
+  'ack modal submission p50',
+  'ack modal submission p99',
+  `close a round of ${SMOKE.aggregation.responses} responses`,
+  `\`ratio\`, ${SMOKE.aggregation.teams} teams × ${SMOKE.aggregation.rounds} rounds`,
+  `\`summary\`, ${SMOKE.aggregation.teams} teams × ${SMOKE.aggregation.rounds} rounds`,
+  `fan-out to ${SMOKE.fanOut.members} members, wall time`,
+  'RSS, idle',
+  'RSS, peak during the fan-out',
+];
+
+describe('npm run bench', () => {
+  it('runs every benchmark at tiny sizes and prints a row for each', async () => {
+    const { rows, table } = await runBench({ sizes: SMOKE, runtime: 'tsx', deadlineMs: 240_000 });
+
+    expect(rows.map((r) => r.benchmark)).toEqual(ROWS);
+    const lines = table.split('\n');
+    expect(lines[0]).toContain('smoke sizes');
+    expect(lines[1]).toMatch(/^machine: \d+ × .+ node v\d+/);
+    for (const name of ROWS) expect(lines.some((l) => l.startsWith(`| ${name} `))).toBe(true);
+
+    // Figures were measured, whatever they are; memory only where /proc exists.
+    const measurable = fs.existsSync('/proc/self/status') ? rows : rows.filter((r) => r.unit !== 'MB');
+    for (const row of measurable) {
+      expect(Number.isFinite(row.figure), row.benchmark).toBe(true);
+      expect(Number.isFinite(row.floor), row.benchmark).toBe(true);
+    }
+    // The fan-out delivered every DM exactly once (a correctness check, not a timing one).
+    expect(rows.find((r) => r.benchmark.startsWith('fan-out'))?.note).toMatch(
+      /^lost 0, duplicates 0, failed 0/,
+    );
+  }, 300_000);
+});
