@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Db, openDatabase } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrate.js';
+import { TeamRepository } from '../../src/storage/teams.js';
 
 /** A fresh folder for one test's database files; removed by `cleanup`. */
 export function tempDir(prefix = 'tooth-tail-test-'): { dir: string; cleanup: () => void } {
@@ -24,4 +25,36 @@ export function migratedDatabase(): { db: Db; file: string; cleanup: () => void 
       cleanup();
     },
   };
+}
+
+/**
+ * A team of data scientists written straight into a migrated database, for tests that start the
+ * app as a child process on it. Returns the team's id.
+ */
+export function seedTeam(
+  db: Db,
+  input: { name: string; members: readonly string[]; createdBy: string },
+): number {
+  const teams = new TeamRepository(db);
+  const now = new Date().toISOString();
+  const workspaceId = 'T0SANDBOX';
+  const team = teams.add({
+    workspaceId,
+    name: input.name,
+    channelId: null,
+    timezone: 'UTC',
+    createdBy: input.createdBy,
+    now,
+  });
+  for (const userId of input.members) {
+    teams.upsertMember({
+      workspaceId,
+      teamId: team.id,
+      userId,
+      role: 'data-scientist',
+      specialty: null,
+      now,
+    });
+  }
+  return team.id;
 }

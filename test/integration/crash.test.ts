@@ -5,9 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../../src/sandbox/sandbox.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrate.js';
-import { TeamRepository } from '../../src/storage/teams.js';
 import { type ChildApp, eventually, freePort, startChildApp } from '../helpers/child-app.js';
-import { tempDir } from '../helpers/db.js';
+import { seedTeam, tempDir } from '../helpers/db.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../helpers/harness.js';
 
 const ADMIN = 'UADMIN';
@@ -24,26 +23,7 @@ async function setUp() {
   const databasePath = path.join(dir, 'crash.db');
   const db = openDatabase(databasePath);
   migrate(db);
-  const teams = new TeamRepository(db);
-  const now = new Date().toISOString();
-  const team = teams.add({
-    workspaceId: 'T0SANDBOX',
-    name: 'Big',
-    channelId: null,
-    timezone: 'UTC',
-    createdBy: ADMIN,
-    now,
-  });
-  for (const userId of MEMBERS) {
-    teams.upsertMember({
-      workspaceId: 'T0SANDBOX',
-      teamId: team.id,
-      userId,
-      role: 'data-scientist',
-      specialty: null,
-      now,
-    });
-  }
+  seedTeam(db, { name: 'Big', members: MEMBERS, createdBy: ADMIN });
   db.close();
   // Slack-like pace, so the fan-out is still running when it is interrupted.
   const sandbox = await Sandbox.start({

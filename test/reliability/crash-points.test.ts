@@ -13,7 +13,7 @@ import { migrate } from '../../src/storage/migrate.js';
 import { SubscriptionRepository } from '../../src/storage/subscriptions.js';
 import { TeamRepository } from '../../src/storage/teams.js';
 import { type ChildApp, eventually, freePort, startChildApp } from '../helpers/child-app.js';
-import { tempDir } from '../helpers/db.js';
+import { seedTeam, tempDir } from '../helpers/db.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../helpers/harness.js';
 import { sleep } from './helpers.js';
 
@@ -63,31 +63,13 @@ function withDb<T>(fn: (db: Db) => T): T {
 function seed(): void {
   withDb((db) => {
     migrate(db);
-    const teams = new TeamRepository(db);
+    const bigId = seedTeam(db, { name: 'Big', members: MEMBERS, createdBy: ADMIN });
     const now = new Date().toISOString();
-    const team = teams.add({
-      workspaceId: 'T0SANDBOX',
-      name: 'Big',
-      channelId: null,
-      timezone: 'UTC',
-      createdBy: ADMIN,
-      now,
-    });
-    teams.schedule(team.id, '0 0 1 1 *', 'UTC', 3, now);
-    for (const userId of MEMBERS) {
-      teams.upsertMember({
-        workspaceId: 'T0SANDBOX',
-        teamId: team.id,
-        userId,
-        role: 'data-scientist',
-        specialty: null,
-        now,
-      });
-    }
+    new TeamRepository(db).schedule(bigId, '0 0 1 1 *', 'UTC', 3, now);
     const subscriptions = new SubscriptionRepository(db);
     for (const [channelId, teamId] of [
-      ['C0LEADS', team.id],
-      ['C0FRAUD', team.id],
+      ['C0LEADS', bigId],
+      ['C0FRAUD', bigId],
       ['C0ORG', null],
     ] as const) {
       subscriptions.subscribe({

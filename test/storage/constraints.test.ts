@@ -19,6 +19,9 @@ beforeEach(() => {
 });
 afterEach(() => cleanup());
 
+const addTeam = (name: string, workspaceId = WS) =>
+  teams.add({ workspaceId, name, channelId: null, timezone: 'UTC', createdBy: 'U0', now: NOW });
+
 const openRound = (teamId: number) =>
   rounds.open({
     workspaceId: WS,
@@ -43,14 +46,7 @@ const tooth = {
 
 describe('database constraints', () => {
   it('keeps one response per round and member, whatever is written', () => {
-    const team = teams.add({
-      workspaceId: WS,
-      name: 'Fraud',
-      channelId: null,
-      timezone: 'UTC',
-      createdBy: 'U0',
-      now: NOW,
-    });
+    const team = addTeam('Fraud');
     const round = openRound(team.id);
     rounds.saveResponse({ workspaceId: WS, roundId: round.id, userId: 'U1', answers: tooth, now: NOW });
     rounds.saveResponse({
@@ -73,36 +69,15 @@ describe('database constraints', () => {
   });
 
   it('allows one open round per team', () => {
-    const team = teams.add({
-      workspaceId: WS,
-      name: 'Fraud',
-      channelId: null,
-      timezone: 'UTC',
-      createdBy: 'U0',
-      now: NOW,
-    });
+    const team = addTeam('Fraud');
     openRound(team.id);
     expect(() => openRound(team.id)).toThrow(/UNIQUE/);
-    const other = teams.add({
-      workspaceId: WS,
-      name: 'Search',
-      channelId: null,
-      timezone: 'UTC',
-      createdBy: 'U0',
-      now: NOW,
-    });
+    const other = addTeam('Search');
     expect(() => openRound(other.id)).not.toThrow();
   });
 
   it('refuses answers from someone the round did not ask, and values outside the buckets', () => {
-    const team = teams.add({
-      workspaceId: WS,
-      name: 'Fraud',
-      channelId: null,
-      timezone: 'UTC',
-      createdBy: 'U0',
-      now: NOW,
-    });
+    const team = addTeam('Fraud');
     const round = openRound(team.id);
     expect(() =>
       rounds.saveResponse({ workspaceId: WS, roundId: round.id, userId: 'U9', answers: tooth, now: NOW }),
@@ -120,45 +95,11 @@ describe('database constraints', () => {
   });
 
   it('keeps team names unique per workspace regardless of case, but reusable after removal', () => {
-    const team = teams.add({
-      workspaceId: WS,
-      name: 'Fraud ML',
-      channelId: null,
-      timezone: 'UTC',
-      createdBy: 'U0',
-      now: NOW,
-    });
-    expect(() =>
-      teams.add({
-        workspaceId: WS,
-        name: 'fraud ml',
-        channelId: null,
-        timezone: 'UTC',
-        createdBy: 'U0',
-        now: NOW,
-      }),
-    ).toThrow(/UNIQUE/);
-    expect(() =>
-      teams.add({
-        workspaceId: 'T2',
-        name: 'Fraud ML',
-        channelId: null,
-        timezone: 'UTC',
-        createdBy: 'U0',
-        now: NOW,
-      }),
-    ).not.toThrow();
+    const team = addTeam('Fraud ML');
+    expect(() => addTeam('fraud ml')).toThrow(/UNIQUE/);
+    expect(() => addTeam('Fraud ML', 'T2')).not.toThrow();
     teams.remove(team.id, NOW);
-    expect(() =>
-      teams.add({
-        workspaceId: WS,
-        name: 'Fraud ML',
-        channelId: null,
-        timezone: 'UTC',
-        createdBy: 'U0',
-        now: NOW,
-      }),
-    ).not.toThrow();
+    expect(() => addTeam('Fraud ML')).not.toThrow();
   });
 
   it('queues a delivery once per dedupe key', () => {
@@ -177,14 +118,7 @@ describe('database constraints', () => {
   });
 
   it('dates memberships, so a role change keeps the old row', () => {
-    const team = teams.add({
-      workspaceId: WS,
-      name: 'Fraud',
-      channelId: null,
-      timezone: 'UTC',
-      createdBy: 'U0',
-      now: NOW,
-    });
+    const team = addTeam('Fraud');
     const base = { workspaceId: WS, teamId: team.id, userId: 'U1', now: NOW };
     expect(teams.upsertMember({ ...base, role: 'engineer', specialty: 'infra' })).toBe('added');
     expect(teams.upsertMember({ ...base, role: 'engineer', specialty: 'infra' })).toBe('unchanged');
