@@ -151,7 +151,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     onQueued,
   });
   const listenerDeps: ListenerDeps = {
-    commands: new CommandRunner({ org, rounds, reports, insight, directory, slack, logger }),
+    commands: new CommandRunner({ org, rounds, reports, insight, directory, slack, logger, clock }),
     rounds,
     roundRepo,
     org,

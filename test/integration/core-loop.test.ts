@@ -57,6 +57,21 @@ describe('the core loop', () => {
     }
   });
 
+  it('answers a command needing no Slack call in the ack itself, and others at the response_url', async () => {
+    const local = await h.sandbox.command(OUTSIDER, 'teams');
+    expect(local.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('no teams yet'),
+    });
+    const usage = await h.sandbox.command(OUTSIDER, 'frobnicate');
+    expect(usage.body.text).toMatch(/Unknown command/);
+    // An admin command checks users.info first: acked empty, answered afterwards.
+    const admin = await h.sandbox.command(OUTSIDER, 'team add Nope');
+    expect(admin.body).toBeNull();
+    expect((await admin.reply()).text).toMatch(/only tooth-tail admins/);
+    expect(local.replies()).toEqual([]);
+  });
+
   it('refuses admin commands to everyone else, politely, and writes nothing', async () => {
     const reply = await h.run(OUTSIDER, 'team add Fraud');
     expect(reply.text).toMatch(/only tooth-tail admins can add teams/);

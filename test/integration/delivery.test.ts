@@ -12,8 +12,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function withTeam(options: Parameters<typeof startHarness>[0]['options'] = {}) {
+async function withTeam(
+  options: Parameters<typeof startHarness>[0]['options'] = {},
+  env: Record<string, string> = {},
+) {
   h = await startHarness({
+    env,
     users: [
       { id: ADMIN, name: 'ada', tz: 'UTC' },
       ...MEMBERS.map((id) => ({ id, name: id.toLowerCase(), tz: 'UTC' })),
@@ -51,6 +55,16 @@ describe('delivery', () => {
     );
     for (const id of MEMBERS) expect(h.sandbox.dm(id)).toHaveLength(1);
     expect(deliveries(h).every((d) => d.status === 'sent')).toBe(true);
+  });
+
+  it('paces the fan-out at DELIVERY_RATE_PER_SECOND', async () => {
+    const h = await withTeam({}, { DELIVERY_RATE_PER_SECOND: '4' });
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.sandbox.waitFor(() => MEMBERS.every((id) => h.sandbox.dm(id).length > 0), 15_000, 'every DM');
+    const posts = h.sandbox.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.at);
+    expect(posts).toHaveLength(MEMBERS.length);
+    // 4 a second: the 12 calls span at least 11 quarter-seconds, whatever the machine's speed.
+    expect((posts.at(-1) as number) - (posts[0] as number)).toBeGreaterThanOrEqual(11 * 250 - 50);
   });
 
   it('records a permanent error against that one person and delivers to the others', async () => {

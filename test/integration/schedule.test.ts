@@ -67,6 +67,10 @@ describe('scheduled rounds', () => {
     expect((await h.run(ADMIN, 'schedule Fraud 0 10 * MON')).text).toMatch(/5 fields/);
     const ok = await h.run(ADMIN, 'schedule Fraud "30 9 * * TUE" tz America/New_York open 2d');
     expect(ok.text).toMatch(/check-ins open at `30 9 \* \* TUE` \(America\/New_York\) for 2 days/);
+    // The next opening is computed on the app's clock (Monday 15 March 2027, 08:00Z): Tuesday
+    // 09:30 in New York, on daylight time since 14 March, is 13:30Z.
+    expect(ok.text).toContain('Next: <!date^1805203800^');
+    expect(ok.text).toContain('|2027-03-16 13:30 UTC>');
     const team = h.app.db.prepare('SELECT schedule_cron, timezone, open_days FROM teams').get();
     expect(team).toEqual({ schedule_cron: '30 9 * * TUE', timezone: 'America/New_York', open_days: 2 });
   });

@@ -1,6 +1,7 @@
 // SPEC section 5, as a property: across random organisations and k, no output (Slack messages,
 // App Home, CSV, CLI table and JSON) ever shows a figure for a group where fewer than k answered.
 // The oracle here counts answers itself; it never asks the code under test what to hide.
+
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatFrontier, formatJson, formatTable } from '../../src/cli/format.js';
@@ -18,7 +19,7 @@ import { Directory } from '../../src/services/directory.js';
 import { InsightService } from '../../src/services/insight.js';
 import type { TeamReport } from '../../src/services/messages.js';
 import { OrgService } from '../../src/services/org.js';
-import { SlackCallError, type SlackPort } from '../../src/services/ports.js';
+import type { SlackPort } from '../../src/services/ports.js';
 import { ReportService } from '../../src/services/reports.js';
 import { HomeService } from '../../src/slack/home.js';
 import { periodDigest, teamDigest } from '../../src/slack/views/digest.js';
@@ -30,6 +31,7 @@ import { SummaryRepository } from '../../src/storage/summaries.js';
 import { TeamRepository } from '../../src/storage/teams.js';
 import { UserRepository } from '../../src/storage/users.js';
 import { migratedDatabase } from '../helpers/db.js';
+import { offlineSlack } from '../helpers/offline-slack.js';
 import { textsOf } from '../slack/views/limits.js';
 import { type FixtureTeam, seedOrg } from './org-fixture.js';
 
@@ -337,16 +339,7 @@ describe('no output shows a figure for a group below k', () => {
   let db: Db;
   let cleanup: () => void;
   let run = 0;
-  const slack: SlackPort = {
-    postMessage: async () => ({ channel: 'D1', ts: '1' }),
-    updateMessage: async () => {},
-    userInfo: async () => {
-      throw new SlackCallError('user_not_found', true);
-    },
-    findUserByName: async () => undefined,
-    findChannelByName: async () => undefined,
-    uploadFile: async () => {},
-  };
+  const slack: SlackPort = offlineSlack();
 
   beforeAll(() => {
     ({ db, cleanup } = migratedDatabase());

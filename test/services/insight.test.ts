@@ -4,7 +4,7 @@ import type { Answers } from '../../src/domain/types.js';
 import { Directory } from '../../src/services/directory.js';
 import { InsightService } from '../../src/services/insight.js';
 import { OrgService } from '../../src/services/org.js';
-import { SlackCallError, type SlackPort } from '../../src/services/ports.js';
+import type { SlackPort } from '../../src/services/ports.js';
 import { ReportService } from '../../src/services/reports.js';
 import { RoundService } from '../../src/services/rounds.js';
 import { blockKitMessages } from '../../src/slack/views/messages.js';
@@ -16,6 +16,7 @@ import { SummaryRepository } from '../../src/storage/summaries.js';
 import { TeamRepository } from '../../src/storage/teams.js';
 import { UserRepository } from '../../src/storage/users.js';
 import { migratedDatabase } from '../helpers/db.js';
+import { offlineSlack } from '../helpers/offline-slack.js';
 import { dsAnswer, engAnswer, type FixtureRound, seedOrg, tail, tooth } from '../privacy/org-fixture.js';
 
 const NOW = new Date('2025-03-01T12:00:00.000Z');
@@ -209,16 +210,7 @@ describe('InsightService', () => {
   });
 
   it('reflects rounds run through the real RoundService', async () => {
-    const slack: SlackPort = {
-      postMessage: async () => ({ channel: 'D1', ts: '1' }),
-      updateMessage: async () => {},
-      userInfo: async () => {
-        throw new SlackCallError('user_not_found', true);
-      },
-      findUserByName: async () => undefined,
-      findChannelByName: async () => undefined,
-      uploadFile: async () => {},
-    };
+    const slack: SlackPort = offlineSlack();
     const rounds = new RoundRepository(db);
     const directory = new Directory({ users: new UserRepository(db), slack, clock, adminUserIds: [] });
     const org = new OrgService({

@@ -1,11 +1,11 @@
-import { ADMIN_COMMANDS, type Command, type Scope } from '../../domain/command.js';
+import { ADMIN_COMMANDS, type Command, type ParseResult, type Scope } from '../../domain/command.js';
 import { helpText, parseCommand } from '../../domain/parse-command.js';
 import { isValidTimeZone, nextOccurrence, parseCron } from '../../domain/schedule.js';
 import type { Directory } from '../../services/directory.js';
 import { AppError, InvalidInputError, NotAdminError } from '../../services/errors.js';
 import type { InsightService } from '../../services/insight.js';
 import type { OrgService } from '../../services/org.js';
-import type { SlackPort } from '../../services/ports.js';
+import { type Clock, type SlackPort, systemClock } from '../../services/ports.js';
 import type { ReportService } from '../../services/reports.js';
 import type { RoundService } from '../../services/rounds.js';
 import { teamDigest } from '../views/digest.js';
@@ -41,6 +41,8 @@ export interface CommandDeps {
   directory: Directory;
   slack: SlackPort;
   logger: CommandLogger;
+  /** The app's clock, for "next opens at" replies; the system clock when not given. */
+  clock?: Clock;
 }
 
 const ADMIN_WHAT: Partial<Record<Command['kind'], string>> = {
@@ -73,14 +75,23 @@ const LOCAL_COMMANDS: ReadonlySet<Command['kind']> = new Set([
 export class CommandRunner {
   constructor(private readonly deps: CommandDeps) {}
 
-  /** Whether `text` is answered without calling Slack (so its reply may go in the ack). */
-  isLocal(text: string): boolean {
+  /**
+   * Reads the text once: `local` says whether the command is answered without calling Slack (so
+   * its reply may travel in the ack), and `run` carries it out for a person.
+   */
+  prepare(text: string): { local: boolean; run: (ctx: CommandContext) => Promise<Reply> } {
     const command = parseCommand(text);
-    return command.kind === 'usage-error' || LOCAL_COMMANDS.has(command.kind);
+    return {
+      local: command.kind === 'usage-error' || LOCAL_COMMANDS.has(command.kind),
+      run: (ctx) => this.execute(ctx, command),
+    };
   }
 
-  async run(ctx: CommandContext, text: string): Promise<Reply> {
-    const command = parseCommand(text);
+  run(ctx: CommandContext, text: string): Promise<Reply> {
+    return this.prepare(text).run(ctx);
+  }
+
+  private async execute(ctx: CommandContext, command: ParseResult): Promise<Reply> {
     if (command.kind === 'usage-error') return textReply(`${command.message}\nUsage: ${command.usage}`);
     try {
       if (
@@ -194,7 +205,7 @@ export class CommandRunner {
         }
         const openDays = command.openDays ?? team.openDays;
         org.setSchedule(team, command.cron, timezone, openDays);
-        const next = nextOccurrence(cron.cron, timezone, new Date());
+        const next = nextOccurrence(cron.cron, timezone, (this.deps.clock ?? systemClock)());
         return textReply(
           `*${escapeText(team.name)}* check-ins open at \`${command.cron}\` (${timezone}) for ${openDays} day${openDays === 1 ? '' : 's'}; each person is asked at that local time in their own zone.${next ? ` Next: ${slackDate(next.toISOString())}.` : ''}`,
         );

@@ -44,12 +44,13 @@ export const toothTailCommand =
       channelId: c.channel_id,
       channelName: c.channel_name,
     };
-    if (deps.commands.isLocal(c.text)) {
-      await ack(asMessage(await deps.commands.run(context, c.text)));
+    const prepared = deps.commands.prepare(c.text);
+    if (prepared.local) {
+      await ack(asMessage(await prepared.run(context)));
       return;
     }
     await ack();
-    await respond(asMessage(await deps.commands.run(context, c.text)));
+    await respond(asMessage(await prepared.run(context)));
   };
 
 export function register(app: App, deps: ListenerDeps): void {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Directory } from '../../../src/services/directory.js';
 import { InsightService } from '../../../src/services/insight.js';
 import { OrgService } from '../../../src/services/org.js';
-import { SlackCallError, type SlackPort } from '../../../src/services/ports.js';
+import type { SlackPort } from '../../../src/services/ports.js';
 import { ReportService } from '../../../src/services/reports.js';
 import { HomeService } from '../../../src/slack/home.js';
 import { ANSWER_ACTION } from '../../../src/slack/views/check-in.js';
@@ -14,6 +14,7 @@ import { SummaryRepository } from '../../../src/storage/summaries.js';
 import { type Team, TeamRepository } from '../../../src/storage/teams.js';
 import { UserRepository } from '../../../src/storage/users.js';
 import { migratedDatabase } from '../../helpers/db.js';
+import { offlineSlack } from '../../helpers/offline-slack.js';
 import { dsAnswer, engAnswer, type FixtureTeam, seedOrg, tail, tooth } from '../../privacy/org-fixture.js';
 import { expectWithinSlackLimits, textsOf } from './limits.js';
 
@@ -154,16 +155,7 @@ describe('HomeService', () => {
 
   beforeEach(() => {
     ({ db, cleanup } = migratedDatabase());
-    slack = {
-      postMessage: async () => ({ channel: 'D1', ts: '1' }),
-      updateMessage: async () => {},
-      userInfo: async () => {
-        throw new SlackCallError('user_not_found', true);
-      },
-      findUserByName: async () => undefined,
-      findChannelByName: async () => undefined,
-      uploadFile: async () => {},
-    };
+    slack = offlineSlack();
   });
   afterEach(() => cleanup());
 

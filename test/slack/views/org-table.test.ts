@@ -4,7 +4,7 @@ import type { Answers, RosterEntry } from '../../../src/domain/types.js';
 import { Directory } from '../../../src/services/directory.js';
 import { InsightService, type OrgReport } from '../../../src/services/insight.js';
 import { OrgService } from '../../../src/services/org.js';
-import { SlackCallError, type SlackPort } from '../../../src/services/ports.js';
+import type { SlackPort } from '../../../src/services/ports.js';
 import { ReportService } from '../../../src/services/reports.js';
 import { RoundService } from '../../../src/services/rounds.js';
 import { CommandRunner } from '../../../src/slack/commands/command-runner.js';
@@ -18,6 +18,7 @@ import { SummaryRepository } from '../../../src/storage/summaries.js';
 import { TeamRepository } from '../../../src/storage/teams.js';
 import { UserRepository } from '../../../src/storage/users.js';
 import { migratedDatabase } from '../../helpers/db.js';
+import { offlineSlack } from '../../helpers/offline-slack.js';
 import { dsAnswer, engAnswer, type FixtureRound, seedOrg, tail, tooth } from '../../privacy/org-fixture.js';
 import { expectWithinSlackLimits, textsOf } from './limits.js';
 
@@ -226,16 +227,7 @@ describe('/tooth-tail ratio', () => {
 
   it('replies with the org table built from the org report', async () => {
     seedSmallOrg(db);
-    const slack: SlackPort = {
-      postMessage: async () => ({ channel: 'D1', ts: '1' }),
-      updateMessage: async () => {},
-      userInfo: async () => {
-        throw new SlackCallError('user_not_found', true);
-      },
-      findUserByName: async () => undefined,
-      findChannelByName: async () => undefined,
-      uploadFile: async () => {},
-    };
+    const slack: SlackPort = offlineSlack();
     const teams = new TeamRepository(db);
     const summaries = new SummaryRepository(db);
     const subscriptions = new SubscriptionRepository(db);

@@ -1,0 +1,19 @@
+import { SlackCallError, type SlackPort } from '../../src/services/ports.js';
+
+/**
+ * A SlackPort for service-level tests that never reach the sandbox: posts succeed, nobody is
+ * found. Tests that need Slack's real behaviour use the sandbox instead.
+ */
+export function offlineSlack(overrides: Partial<SlackPort> = {}): SlackPort {
+  return {
+    postMessage: async () => ({ channel: 'D1', ts: '1' }),
+    updateMessage: async () => {},
+    userInfo: async () => {
+      throw new SlackCallError('user_not_found', true);
+    },
+    findUserByName: async () => undefined,
+    findChannelByName: async () => undefined,
+    uploadFile: async () => {},
+    ...overrides,
+  };
+}
