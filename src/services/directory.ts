@@ -6,6 +6,12 @@ import { type Clock, SlackCallError, type SlackPort } from './ports.js';
 /** How long what users.info said is trusted: time zones and admin flags change rarely. */
 const USER_TTL_MS = 6 * 60 * 60 * 1000;
 const ADMIN_TTL_MS = 5 * 60 * 1000;
+/**
+ * A time zone changes when someone moves or travels, rarely. Opening a scheduled round reads one
+ * per member; with this long a cache the roster add or join that fetched it usually serves, so a
+ * large team's round does not wait on hundreds of users.info calls (Tier 4, about 100 a minute).
+ */
+const TIMEZONE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Who people are: admin flags, time zones, and mentions turned into ids. */
 export class Directory {
@@ -44,7 +50,7 @@ export class Directory {
 
   async timezone(workspaceId: string, userId: string): Promise<string | null> {
     try {
-      return (await this.user(workspaceId, userId))?.tz ?? null;
+      return (await this.user(workspaceId, userId, TIMEZONE_TTL_MS))?.tz ?? null;
     } catch {
       return null;
     }
