@@ -115,6 +115,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     rounds: roundRepo,
     clock,
     anonymityThreshold: config.anonymityThreshold,
+    teams,
   });
   const insight = new InsightService({
     teams,

@@ -7,9 +7,11 @@ export type Format = (typeof FORMATS)[number];
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'report'; team: string | null; format: Format; workspace: string | null }
+  | { kind: 'org'; format: 'table' | 'json'; workspace: string | null }
   | { kind: 'usage-error'; message: string };
 
 export const USAGE = `Usage: tooth-tail report [--team NAME] [--format table|csv|json] [--workspace ID]
+       tooth-tail report --org [--format table|json] [--workspace ID]
 
 Prints the stored round summaries from the tooth-tail database, without Slack, for scripts
 and BI tools: one row per team and round. The anonymity rule applies exactly as in Slack: a
@@ -20,6 +22,9 @@ Options:
   --team NAME        only this team (its name as in Slack, any case)
   --format FORMAT    table (default; with the ratio frontier), csv (the same file as
                      /tooth-tail export) or json (the CSV's columns, null when withheld)
+  --org              the org view instead of rows: capacity lost in people, the engineers
+                     pooled across teams (with specialties) and the ratio frontier from the
+                     last 13 weeks; as a table or one JSON object (needs one workspace)
   --workspace ID     only this Slack workspace (T…); default: every workspace in the file
   -h, --help         show this help
 
@@ -64,6 +69,15 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const format = values.format ?? 'table';
   if (!(FORMATS as readonly string[]).includes(format))
     return { kind: 'usage-error', message: `--format must be one of ${FORMATS.join(', ')}; got “${format}”` };
+  const workspaceOption = values.workspace?.trim() ?? null;
+  if (workspaceOption === '') return { kind: 'usage-error', message: '--workspace needs a workspace id' };
+  if (values.org) {
+    if (values.team !== undefined)
+      return { kind: 'usage-error', message: '--org is the whole org: leave out --team' };
+    if (format === 'csv')
+      return { kind: 'usage-error', message: '--org prints a table or JSON; --format csv is for round rows' };
+    return { kind: 'org', format: format as 'table' | 'json', workspace: workspaceOption };
+  }
   const team = values.team?.trim() ?? null;
   if (team === '') return { kind: 'usage-error', message: '--team needs a team name' };
   const workspace = values.workspace?.trim() ?? null;
@@ -78,6 +92,7 @@ function parse(argv: readonly string[]) {
       team: { type: 'string' },
       format: { type: 'string' },
       workspace: { type: 'string' },
+      org: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,

@@ -15,7 +15,7 @@ const oneLine = (s: string): string => s.replace(/\p{Cc}+/gu, ' ');
 const TABLE_COLUMNS = [
   { title: 'team', right: false },
   { title: 'closed', right: false },
-  { title: 'E:D', right: true },
+  { title: 'eng:DS', right: true },
   { title: 'ratio', right: true },
   { title: 'DS answered', right: true },
   { title: 'eng answered', right: true },
@@ -62,16 +62,18 @@ export function formatTable(rows: readonly ExportRow[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The ratio frontier under the table, worded as in Slack. */
-export function formatFrontier(frontier: readonly FrontierBand[], k: number): string {
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** The ratio frontier from history under the table, worded as in Slack. */
+export function formatFrontier(frontier: readonly FrontierBand[], k: number, windowWeeks = 13): string {
   const labelWidth = Math.max(...frontier.map((b) => width(b.label)));
   const lines = frontier.map((band) => {
     const label = band.label.padEnd(labelWidth);
     if (band.withheld) return `  ${label}  withheld (fewer than 2 teams or ${k} answers)`;
     if (band.teams === 0 || band.medianProductivePct === null) return `  ${label}  no teams`;
-    return `  ${label}  median productive share ${pct(band.medianProductivePct)} (${band.teams} teams, ${band.respondents} answers)`;
+    return `  ${label}  median productive share ${pct(band.medianProductivePct)} (${count(band.teams, 'team', 'teams')}, ${count(band.observations, 'round', 'rounds')})`;
   });
-  return `Ratio frontier (engineers per data scientist, each team's latest round; a band needs 2 teams and ${k} answers):\n${lines.join('\n')}\n`;
+  return `Ratio frontier (engineers per data scientist; every shown round of the last ${windowWeeks} weeks, each team once per band; a band needs 2 teams and ${k} answers):\n${lines.join('\n')}\n`;
 }
 
 export type JsonRow = Record<(typeof EXPORT_COLUMNS)[number], string | number | null>;
@@ -95,6 +97,10 @@ export function jsonRows(rows: readonly ExportRow[]): JsonRow[] {
       median_productive_pct: f.medianProductivePct,
       mean_handmaid_load: f.meanHandmaidLoad,
       verdict: f.failureMode,
+      mean_waiting_pct: f.meanWaitingPct,
+      mean_infra_pct: f.meanInfraPct,
+      waiting_fte: f.waitingFte,
+      infra_fte: f.infraFte,
     };
   });
 }

@@ -13,6 +13,7 @@ import { SummaryRepository } from '../storage/summaries.js';
 import { type Team, TeamRepository } from '../storage/teams.js';
 import { type CliCommand, parseCliArgs, USAGE } from './args.js';
 import { formatFrontier, formatJson, formatTable } from './format.js';
+import { formatOrg, orgJson } from './org.js';
 import { verifySchema } from './schema.js';
 
 export const EXIT = { ok: 0, runtime: 1, usage: 2, notFound: 3 } as const;
@@ -26,7 +27,7 @@ const DEFAULT_DATABASE_PATH = './data/tooth-tail.db';
 const DEFAULT_K = 5;
 const MIN_K = 3;
 
-type Report = Extract<CliCommand, { kind: 'report' }>;
+type Report = Extract<CliCommand, { kind: 'report' | 'org' }>;
 
 /** k from ANONYMITY_THRESHOLD, or why it is refused. The same bounds as the app's config. */
 function anonymityThreshold(env: NodeJS.ProcessEnv): number | { error: string } {
@@ -98,6 +99,7 @@ function report(db: Db, command: Report, k: number, io: CliIo, clock: Clock): nu
     rounds: new RoundRepository(db),
     clock,
     anonymityThreshold: k,
+    teams,
   });
   const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: k });
 
@@ -110,6 +112,19 @@ function report(db: Db, command: Report, k: number, io: CliIo, clock: Clock): nu
       return EXIT.notFound;
     }
     workspaces = [command.workspace];
+  }
+
+  if (command.kind === 'org') {
+    // One object, as the issue fixes its shape: an org view is of one workspace.
+    if (workspaces.length > 1) {
+      io.stderr(
+        `tooth-tail: the database holds several workspaces (${workspaces.join(', ')}); choose one with --workspace\n`,
+      );
+      return EXIT.usage;
+    }
+    const org = insight.orgReport(workspaces[0] ?? '');
+    io.stdout(command.format === 'json' ? `${JSON.stringify(orgJson(org), null, 2)}\n` : formatOrg(org));
+    return EXIT.ok;
   }
 
   let targets: Array<{ workspaceId: string; team: Team | null }>;
@@ -149,10 +164,8 @@ function report(db: Db, command: Report, k: number, io: CliIo, clock: Clock): nu
       const parts = targets.map((t) => {
         const rows = insight.exportRows(t.workspaceId, t.team);
         const heading = workspaces.length > 1 ? `Workspace ${t.workspaceId}\n` : '';
-        const frontier =
-          t.team === null && rows.length > 0
-            ? `\n${formatFrontier(insight.orgReport(t.workspaceId).frontier, k)}`
-            : '';
+        const org = t.team === null && rows.length > 0 ? insight.orgReport(t.workspaceId) : null;
+        const frontier = org ? `\n${formatFrontier(org.frontier, k, org.frontierWindowWeeks)}` : '';
         return `${heading}${formatTable(rows)}${frontier}`;
       });
       io.stdout(parts.join('\n'));

@@ -78,6 +78,10 @@ interface ToothFigures {
   medianInfraPct: number | null;
   meanInfraPct: number | null;
   medianProductivePct: number | null;
+  waitingFte: number | null;
+  infraFte: number | null;
+  waitingFteExact: number | null;
+  infraFteExact: number | null;
   pathMix: PathMix | null;
 }
 
@@ -95,6 +99,10 @@ export const WITHHELD_TOOTH: ToothFigures = {
   medianInfraPct: null,
   meanInfraPct: null,
   medianProductivePct: null,
+  waitingFte: null,
+  infraFte: null,
+  waitingFteExact: null,
+  infraFteExact: null,
   pathMix: null,
 };
 
@@ -106,15 +114,32 @@ export const WITHHELD_TAIL: TailFigures = {
   meanHandmaidLoad: null,
 };
 
-function toothFigures(answers: readonly ToothAnswers[]): ToothFigures {
+/**
+ * People's worth of time: a mean share of time times the headcount it is a share of. Computed
+ * from the unrounded mean (SPEC section 4); the sum is taken before dividing, so that exact
+ * bucket sums stay exact (23.3...% of 6 people is 140 / 100, not 1.3999...).
+ */
+export function fteOf(shares: readonly number[], headcount: number): number | null {
+  if (shares.length === 0) return null;
+  const sum = shares.reduce((total, v) => total + v, 0);
+  return (sum * headcount) / (shares.length * 100);
+}
+
+function toothFigures(answers: readonly ToothAnswers[], tooth: number): ToothFigures {
   const waiting = answers.map((a) => a.waitingPct);
   const infra = answers.map((a) => a.infraPct);
+  const waitingFteExact = fteOf(waiting, tooth);
+  const infraFteExact = fteOf(infra, tooth);
   return {
     medianWaitingPct: rounded(median(waiting)),
     meanWaitingPct: rounded(mean(waiting)),
     medianInfraPct: rounded(median(infra)),
     meanInfraPct: rounded(mean(infra)),
     medianProductivePct: rounded(median(answers.map(productivePct))),
+    waitingFte: rounded(waitingFteExact),
+    infraFte: rounded(infraFteExact),
+    waitingFteExact,
+    infraFteExact,
     pathMix: countPathMix(answers),
   };
 }
@@ -190,7 +215,7 @@ export function summariseRound(
   const tailAnswers = answers.filter((a): a is TailAnswers => a.role === 'engineer');
   const minimum = Math.max(1, k);
   const toothMet = toothAnswers.length >= minimum;
-  const toothFig = toothMet ? toothFigures(toothAnswers) : WITHHELD_TOOTH;
+  const toothFig = toothMet ? toothFigures(toothAnswers, tooth) : WITHHELD_TOOTH;
   const tailFig = tailAnswers.length >= minimum ? tailFigures(tailAnswers) : WITHHELD_TAIL;
   const signals = toothMet ? signalsFor(toothFig, tailFig, thresholds) : [];
   return {

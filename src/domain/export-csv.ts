@@ -16,6 +16,12 @@ export const EXPORT_COLUMNS = [
   'median_productive_pct',
   'mean_handmaid_load',
   'verdict',
+  // Appended after the first release (capacity lost, in people); older summaries leave the
+  // last two empty: they kept no unrounded mean to compute them from.
+  'mean_waiting_pct',
+  'mean_infra_pct',
+  'waiting_fte',
+  'infra_fte',
 ] as const;
 
 export interface ExportRow {
@@ -59,6 +65,10 @@ export function exportCsv(rows: ExportRow[]): string {
         figure(f.medianProductivePct, 1),
         figure(f.meanHandmaidLoad, 1),
         f.failureMode,
+        figure(f.meanWaitingPct, 1),
+        figure(f.meanInfraPct, 1),
+        figure(f.waitingFte, 1),
+        figure(f.infraFte, 1),
       ].join(','),
     );
   }

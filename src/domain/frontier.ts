@@ -17,7 +17,19 @@ export function ratioBand(ratio: number | null): Band | null {
   return RATIO_BANDS.find((b) => ratio >= b.from && ratio < b.below)?.band ?? null;
 }
 
-/** One team's latest closed round, as stored (summaries keep figures, not raw answers). */
+/** The frontier looks this far back from now (SPEC section 4, "Frontier from history"). */
+export const FRONTIER_WINDOW_WEEKS = 13;
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The earliest close time an observation may have to be in the frontier at `now`. */
+export function frontierWindowStart(now: Date): Date {
+  return new Date(now.getTime() - FRONTIER_WINDOW_WEEKS * WEEK_MS);
+}
+
+/**
+ * One observation: a team's closed round, as stored (summaries keep figures, not raw answers).
+ * A team may have several, in one band or in several.
+ */
 export interface FrontierRow {
   team: string;
   ratio: number | null;
@@ -29,11 +41,13 @@ export interface FrontierRow {
 export interface FrontierBand {
   band: Band;
   label: string;
-  /** Distinct teams whose productive figure is in this band. */
+  /** Distinct teams with an observation in this band. */
   teams: number;
+  /** Observations (team rounds with shown figures) in this band. */
+  observations: number;
   /** Sum of those rounds' tooth responses. */
   respondents: number;
-  /** Median of the teams' median productive shares; null when empty or withheld. */
+  /** Median of the teams' figures (each the median of its observations); null when empty or withheld. */
   medianProductivePct: number | null;
   withheld: boolean;
   reason: string | null;
@@ -46,10 +60,10 @@ export interface CountedCell {
 /**
  * Which cells of one table must be hidden so that no group smaller than k can be read,
  * directly or by subtraction. Primary: a cell with people but fewer than k (or whatever
- * `isPrimary` says). Secondary: when a total is shown and exactly one cell is hidden, that
- * cell equals the total minus the shown cells, so the next-smallest shown cell is hidden too
- * (ties go to the earlier cell). Two or more hidden cells can only be recovered as a sum,
- * which is what hiding them allows. Empty cells reveal nobody and are never hidden.
+ * `isPrimary` says). Secondary: when a total is shown, the hidden cells together equal the
+ * total minus the shown cells, so while exactly one cell is hidden, or the hidden cells hold
+ * fewer than k people between them, the next-smallest shown cell is hidden too (ties go to the
+ * earlier cell). Empty cells reveal nobody and are never hidden.
  * Returns one flag per cell, in order.
  */
 export function suppressForSubtraction<T extends CountedCell>(
@@ -59,13 +73,21 @@ export function suppressForSubtraction<T extends CountedCell>(
   isPrimary: (cell: T) => boolean = (cell) => cell.count > 0 && cell.count < k,
 ): boolean[] {
   const hidden = cells.map((cell) => isPrimary(cell));
-  if (!hasTotal || hidden.filter(Boolean).length !== 1) return hidden;
-  let next = -1;
-  cells.forEach((cell, i) => {
-    if (hidden[i] || cell.count <= 0) return;
-    if (next === -1 || cell.count < (cells[next] as T).count) next = i;
-  });
-  if (next !== -1) hidden[next] = true;
+  if (!hasTotal) return hidden;
+  const exposed = () => {
+    const hiddenCells = cells.filter((_, i) => hidden[i]);
+    const people = hiddenCells.reduce((sum, cell) => sum + Math.max(0, cell.count), 0);
+    return hiddenCells.length === 1 || (hiddenCells.length > 1 && people < k);
+  };
+  while (exposed()) {
+    let next = -1;
+    cells.forEach((cell, i) => {
+      if (hidden[i] || cell.count <= 0) return;
+      if (next === -1 || cell.count < (cells[next] as T).count) next = i;
+    });
+    if (next === -1) break;
+    hidden[next] = true;
+  }
   return hidden;
 }
 
@@ -74,6 +96,8 @@ const MIN_TEAMS_PER_BAND = 2;
 interface BandCell extends CountedCell {
   band: (typeof RATIO_BANDS)[number];
   teams: number;
+  observations: number;
+  /** One figure per team: the median of its observations in the band. */
   values: number[];
 }
 
@@ -85,22 +109,28 @@ function primaryReason(cell: BandCell, k: number): string | null {
 }
 
 /**
- * The frontier: per ratio band, the median of the teams' median productive shares, taken from
- * each team's latest closed round (`rows`, one per team). The band figure is a median of team
- * medians because stored summaries keep no raw answers. A band is shown only when it holds at
- * least two teams and k respondents. The frontier sits beside the org table, whose per-team
- * rows make the org-wide picture knowable, so it is always treated as having a total: a lone
- * withheld band next to shown ones takes the next-smallest shown band down with it.
+ * The frontier: per ratio band, each team's median of its observations' median productive
+ * shares, then the median of those team figures, so a team counts once however many rounds it
+ * has there (SPEC section 4). `rows` are the observations: closed rounds whose tooth figures are
+ * shown (a row with a null figure adds nothing). Band figures are medians of stored medians
+ * because summaries keep no raw answers. A band is shown only when it holds at least two teams
+ * and k respondents. The frontier sits beside the org table, whose per-team rows make the
+ * org-wide picture knowable, so it is always treated as having a total: a lone withheld band
+ * next to shown ones takes the next-smallest shown band down with it.
  * All four bands are returned, in order; a band with no teams is empty, not withheld.
  */
 export function buildFrontier(rows: readonly FrontierRow[], k: number): FrontierBand[] {
   const cells: BandCell[] = RATIO_BANDS.map((band) => {
     const inBand = rows.filter((r) => r.medianProductivePct !== null && ratioBand(r.ratio) === band.band);
+    const byTeam = new Map<string, number[]>();
+    for (const r of inBand)
+      byTeam.set(r.team, [...(byTeam.get(r.team) ?? []), r.medianProductivePct as number]);
     return {
       band,
-      teams: new Set(inBand.map((r) => r.team)).size,
+      teams: byTeam.size,
+      observations: inBand.length,
       count: inBand.reduce((sum, r) => sum + r.toothResponses, 0),
-      values: inBand.map((r) => r.medianProductivePct as number),
+      values: [...byTeam.values()].map((values) => median(values) as number),
     };
   });
   const reasons = cells.map((cell) => primaryReason(cell, k));
@@ -112,6 +142,7 @@ export function buildFrontier(rows: readonly FrontierRow[], k: number): Frontier
       band: cell.band.band,
       label: cell.band.label,
       teams: cell.teams,
+      observations: cell.observations,
       respondents: cell.count,
       medianProductivePct: withheld || figure === null ? null : round1(figure),
       withheld,

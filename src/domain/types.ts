@@ -107,6 +107,16 @@ export interface RoundFigures {
   medianInfraPct: number | null;
   meanInfraPct: number | null;
   medianProductivePct: number | null;
+  /**
+   * Capacity lost, in people (SPEC section 4): mean waiting (or infra) x tooth / 100, from the
+   * unrounded mean, then rounded. Null when tooth figures are withheld, and in summaries stored
+   * before this figure existed (they kept no unrounded mean to compute it from).
+   */
+  waitingFte: number | null;
+  infraFte: number | null;
+  /** The same, unrounded: the org figure sums these and rounds once. Never shown as such. */
+  waitingFteExact: number | null;
+  infraFteExact: number | null;
   /** Counts per path answer; null when tooth figures are withheld. */
   pathMix: PathMix | null;
   meanRewritePct: number | null;

@@ -3,7 +3,7 @@ import type { ChartRequest, MessagePayload, NewDelivery, OutboxRepository } from
 import type { SubscriptionRepository } from '../storage/subscriptions.js';
 import type { SummaryRepository } from '../storage/summaries.js';
 import type { TeamRepository } from '../storage/teams.js';
-import type { InsightService } from './insight.js';
+import { frontierChart, type InsightService } from './insight.js';
 import type { MessageBuilder, TeamReport } from './messages.js';
 import type { Clock } from './ports.js';
 import type { ReportService } from './reports.js';
@@ -28,7 +28,7 @@ export class DigestService {
   /** An `all` subscription's period digest: the org table and the frontier as they stand. */
   private orgPeriod(workspaceId: string, title: string): [MessagePayload, ChartRequest] {
     const report = this.deps.insight.orgReport(workspaceId);
-    return [this.deps.messages.orgDigest(report, title), { kind: 'frontier', bands: report.frontier }];
+    return [this.deps.messages.orgDigest(report, title), frontierChart(report)];
   }
 
   /** A team subscription's period digest: each round that closed in it, and the team's trend. */
@@ -43,7 +43,7 @@ export class DigestService {
     const reports: TeamReport[] = [];
     for (const roundId of roundIds) {
       const report = team ? this.deps.reports.reportFor(team, roundId) : null;
-      if (report) reports.push(report);
+      if (team && report) reports.push(this.deps.reports.detailed(team, report));
     }
     const payload = this.deps.messages.periodDigest({
       scopeName: team?.name ?? 'team',

@@ -1,13 +1,26 @@
 // The org-level picture (SPEC sections 4 and 5): every team's latest round beside the ratio
 // frontier, and the round summaries as rows for the CLI, all through the anonymity rule.
+
+import { round1 } from '../domain/aggregate.js';
 import { withholdBelow } from '../domain/anonymity.js';
 import type { ExportRow } from '../domain/export-csv.js';
-import { type Band, buildFrontier, type FrontierBand } from '../domain/frontier.js';
+import type { Band, FrontierBand } from '../domain/frontier.js';
+import type { TailPool } from '../domain/tail-pool.js';
+import type { ChartRequest } from '../storage/outbox.js';
 import type { SummaryRepository } from '../storage/summaries.js';
 import type { Team, TeamRepository } from '../storage/teams.js';
 import type { TeamReport } from './messages.js';
 import type { Clock } from './ports.js';
-import type { ReportService } from './reports.js';
+import type { FrontierObservation, ReportService } from './reports.js';
+
+/** Capacity lost across the org, in people: the sum over teams whose tooth figures are shown. */
+export interface OrgCapacity {
+  /** Teams whose latest round's tooth figures are shown: the teams the sums cover. */
+  teams: number;
+  /** Null when no team's figures are shown. */
+  waitingFte: number | null;
+  infraFte: number | null;
+}
 
 /** One live team and its latest closed round (with the previous one, for trends), or null. */
 export interface OrgTeamRow {
@@ -27,9 +40,41 @@ export interface OrgReport {
   generatedAt: string;
   /** Live teams by name. */
   teams: OrgTeamRow[];
-  /** All four ratio bands, in order, from each team's latest round. */
+  /** All four ratio bands, in order: the frontier from history (the last `frontierWindowWeeks`). */
   frontier: FrontierBand[];
+  frontierWindowWeeks: number;
+  /** The frontier chart's points: observations in shown bands only. */
+  frontierObservations: FrontierObservation[];
+  capacity: OrgCapacity;
+  /** The engineers of each team's latest round, pooled. */
+  tailPool: TailPool;
   withheld: WithheldCell[];
+}
+
+/** The frontier chart of an org report: the bands, and the observations in the shown ones. */
+export function frontierChart(report: OrgReport): ChartRequest {
+  return {
+    kind: 'frontier',
+    bands: report.frontier,
+    observations: report.frontierObservations,
+    windowWeeks: report.frontierWindowWeeks,
+  };
+}
+
+/** Sums the teams' unrounded figures, then rounds once (SPEC section 4). */
+export function orgCapacity(rows: readonly OrgTeamRow[]): OrgCapacity {
+  const shown = rows.flatMap(({ report }) => {
+    const f = report?.summary.figures;
+    return f && f.waitingFteExact !== null && f.infraFteExact !== null
+      ? [{ waiting: f.waitingFteExact, infra: f.infraFteExact }]
+      : [];
+  });
+  const sum = (values: number[]) => round1(values.reduce((total, v) => total + v, 0));
+  return {
+    teams: shown.length,
+    waitingFte: shown.length === 0 ? null : sum(shown.map((s) => s.waiting)),
+    infraFte: shown.length === 0 ? null : sum(shown.map((s) => s.infra)),
+  };
 }
 
 /**
@@ -48,48 +93,36 @@ export class InsightService {
   ) {}
 
   /**
-   * The org table and the frontier beside it.
+   * The org table, the org's capacity lost, the pooled tail and the frontier from history.
    *
    * Why nothing can be worked out by subtraction here (SPEC section 5):
-   * - The frontier is built from the presented reports, where a team whose data scientists
-   *   fell below k already has no productive figure; such a team adds nothing to any band. Every
-   *   band figure is therefore a median of team figures the table already shows. Were a hidden
-   *   team fed in, a band of one shown and one hidden team would give the hidden one away
-   *   (a median of two is their mean: hidden = 2 × band − shown).
-   * - A median cannot be taken apart by subtraction, and the table shows no org-wide total of
-   *   any answer-derived figure, nor a team figure pooling tooth and tail, so no shown cell is
-   *   "a total minus the others" of a hidden one.
-   * - Bands still follow the spec's own rule: buildFrontier shows a band only with at least two
-   *   teams and k respondents, and when exactly one band is withheld it hides the next-smallest
-   *   shown band too.
+   * - The frontier's observations are rounds whose tooth figures are shown under today's k, each
+   *   already in its own team's digest; a band figure is a median of team medians, which cannot
+   *   be taken apart by subtraction. Bands follow the spec's rule: at least two teams and k
+   *   respondents, and when exactly one band is withheld the next-smallest shown one is too.
+   * - Capacity sums only teams whose tooth figures are shown, so no hidden team is inside it.
+   * - The pooled tail is a total over specialty cells, so a withheld cell takes others with it
+   *   until the hidden ones hold k people (poolTail). The views that show the pool never print a
+   *   team's own tail figure beside it, which would let a small team be worked out as the pool
+   *   minus the teams shown.
    */
   orgReport(workspaceId: string): OrgReport {
     const k = this.deps.anonymityThreshold;
     const teams = this.deps.teams
       .list(workspaceId)
       .map((team) => ({ team, report: this.deps.reports.latest(team) }));
-    const frontier = buildFrontier(
-      teams.flatMap(({ team, report }) =>
-        report === null
-          ? []
-          : [
-              {
-                team: String(team.id),
-                ratio: report.summary.figures.ratio,
-                toothResponses: report.summary.figures.toothResponses,
-                medianProductivePct: report.summary.figures.medianProductivePct,
-              },
-            ],
-      ),
-      k,
-    );
+    const frontier = this.deps.reports.frontier(workspaceId);
     return {
       workspaceId,
       k,
       generatedAt: this.deps.clock().toISOString(),
       teams,
-      frontier,
-      withheld: [...teams.flatMap(withheldOfTeam), ...withheldBands(frontier)],
+      frontier: frontier.bands,
+      frontierWindowWeeks: frontier.windowWeeks,
+      frontierObservations: frontier.observations,
+      capacity: orgCapacity(teams),
+      tailPool: this.deps.reports.tailPool(workspaceId),
+      withheld: [...teams.flatMap(withheldOfTeam), ...withheldBands(frontier.bands)],
     };
   }
 

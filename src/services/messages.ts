@@ -1,3 +1,5 @@
+import type { Advice } from '../domain/advice.js';
+import type { ChangeEffect } from '../domain/mix-change.js';
 import type { MessagePayload } from '../storage/outbox.js';
 import type { RoundSummary } from '../storage/summaries.js';
 import type { OrgReport } from './insight.js';
@@ -7,6 +9,10 @@ export interface TeamReport {
   teamName: string;
   summary: RoundSummary;
   previous: RoundSummary | null;
+  /** What the team's last change of ratio or tail mix did; absent where a view does not show it. */
+  change?: ChangeEffect | null;
+  /** The recommendation with its evidence; absent where a view shows only the one-line rule. */
+  advice?: Advice | null;
 }
 
 /**

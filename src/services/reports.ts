@@ -1,15 +1,42 @@
+import { adviseTeam } from '../domain/advice.js';
 import { withholdBelow } from '../domain/anonymity.js';
 import { type ExportRow, exportCsv } from '../domain/export-csv.js';
+import {
+  buildFrontier,
+  FRONTIER_WINDOW_WEEKS,
+  type FrontierBand,
+  frontierWindowStart,
+  ratioBand,
+} from '../domain/frontier.js';
+import { lastChange } from '../domain/mix-change.js';
 import { nextOccurrence, parseCron } from '../domain/schedule.js';
+import { poolTail, type TailPool } from '../domain/tail-pool.js';
 import type { ChartRequest } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
 import type { RoundSummary, SummaryRepository } from '../storage/summaries.js';
-import type { Team } from '../storage/teams.js';
+import type { Team, TeamRepository } from '../storage/teams.js';
 import type { TeamReport } from './messages.js';
 import type { Clock } from './ports.js';
 
 /** A trend chart shows this many closed rounds. */
 export const TREND_ROUNDS = 12;
+/** How far back "what the last change did" looks for a change of ratio or tail mix, in rounds. */
+export const CHANGE_LOOKBACK = 16;
+
+/** One point of the frontier chart: a team round whose figures its own digest already shows. */
+export interface FrontierObservation {
+  ratio: number;
+  medianProductivePct: number;
+  closedAt: string;
+}
+
+/** The frontier from history: four bands, and the observations in the bands that are shown. */
+export interface FrontierFromHistory {
+  windowWeeks: number;
+  bands: FrontierBand[];
+  /** Only observations in shown bands, so the chart cannot give a withheld band away. */
+  observations: FrontierObservation[];
+}
 
 /** Reads stored round summaries for people: always through the anonymity rule at today's k. */
 export class ReportService {
@@ -19,12 +46,85 @@ export class ReportService {
       rounds: RoundRepository;
       clock: Clock;
       anonymityThreshold: number;
+      /** Other teams' own k, for the org figures; without it every team reads at the org's k. */
+      teams?: TeamRepository;
     },
   ) {}
 
   private present(summary: RoundSummary, team?: Team): RoundSummary {
     const k = team?.anonymityThreshold ?? this.deps.anonymityThreshold;
     return { ...summary, figures: withholdBelow(summary.figures, k) };
+  }
+
+  /**
+   * The frontier from history (SPEC section 4): the closed rounds of the last 13 weeks whose
+   * tooth figures are shown under today's k (the team's own, else the org's), per ratio band.
+   */
+  frontier(workspaceId: string): FrontierFromHistory {
+    const from = frontierWindowStart(this.deps.clock()).toISOString();
+    const rows = this.deps.summaries.observationsSince(workspaceId, from).filter((r) => {
+      const k = Math.max(r.storedK, r.teamK ?? this.deps.anonymityThreshold);
+      return r.medianProductivePct !== null && r.ratio !== null && r.toothResponses >= k;
+    });
+    const bands = buildFrontier(
+      rows.map((r) => ({
+        team: String(r.teamId),
+        ratio: r.ratio,
+        toothResponses: r.toothResponses,
+        medianProductivePct: r.medianProductivePct,
+      })),
+      this.deps.anonymityThreshold,
+    );
+    const shown = new Set(
+      bands.filter((b) => !b.withheld && b.medianProductivePct !== null).map((b) => b.band),
+    );
+    const observations = rows.flatMap((r) => {
+      const band = ratioBand(r.ratio);
+      return band !== null && shown.has(band)
+        ? [
+            {
+              ratio: r.ratio as number,
+              medianProductivePct: r.medianProductivePct as number,
+              closedAt: r.closedAt,
+            },
+          ]
+        : [];
+    });
+    return { windowWeeks: FRONTIER_WINDOW_WEEKS, bands, observations };
+  }
+
+  /** The engineers' answers of each live team's latest closed round, pooled (SPEC section 4). */
+  tailPool(workspaceId: string): TailPool {
+    const latest = this.deps.summaries.latestOfTeams(workspaceId);
+    return poolTail(
+      this.deps.rounds.tailAnswers(latest.map((r) => r.roundId)),
+      latest.reduce((sum, r) => sum + r.tail, 0),
+      this.deps.anonymityThreshold,
+    );
+  }
+
+  /**
+   * A team report with what a summary and a team digest add to it: what the team's last change
+   * of ratio or tail mix did, and the recommendation with its evidence. The org figures behind
+   * the evidence are read only when the verdict asks for them.
+   */
+  detailed(team: Team, report: TeamReport): TeamReport {
+    const history = this.deps.summaries
+      .history(team.id, report.summary, CHANGE_LOOKBACK)
+      .reverse()
+      .map((s) => this.present(s, team));
+    const f = report.summary.figures;
+    const wantsHire = f.failureMode === 'full-stack' || f.failureMode === 'both';
+    const wantsPool = f.failureMode === 'handmaid' || f.failureMode === 'both';
+    return {
+      ...report,
+      change: lastChange(history),
+      advice: adviseTeam(
+        f,
+        wantsHire ? this.frontier(team.workspaceId).bands : null,
+        wantsPool ? this.tailPool(team.workspaceId) : null,
+      ),
+    };
   }
 
   /** The team's latest closed round and the one before it, or null when none has closed. */

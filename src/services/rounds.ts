@@ -16,7 +16,7 @@ import {
   RoundClosedError,
   RoundOpenError,
 } from './errors.js';
-import type { InsightService } from './insight.js';
+import { frontierChart, type InsightService } from './insight.js';
 import type { MessageBuilder, TeamReport } from './messages.js';
 import type { Clock } from './ports.js';
 import type { ReportService } from './reports.js';
@@ -168,11 +168,14 @@ export class RoundService {
     const subscriptions = this.deps.subscriptions.eachRoundFor(summary.workspaceId, team.id);
     const teamMessages = (): [MessagePayload, ChartRequest] => {
       const report = this.deps.reports.reportFor(team, summary.roundId) as TeamReport;
-      return [this.deps.messages.teamDigest(report), this.deps.reports.trendChart(team)];
+      return [
+        this.deps.messages.teamDigest(this.deps.reports.detailed(team, report)),
+        this.deps.reports.trendChart(team),
+      ];
     };
     const orgMessages = (): [MessagePayload, ChartRequest] => {
       const report = this.deps.insight.orgReport(summary.workspaceId);
-      return [this.deps.messages.orgDigest(report), { kind: 'frontier', bands: report.frontier }];
+      return [this.deps.messages.orgDigest(report), frontierChart(report)];
     };
     // Built once each, and only when some subscription wants them.
     const forTeam = subscriptions.some((sub) => sub.teamId !== null) ? teamMessages() : undefined;

@@ -13,7 +13,16 @@ export type ChartRequest =
       teamName: string;
       points: Array<{ roundId: number; closedAt: string; figures: RoundFigures }>;
     }
-  | { kind: 'frontier'; bands: FrontierBand[] };
+  | {
+      kind: 'frontier';
+      bands: FrontierBand[];
+      /**
+       * The scatter's points: team rounds in shown bands, each already shown in its own digest.
+       * Absent in rows queued before the frontier became a scatter; those draw the bands alone.
+       */
+      observations?: Array<{ ratio: number; medianProductivePct: number; closedAt: string }>;
+      windowWeeks?: number;
+    };
 
 /** A message as the Web API takes it; a `file` delivery carries a chart instead of blocks. */
 export interface MessagePayload {

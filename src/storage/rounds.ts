@@ -1,3 +1,4 @@
+import type { PooledTailAnswer } from '../domain/tail-pool.js';
 import type { Answers, PathToProd, PercentBucket, Role, RosterEntry, Specialty } from '../domain/types.js';
 import { Repository } from './repository.js';
 
@@ -255,6 +256,36 @@ export class RoundRepository extends Repository {
   /** Deletes every raw answer of one person; returns how many. Summaries are untouched. */
   deleteResponsesOf(workspaceId: string, userId: string): number {
     return this.deleteResponsesOfUser.run(workspaceId, userId).changes;
+  }
+
+  private readonly tailAnswersOf = this.db.prepare<
+    [string],
+    {
+      specialty: Specialty | null;
+      rewrite_pct: PercentBucket;
+      support_pct: PercentBucket;
+      platform_pct: PercentBucket;
+    }
+  >(
+    `SELECT rr.specialty, r.rewrite_pct, r.support_pct, r.platform_pct
+     FROM responses r JOIN round_roster rr ON rr.round_id = r.round_id AND rr.user_id = r.user_id
+     WHERE r.round_id IN (SELECT value FROM json_each(?)) AND r.role = 'engineer'
+     ORDER BY r.round_id, r.id`,
+  );
+
+  /**
+   * The engineers' raw answers in these rounds, each with the specialty the round's roster
+   * snapshot gave its author, and nothing that says who. Read when a view is built, so an answer
+   * deleted with forget-me leaves the pool at once.
+   */
+  tailAnswers(roundIds: readonly number[]): PooledTailAnswer[] {
+    if (roundIds.length === 0) return [];
+    return this.tailAnswersOf.all(JSON.stringify(roundIds)).map((r) => ({
+      specialty: r.specialty,
+      rewritePct: r.rewrite_pct,
+      supportPct: r.support_pct,
+      platformPct: r.platform_pct,
+    }));
   }
 
   private readonly openOfMember = this.db.prepare<[string, string], RoundRow>(

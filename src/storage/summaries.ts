@@ -28,6 +28,20 @@ interface SummaryRow {
  */
 const COLUMNS = 'round_id, workspace_id, team_id, team_name, opened_at, closed_at, figures';
 
+/**
+ * Figures as stored. Summaries stored before capacity lost was computed (migration 002) have no
+ * FTE fields; they read as null, as a figure that does not exist, and are never estimated from
+ * the rounded mean.
+ */
+const parseFigures = (json: string): RoundFigures => {
+  const f = JSON.parse(json) as RoundFigures;
+  f.waitingFte ??= null;
+  f.infraFte ??= null;
+  f.waitingFteExact ??= null;
+  f.infraFteExact ??= null;
+  return f;
+};
+
 const toSummary = (r: SummaryRow): RoundSummary => ({
   roundId: r.round_id,
   workspaceId: r.workspace_id,
@@ -35,17 +49,70 @@ const toSummary = (r: SummaryRow): RoundSummary => ({
   teamName: r.team_name,
   openedAt: r.opened_at,
   closedAt: r.closed_at,
-  figures: JSON.parse(r.figures) as RoundFigures,
+  figures: parseFigures(r.figures),
 });
+
+/** One closed round as the frontier from history reads it: stored columns only, no JSON. */
+export interface ObservationRow {
+  teamId: number;
+  roundId: number;
+  closedAt: string;
+  ratio: number | null;
+  toothResponses: number;
+  /** The k the round was summarised with, and the team's own k today (null: the org's). */
+  storedK: number;
+  teamK: number | null;
+  medianProductivePct: number | null;
+}
+
+/** A live team's latest closed round: what the pooled tail reads. */
+export interface LatestRoundRow {
+  teamId: number;
+  roundId: number;
+  tail: number;
+}
 
 export class SummaryRepository extends Repository {
   private readonly insert = this.db.prepare(
     `INSERT INTO round_summaries (round_id, workspace_id, team_id, team_name, opened_at, closed_at, tooth, tail, ratio,
        tooth_responses, tail_responses, k, median_waiting_pct, median_infra_pct, median_productive_pct,
-       mean_handmaid_load, failure_mode, figures)
+       mean_handmaid_load, failure_mode, figures, mean_waiting_pct, mean_infra_pct, waiting_fte, infra_fte)
      VALUES (@roundId, @workspaceId, @teamId, @teamName, @openedAt, @closedAt, @tooth, @tail, @ratio,
        @toothResponses, @tailResponses, @k, @medianWaitingPct, @medianInfraPct, @medianProductivePct,
-       @meanHandmaidLoad, @failureMode, @figures)`,
+       @meanHandmaidLoad, @failureMode, @figures, @meanWaitingPct, @meanInfraPct, @waitingFte, @infraFte)`,
+  );
+  private readonly observations = this.db.prepare<
+    [string, string],
+    {
+      team_id: number;
+      round_id: number;
+      closed_at: string;
+      ratio: number | null;
+      tooth_responses: number;
+      k: number;
+      team_k: number | null;
+      median_productive_pct: number | null;
+    }
+  >(
+    `SELECT s.team_id, s.round_id, s.closed_at, s.ratio, s.tooth_responses, s.k, t.anonymity_threshold AS team_k,
+       s.median_productive_pct
+     FROM round_summaries s JOIN teams t ON t.id = s.team_id AND t.removed_at IS NULL
+     WHERE s.workspace_id = ? AND s.closed_at >= ?
+     ORDER BY s.team_id, s.closed_at, s.round_id`,
+  );
+  private readonly latestOfLiveTeams = this.db.prepare<
+    [string],
+    { team_id: number; round_id: number; tail: number }
+  >(
+    `SELECT s.team_id, s.round_id, s.tail
+     FROM teams t JOIN round_summaries s ON s.round_id = (
+       SELECT round_id FROM round_summaries WHERE team_id = t.id ORDER BY closed_at DESC, round_id DESC LIMIT 1)
+     WHERE t.workspace_id = ? AND t.removed_at IS NULL
+     ORDER BY t.id`,
+  );
+  private readonly upTo = this.db.prepare<[number, string, string, number, number], SummaryRow>(
+    `SELECT ${COLUMNS} FROM round_summaries WHERE team_id = ? AND (closed_at < ? OR (closed_at = ? AND round_id <= ?))
+     ORDER BY closed_at DESC, round_id DESC LIMIT ?`,
   );
   private readonly byRound = this.db.prepare<[number], SummaryRow>(
     `SELECT ${COLUMNS} FROM round_summaries WHERE round_id = ?`,
@@ -93,7 +160,37 @@ export class SummaryRepository extends Repository {
       meanHandmaidLoad: f.meanHandmaidLoad,
       failureMode: f.failureMode,
       figures: JSON.stringify(f),
+      meanWaitingPct: f.meanWaitingPct,
+      meanInfraPct: f.meanInfraPct,
+      waitingFte: f.waitingFte,
+      infraFte: f.infraFte,
     });
+  }
+
+  /** Closed rounds of live teams since `from` (ISO), by team then time: the frontier's observations. */
+  observationsSince(workspaceId: string, from: string): ObservationRow[] {
+    return this.observations.all(workspaceId, from).map((r) => ({
+      teamId: r.team_id,
+      roundId: r.round_id,
+      closedAt: r.closed_at,
+      ratio: r.ratio,
+      toothResponses: r.tooth_responses,
+      storedK: r.k,
+      teamK: r.team_k,
+      medianProductivePct: r.median_productive_pct,
+    }));
+  }
+
+  /** Each live team's latest closed round. */
+  latestOfTeams(workspaceId: string): LatestRoundRow[] {
+    return this.latestOfLiveTeams
+      .all(workspaceId)
+      .map((r) => ({ teamId: r.team_id, roundId: r.round_id, tail: r.tail }));
+  }
+
+  /** The team's closed rounds up to and including `roundId`, newest first, at most `limit`. */
+  history(teamId: number, upTo: RoundSummary, limit: number): RoundSummary[] {
+    return this.upTo.all(teamId, upTo.closedAt, upTo.closedAt, upTo.roundId, limit).map(toSummary);
   }
 
   get(roundId: number): RoundSummary | undefined {

@@ -18,6 +18,10 @@ export function figures(overrides: Partial<RoundFigures> = {}): RoundFigures {
     medianInfraPct: 10,
     meanInfraPct: 11.7,
     medianProductivePct: 70,
+    waitingFte: 1.3,
+    infraFte: 0.7,
+    waitingFteExact: 1.3,
+    infraFteExact: 0.7,
     pathMix: null,
     meanRewritePct: null,
     meanSupportPct: null,
@@ -38,6 +42,10 @@ export function withheldFigures(overrides: Partial<RoundFigures> = {}): RoundFig
     medianInfraPct: null,
     meanInfraPct: null,
     medianProductivePct: null,
+    waitingFte: null,
+    infraFte: null,
+    waitingFteExact: null,
+    infraFteExact: null,
     failureMode: 'insufficient-data',
     ...overrides,
   });
@@ -75,6 +83,7 @@ export function sampleYear(): TrendPoint[] {
 export function band(overrides: Partial<FrontierBand> & Pick<FrontierBand, 'band' | 'label'>): FrontierBand {
   return {
     teams: 2,
+    observations: 2,
     respondents: 12,
     medianProductivePct: 60,
     withheld: false,

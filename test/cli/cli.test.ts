@@ -95,17 +95,18 @@ async function spawnCli(args: string[], env: Record<string, string>): Promise<Ru
 }
 
 /** The same, in this process: for the many cases where a child process would only add seconds. */
-function run(args: string[], env: Record<string, string>): Run {
+function run(args: string[], env: Record<string, string>, clock?: () => Date): Run {
   let stdout = '';
   let stderr = '';
-  const code = runCli(args, env, {
-    stdout: (t) => {
+  const io = {
+    stdout: (t: string) => {
       stdout += t;
     },
-    stderr: (t) => {
+    stderr: (t: string) => {
       stderr += t;
     },
-  });
+  };
+  const code = clock ? runCli(args, env, io, clock) : runCli(args, env, io);
   return { code, stdout, stderr };
 }
 
@@ -162,12 +163,29 @@ describe('tooth-tail report', () => {
       expect(table.code).toBe(EXIT.ok);
       const lines = table.stdout.split('\n');
       expect(lines[0]).toBe(
-        'team                    closed            E:D  ratio  DS answered  eng answered  productive  waiting  infra  handmaid load  verdict',
+        'team                    closed            eng:DS  ratio  DS answered  eng answered  productive  waiting  infra  handmaid load  verdict',
       );
       expect(lines).toContain(
-        'Search                  2025-01-15 10:00  6:8   0.75          3/8           6/6           –        –      –            10%  insufficient-data',
+        'Search                  2025-01-15 10:00     6:8   0.75          3/8           6/6           –        –      –            10%  insufficient-data',
       );
-      expect(table.stdout).toContain('  0.5-1     withheld (fewer than 2 teams or 5 answers)');
+      // The rounds closed in 2025, outside the frontier's 13 weeks back from today.
+      expect(table.stdout).toContain(
+        'Ratio frontier (engineers per data scientist; every shown round of the last 13 weeks',
+      );
+      expect(table.stdout).toContain('  0.5-1     no teams');
+    });
+
+    it('prints the org view with --org, as a table and as the JSON object of issue 13', async () => {
+      const [table, json] = await Promise.all([
+        spawnCli(['report', '--org'], { DATABASE_PATH: file }),
+        spawnCli(['report', '--org', '--format', 'json'], { DATABASE_PATH: file }),
+      ]);
+      expect(table).toMatchObject({ code: EXIT.ok, stderr: '' });
+      expect(table.stdout).toContain(
+        "Capacity lost: about 1.2 data scientists' worth of time went to waiting on engineers, and 0.9 to doing infrastructure themselves (over the 2 of 4 teams whose figures are shown).",
+      );
+      expect(json).toMatchObject({ code: EXIT.ok, stderr: '' });
+      expect(Object.keys(JSON.parse(json.stdout))).toEqual(['k', 'capacity', 'tail_pool', 'frontier']);
     });
 
     it('explains --help, usage errors, unknown teams and a missing database by exit code', async () => {
@@ -215,7 +233,106 @@ describe('tooth-tail report', () => {
         median_productive_pct: null,
         mean_handmaid_load: 10,
         verdict: 'insufficient-data',
+        mean_waiting_pct: null,
+        mean_infra_pct: null,
+        waiting_fte: null,
+        infra_fte: null,
       });
+      expect(JSON.parse(json.stdout)[1]).toMatchObject({
+        team: 'Fraud ML',
+        mean_waiting_pct: 10,
+        mean_infra_pct: 10,
+        waiting_fte: 0.6,
+        infra_fte: 0.6,
+      });
+    });
+
+    it('prints the org JSON: capacity summed unrounded, the pooled tail with specialties, the frontier', () => {
+      // 1 February 2025: every seeded round is inside the frontier's 13 weeks.
+      const org = run(
+        ['report', '--org', '--format', 'json'],
+        { DATABASE_PATH: file },
+        () => new Date('2025-02-01T00:00:00.000Z'),
+      );
+      expect(org.code).toBe(EXIT.ok);
+      expect(JSON.parse(org.stdout)).toEqual({
+        k: 5,
+        // Fraud ML 1.2 and 0.6, the formula-named team 0 and 0.25: 0.85 rounds half away from zero.
+        capacity: { teams: 2, waiting_fte: 1.2, infra_fte: 0.9 },
+        tail_pool: {
+          respondents: 10,
+          mean_rewrite_pct: 12,
+          mean_support_pct: 14,
+          mean_platform_pct: 30,
+          mean_handmaid_load: 26,
+          // 12% of the 11 engineers on the pooled rounds' rosters.
+          rewrite_fte: 1.3,
+          by_specialty: [
+            { specialty: 'ml', respondents: 0, mean_handmaid_load: null, withheld: false },
+            // 6 data engineers would show, but beside the 4 app engineers' withheld cell and the
+            // pool they would give the app engineers away by subtraction.
+            { specialty: 'data', respondents: 6, mean_handmaid_load: null, withheld: true },
+            { specialty: 'infra', respondents: 0, mean_handmaid_load: null, withheld: false },
+            { specialty: 'app', respondents: 4, mean_handmaid_load: null, withheld: true },
+            { specialty: 'engineer', respondents: 0, mean_handmaid_load: null, withheld: false },
+          ],
+        },
+        frontier: {
+          window_weeks: 13,
+          bands: [
+            {
+              band: 'under-0.25',
+              label: '< 0.25',
+              teams: 1,
+              observations: 1,
+              median_productive_pct: null,
+              withheld: true,
+            },
+            {
+              band: '0.25-0.5',
+              label: '0.25-0.5',
+              teams: 0,
+              observations: 0,
+              median_productive_pct: null,
+              withheld: false,
+            },
+            // Fraud ML's two rounds are in this band: one team, so withheld.
+            {
+              band: '0.5-1',
+              label: '0.5-1',
+              teams: 1,
+              observations: 2,
+              median_productive_pct: null,
+              withheld: true,
+            },
+            {
+              band: '1-plus',
+              label: '>= 1',
+              teams: 0,
+              observations: 0,
+              median_productive_pct: null,
+              withheld: false,
+            },
+          ],
+        },
+      });
+      const table = run(['report'], { DATABASE_PATH: file }, () => new Date('2025-02-01T00:00:00.000Z'));
+      expect(table.stdout).toContain('  0.5-1     withheld (fewer than 2 teams or 5 answers)');
+    });
+
+    it('refuses --org with --team or CSV, and with several workspaces unless one is chosen', () => {
+      expect(run(['report', '--org', '--team', 'Search'], { DATABASE_PATH: file })).toMatchObject({
+        code: EXIT.usage,
+        stdout: '',
+      });
+      const csv = run(['report', '--org', '--format', 'csv'], { DATABASE_PATH: file });
+      expect(csv.code).toBe(EXIT.usage);
+      expect(csv.stderr).toContain('--org prints a table or JSON');
+      seedOrg(db, 'T0OTHER', [{ name: 'Other', rounds: [] }]);
+      const several = run(['report', '--org'], { DATABASE_PATH: file });
+      expect(several.code).toBe(EXIT.usage);
+      expect(several.stderr).toContain('several workspaces (T0ACME, T0OTHER); choose one with --workspace');
+      expect(run(['report', '--org', '--workspace', 'T0ACME'], { DATABASE_PATH: file }).code).toBe(EXIT.ok);
     });
 
     it('refuses a bad format and a k below 3 as usage errors', () => {
@@ -287,10 +404,13 @@ describe('tooth-tail report', () => {
       try {
         const env = { DATABASE_PATH: empty.file };
         expect(run(['report', '--format', 'csv'], env).stdout).toBe(
-          'team,round_id,opened_at,closed_at,tooth,tail,ratio,tooth_responses,tail_responses,median_waiting_pct,median_infra_pct,median_productive_pct,mean_handmaid_load,verdict\r\n',
+          'team,round_id,opened_at,closed_at,tooth,tail,ratio,tooth_responses,tail_responses,median_waiting_pct,median_infra_pct,median_productive_pct,mean_handmaid_load,verdict,mean_waiting_pct,mean_infra_pct,waiting_fte,infra_fte\r\n',
         );
         expect(run(['report', '--format', 'json'], env).stdout).toBe('[]\n');
         expect(run(['report'], env).stdout).toContain('(no closed rounds yet)');
+        const org = JSON.parse(run(['report', '--org', '--format', 'json'], env).stdout);
+        expect(org.capacity).toEqual({ teams: 0, waiting_fte: null, infra_fte: null });
+        expect(org.tail_pool.respondents).toBe(0);
         expect(run(['report', '--team', 'x'], env)).toMatchObject({
           code: EXIT.notFound,
           stderr: 'tooth-tail: unknown team “x”; there are no teams yet\n',

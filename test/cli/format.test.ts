@@ -33,9 +33,9 @@ describe('formatTable', () => {
   it('aligns columns, keeps names on one line and shows withheld figures as –', () => {
     expect(formatTable(rows)).toBe(
       [
-        'team       closed            E:D  ratio  DS answered  eng answered  productive  waiting  infra  handmaid load  verdict',
-        'Fraud ML   2025-01-08 10:00  3:6   0.50          5/6           3/3         75%      20%     5%              –  handmaid',
-        'Ops        2025-01-08 11:30  2:0    n/a          0/0           1/2           –        –      –              –  insufficient-data',
+        'team       closed            eng:DS  ratio  DS answered  eng answered  productive  waiting  infra  handmaid load  verdict',
+        'Fraud ML   2025-01-08 10:00     3:6   0.50          5/6           3/3         75%      20%     5%              –  handmaid',
+        'Ops        2025-01-08 11:30     2:0    n/a          0/0           1/2           –        –      –              –  insufficient-data',
         '',
       ].join('\n'),
     );
@@ -64,6 +64,10 @@ describe('formatJson', () => {
       median_productive_pct: 75,
       mean_handmaid_load: null,
       verdict: 'handmaid',
+      mean_waiting_pct: 20,
+      mean_infra_pct: 5,
+      waiting_fte: 1.2,
+      infra_fte: 0.3,
     });
     expect(jsonRows(rows)[1]).toMatchObject({ ratio: null, median_productive_pct: null });
   });
@@ -80,7 +84,7 @@ describe('formatFrontier', () => {
       5,
     );
     expect(formatFrontier(frontier, 5).split('\n')).toEqual([
-      "Ratio frontier (engineers per data scientist, each team's latest round; a band needs 2 teams and 5 answers):",
+      'Ratio frontier (engineers per data scientist; every shown round of the last 13 weeks, each team once per band; a band needs 2 teams and 5 answers):',
       '  < 0.25    withheld (fewer than 2 teams or 5 answers)',
       '  0.25-0.5  withheld (fewer than 2 teams or 5 answers)',
       '  0.5-1     no teams',

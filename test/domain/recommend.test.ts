@@ -31,13 +31,19 @@ describe('describeSignal', () => {
 
   it.each([
     [signal('median_waiting_pct', 30, 20, 10), 'median waiting 30% (threshold 20%, +10)'],
-    [signal('rewrite_share', 60, 50, 10), 'rewrite 60% of shipped work (threshold 50%, +10)'],
+    [
+      signal('rewrite_share', 60, 50, 10),
+      '60% of shipped pieces were rewritten by engineers (threshold 50%, +10)',
+    ],
     [
       signal('mean_handmaid_load', 42.5, 40, 2.5),
       "engineers' mean handmaid load 42.5% (threshold 40%, +2.5)",
     ],
     [signal('median_infra_pct', 25, 25, 0), 'median infra work 25% (threshold 25%, +0)'],
-    [signal('diy_infra_share', 66.7, 50, 16.7), 'diy-infra 66.7% of shipped work (threshold 50%, +16.7)'],
+    [
+      signal('diy_infra_share', 66.7, 50, 16.7),
+      '66.7% of shipped pieces were shipped on infrastructure the data scientist built (threshold 50%, +16.7)',
+    ],
   ])('%j reads “%s”', (s, expected) => {
     expect(describeSignal(s)).toBe(expected);
   });

@@ -224,7 +224,7 @@ export class CommandRunner {
         const report = reports.latest(team);
         const f = summary.figures;
         return {
-          ...(report ? teamDigest(report) : textReply('')),
+          ...(report ? teamDigest(reports.detailed(team, report)) : textReply('')),
           text: `Closed the *${escapeText(team.name)}* check-in: ${f.toothResponses + f.tailResponses} of ${f.tooth + f.tail} answered. Digests go to the subscribed channels.`,
         };
       }
@@ -294,7 +294,7 @@ export class CommandRunner {
     for (const team of teams) {
       const report = reports.latest(team);
       if (report) {
-        const digest = teamDigest(report);
+        const digest = teamDigest(reports.detailed(team, report));
         blocks.push(...(digest.blocks ?? []));
         texts.push(digest.text);
       } else {

@@ -1,9 +1,13 @@
-import { describeSignal, recommendation } from '../../domain/recommend.js';
+import { adviceLines } from '../../domain/advice.js';
+import { describeChange, mixDelta, sameShape } from '../../domain/mix-change.js';
+import { describeSignal, recommendationFor } from '../../domain/recommend.js';
 import type { TeamReport } from '../../services/messages.js';
 import type { MessagePayload } from '../../storage/outbox.js';
 import {
+  capacityText,
   day,
   escapeText,
+  headcountText,
   mixText,
   pct,
   rate,
@@ -15,6 +19,31 @@ import {
 
 const field = (label: string, value: string) => ({ type: 'mrkdwn', text: `*${label}*\n${value}` });
 
+/** "Capacity lost: about 2.4 data scientists' worth of time went to waiting…", when shown. */
+function capacityLine(report: TeamReport): string[] {
+  const f = report.summary.figures;
+  const text = capacityText(f.waitingFte, f.infraFte);
+  if (text === null) return [];
+  return [
+    `:hourglass: *Capacity lost*: ${text} (mean waiting ${pct(f.meanWaitingPct)} and infra ${pct(f.meanInfraPct)} of ${f.tooth} data scientists’ time).`,
+  ];
+}
+
+/**
+ * What the last change of ratio or tail mix did (issue 13, 1b); without that history, at least
+ * that the tail changed since the previous round, with what changed and no guess at a cause.
+ */
+function changeLine(report: TeamReport): string[] {
+  if (report.change) return [`:arrows_counterclockwise: ${describeChange(report.change)}`];
+  const f = report.summary.figures;
+  const p = report.previous?.figures;
+  if (p === undefined || sameShape(p, f)) return [];
+  const moved = mixDelta(p.tailMix, f.tailMix);
+  return [
+    `:arrows_counterclockwise: Changed since the previous round: ${headcountText(p)} → ${headcountText(f)}${moved ? ` (tail ${moved})` : ''}.`,
+  ];
+}
+
 /**
  * A team's latest closed round as Block Kit: ratio, verdict with its signals and recommendation,
  * productive share, trends and response rate. Only team-level figures, only where k was met.
@@ -24,11 +53,14 @@ export function teamDigestBlocks(report: TeamReport): unknown[] {
   const p = report.previous?.figures;
   const team = escapeText(report.teamName);
   const withheld = (n: number) => (n < f.k ? ` (fewer than ${f.k} answered, so withheld)` : '');
-  const signals = f.signals.map((s) => `• ${describeSignal(s)}`).join('\n');
-  const mixChanged =
-    p !== undefined && (p.tail !== f.tail || JSON.stringify(p.tailMix) !== JSON.stringify(f.tailMix))
-      ? `\n:arrows_counterclockwise: *The tail changed since the previous round*: ${mixText(p.tailMix)} → ${mixText(f.tailMix)}. A changed mix is often the cause of a new failure mode.`
-      : '';
+  const signals = f.signals.map((s) => `• ${describeSignal(s, f)}`).join('\n');
+  const lines = [
+    `*${VERDICT_LABEL[f.failureMode]}*${signals ? `\n${signals}` : ''}`,
+    `_${report.advice?.rule ?? recommendationFor(f)}_`,
+    ...(report.advice ? adviceLines(report.advice).map((line) => `:bulb: ${line}`) : []),
+    ...capacityLine(report),
+    ...changeLine(report),
+  ];
   return [
     {
       type: 'header',
@@ -38,13 +70,13 @@ export function teamDigestBlocks(report: TeamReport): unknown[] {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `*${VERDICT_LABEL[f.failureMode]}*${signals ? `\n${signals}` : ''}\n_${recommendation(f.failureMode)}_${mixChanged}`,
+        text: lines.join('\n'),
       },
     },
     {
       type: 'section',
       fields: [
-        field('Ratio (E:D)', ratioText(f)),
+        field('Engineers : data scientists', ratioText(f)),
         field('Tail mix', mixText(f.tailMix)),
         field('Productive share (median)', withTrend(f.medianProductivePct, p?.medianProductivePct)),
         field('Waiting on engineers (median)', withTrend(f.medianWaitingPct, p?.medianWaitingPct)),

@@ -7,13 +7,32 @@ export const WITHHELD = '–';
 export const pct = (value: number | null): string =>
   value === null ? WITHHELD : `${value.toFixed(1).replace(/\.0$/, '')}%`;
 
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** "3 engineers : 8 data scientists": the raw counts, labelled, so the order never needs thought. */
+export const headcountText = (f: Pick<RoundFigures, 'tooth' | 'tail'>): string =>
+  `${count(f.tail, 'engineer', 'engineers')} : ${count(f.tooth, 'data scientist', 'data scientists')}`;
+
+/** "3 engineers : 8 data scientists (0.38 engineers per data scientist)". */
 export const ratioText = (f: Pick<RoundFigures, 'tooth' | 'tail' | 'ratio'>): string =>
-  `${f.tail}:${f.tooth} (${f.ratio === null ? 'no data scientists' : `${f.ratio.toFixed(2)} engineers per data scientist`})`;
+  `${headcountText(f)} (${f.ratio === null ? 'no data scientists' : `${f.ratio.toFixed(2)} engineers per data scientist`})`;
+
+/** People's worth of time, one decimal: "2.4". */
+export const fte = (value: number): string => value.toFixed(1);
+
+/**
+ * "about 2.4 data scientists' worth of time went to waiting on engineers, and 1.1 to doing
+ * infrastructure themselves"; null when the figures are withheld or predate them.
+ */
+export const capacityText = (waiting: number | null, infra: number | null): string | null =>
+  waiting === null || infra === null
+    ? null
+    : `about ${fte(waiting)} data scientists’ worth of time went to waiting on engineers, and ${fte(infra)} to doing infrastructure themselves`;
 
 export const mixText = (mix: TailMix): string => {
   const parts = (Object.entries(mix) as Array<[string, number]>)
     .filter(([, n]) => n > 0)
-    .map(([s, n]) => `${n} ${s}`);
+    .map(([s, n]) => `${n} ${s === 'unspecified' ? 'with no specialty' : s}`);
   return parts.length === 0 ? 'no engineers' : parts.join(', ');
 };
 

@@ -4,8 +4,9 @@ import type { OrgReport, OrgTeamRow } from '../../services/insight.js';
 import type { TeamHeadcount } from '../../services/org.js';
 import type { StoredResponse } from '../../storage/rounds.js';
 import { ANSWER_ACTION } from './check-in.js';
-import { day, escapeText, slackDate, VERDICT_LABEL, withTrend } from './format.js';
+import { day, escapeText, headcountText, slackDate, VERDICT_LABEL, withTrend } from './format.js';
 import {
+  capacityOrgText,
   clamp,
   context,
   frontierText,
@@ -13,9 +14,11 @@ import {
   orgTeamText,
   packLines,
   section,
+  tailPoolText,
   teamName,
   verdictCounts,
 } from './org-table.js';
+import { PATH_LABELS } from './survey-modal.js';
 
 /**
  * Slack allows 100 blocks in a Home tab. Each part below is capped so that the whole stays
@@ -55,14 +58,14 @@ const memberTeamLine = ({ team, report }: OrgTeamRow): string => {
   if (report === null) return `${name}: no closed check-in yet`;
   const f = report.summary.figures;
   const p = report.previous?.figures;
-  return `${name}: E:D ${f.tail}:${f.tooth} · ${VERDICT_LABEL[f.failureMode]} · productive ${withTrend(f.medianProductivePct, p?.medianProductivePct)} · answered ${f.toothResponses}/${f.tooth} data scientists, ${f.tailResponses}/${f.tail} engineers`;
+  return `${name}: ${headcountText(f)} · ${VERDICT_LABEL[f.failureMode]} · productive ${withTrend(f.medianProductivePct, p?.medianProductivePct)} · answered ${f.toothResponses}/${f.tooth} data scientists, ${f.tailResponses}/${f.tail} engineers`;
 };
 
 const answerLine = ({ teamName: name, response }: OwnAnswer): string => {
   const a = response.answers;
   const what =
     a.role === 'data-scientist'
-      ? `waiting ${a.waitingPct}%, infra ${a.infraPct}%, path ${a.pathToProd}`
+      ? `waiting ${a.waitingPct}%, infra ${a.infraPct}%, last piece: ${PATH_LABELS[a.pathToProd]}`
       : `rewrite ${a.rewritePct}%, support ${a.supportPct}%, platform ${a.platformPct}%`;
   const blocker = a.blocker ? ` · “${escapeText(clamp(a.blocker, 80))}”` : '';
   return `${day(response.submittedAt)} · ${teamName(name)}: ${what}${blocker}`;
@@ -130,6 +133,8 @@ function adminBlocks(admin: NonNullable<HomeInput['admin']>): unknown[] {
             ),
           ]
         : []),
+      section(capacityOrgText(org.capacity, org.teams.length)),
+      section(tailPoolText(org.tailPool)),
       section(frontierText(org)),
     );
   }

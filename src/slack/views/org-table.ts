@@ -1,11 +1,24 @@
 // The org table and the ratio frontier (SPEC sections 4 and 6): the `ratio` reply, the digest
 // for `all` subscriptions, and the admin part of the App Home.
 import type { FrontierBand } from '../../domain/frontier.js';
-import { describeSignal, recommendation } from '../../domain/recommend.js';
-import type { FailureMode } from '../../domain/types.js';
-import type { OrgReport, OrgTeamRow } from '../../services/insight.js';
+import { mixDelta, sameShape } from '../../domain/mix-change.js';
+import { describeSignal, recommendationFor } from '../../domain/recommend.js';
+import type { TailPool } from '../../domain/tail-pool.js';
+import type { FailureMode, RoundFigures, Signal } from '../../domain/types.js';
+import type { OrgCapacity, OrgReport, OrgTeamRow } from '../../services/insight.js';
 import type { MessagePayload } from '../../storage/outbox.js';
-import { escapeText, mixText, pct, ratioText, VERDICT_LABEL, WITHHELD, withTrend } from './format.js';
+import {
+  capacityText,
+  escapeText,
+  fte,
+  headcountText,
+  mixText,
+  pct,
+  ratioText,
+  VERDICT_LABEL,
+  WITHHELD,
+  withTrend,
+} from './format.js';
 import type { Reply } from './replies.js';
 
 /** Slack caps a section's text at 3000 characters and a header's at 150. */
@@ -67,17 +80,29 @@ export function orgTeamText({ team, report }: OrgTeamRow): string {
   if (report === null) return `${name} · no closed check-in yet`;
   const f = report.summary.figures;
   const p = report.previous?.figures;
-  const signals = f.signals.map(describeSignal).join('; ');
+  const signals = f.signals.map((s) => orgSignal(s, f)).join('; ');
+  const moved = p === undefined ? '' : mixDelta(p.tailMix, f.tailMix);
   const mixChanged =
-    p !== undefined && (p.tail !== f.tail || JSON.stringify(p.tailMix) !== JSON.stringify(f.tailMix))
-      ? `\n:arrows_counterclockwise: tail changed since the previous round: ${mixText(p.tailMix)} → ${mixText(f.tailMix)}`
+    p !== undefined && !sameShape(p, f)
+      ? `\n:arrows_counterclockwise: changed since the previous round: ${headcountText(p)} → ${headcountText(f)}${moved ? ` (tail ${moved})` : ''}`
       : '';
   return [
-    `${name} · E:D ${ratioText(f)} · tail: ${mixText(f.tailMix)}`,
+    `${name} · ${ratioText(f)} · tail: ${mixText(f.tailMix)}`,
     `${VERDICT_LABEL[f.failureMode]}${signals ? `: ${signals}` : ''}${mixChanged}`,
-    `_${recommendation(f.failureMode)}_`,
+    `_${recommendationFor(f)}_`,
     `Productive share ${withTrend(f.medianProductivePct, p?.medianProductivePct)} · answered: data scientists ${answered(f.toothResponses, f.tooth, f.k)}, engineers ${answered(f.tailResponses, f.tail, f.k)}`,
   ].join('\n');
+}
+
+/**
+ * A signal as the org views word it. A team's own engineer figure is never printed beside the
+ * pooled tail: the pool minus the teams shown would give away the teams that are not. The
+ * team's summary has the figure.
+ */
+function orgSignal(s: Signal, f: RoundFigures): string {
+  if (s.name === 'mean_handmaid_load')
+    return `engineers' mean handmaid load at or above ${s.threshold}% (the figure is in the team's summary)`;
+  return describeSignal(s, f);
 }
 
 const VERDICT_ORDER: Array<FailureMode | 'none'> = [
@@ -109,26 +134,75 @@ export function verdictCounts(report: OrgReport): string {
   return `${n} team${n === 1 ? '' : 's'}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
 }
 
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
 const bandLine = (band: FrontierBand, k: number): string => {
   const label = escapeText(band.label);
   if (band.withheld) return `• ${label}: withheld (fewer than 2 teams or ${k} answers)`;
   if (band.teams === 0 || band.medianProductivePct === null) return `• ${label}: no teams`;
-  return `• ${label}: median productive share ${pct(band.medianProductivePct)} (${band.teams} teams, ${band.respondents} answers)`;
+  return `• ${label}: median productive share ${pct(band.medianProductivePct)} (${count(band.teams, 'team', 'teams')}, ${count(band.observations, 'round', 'rounds')})`;
 };
 
-/** The ratio frontier: which ratio is working in this organisation, band by band. */
-export function frontierText(report: OrgReport): string {
-  const shown = report.frontier.filter((b) => !b.withheld && b.medianProductivePct !== null);
-  const best =
-    shown.length >= 2
-      ? shown.reduce((a, b) =>
-          (b.medianProductivePct as number) > (a.medianProductivePct as number) ? b : a,
-        )
-      : null;
+/** The band with the highest median productive share, when at least two bands are shown. */
+export function bestBand(frontier: readonly FrontierBand[]): FrontierBand | null {
+  const shown = frontier.filter((b) => !b.withheld && b.medianProductivePct !== null);
+  if (shown.length < 2) return null;
+  return shown.reduce((a, b) =>
+    (b.medianProductivePct as number) > (a.medianProductivePct as number) ? b : a,
+  );
+}
+
+/** The ratio frontier from history: which ratio is working in this organisation, band by band. */
+export function frontierText(report: Pick<OrgReport, 'frontier' | 'frontierWindowWeeks' | 'k'>): string {
+  const best = bestBand(report.frontier);
   return [
-    '*Ratio frontier*: median productive share by engineers per data scientist, from each team’s latest round',
+    `*Ratio frontier*: median productive share by engineers per data scientist, from every shown round of the last ${report.frontierWindowWeeks} weeks (each team counts once per band)`,
     ...report.frontier.map((band) => bandLine(band, report.k)),
-    ...(best ? [`Highest so far: ${escapeText(best.label)} engineers per data scientist.`] : []),
+    ...(best
+      ? [
+          `Highest median productive share so far: teams with ${escapeText(best.label)} engineers per data scientist (${pct(best.medianProductivePct)}).`,
+        ]
+      : []),
+  ].join('\n');
+}
+
+/** "Capacity lost across the org: about 5.2 data scientists' worth of time …, over 4 teams". */
+export function capacityOrgText(capacity: OrgCapacity, teamCount: number): string {
+  const text = capacityText(capacity.waitingFte, capacity.infraFte);
+  if (text === null)
+    return `*Capacity lost across the org*: ${WITHHELD} (no team’s figures are shown yet: each needs at least k data scientists answering).`;
+  return `*Capacity lost across the org*: ${text}. Counted over the ${count(capacity.teams, 'team', 'teams')} of ${teamCount} whose figures are shown.`;
+}
+
+const SPECIALTY_WORDS: Record<string, string> = {
+  ml: 'ML',
+  data: 'data',
+  infra: 'infra',
+  app: 'app',
+  engineer: 'no specialty',
+};
+
+/** The engineers pooled across the org, with their specialties. */
+export function tailPoolText(pool: TailPool): string {
+  const head = `*Engineers across the org* (pooled: each team’s latest round; engineers are too few per team to show alone)`;
+  if (pool.respondents === 0) return `${head}\nNo engineer has answered yet.`;
+  if (pool.withheld || pool.meanHandmaidLoad === null)
+    return `${head}\n${count(pool.respondents, 'engineer', 'engineers')} answered, fewer than ${pool.k}: withheld.`;
+  const cells = pool.bySpecialty
+    .filter((c) => c.respondents > 0)
+    .map(
+      (c) =>
+        `${SPECIALTY_WORDS[c.specialty]} ${c.withheld || c.meanHandmaidLoad === null ? `${WITHHELD} (withheld)` : pct(c.meanHandmaidLoad)} (${c.respondents})`,
+    );
+  return [
+    head,
+    `${count(pool.respondents, 'engineer', 'engineers')} answered: rewriting data scientists’ work ${pct(pool.meanRewritePct)}, supporting them ${pct(pool.meanSupportPct)}, building platform ${pct(pool.meanPlatformPct)} of their time; mean handmaid load (rewrite + support) ${pct(pool.meanHandmaidLoad)}.`,
+    ...(pool.rewriteFte === null
+      ? []
+      : [
+          `About ${fte(pool.rewriteFte)} engineers’ worth of time (of ${pool.tailHeadcount} on those rosters) went to rewriting data scientists’ work.`,
+        ]),
+    `Handmaid load by specialty (answered): ${cells.join(' · ')}. A specialty shows with at least ${pool.k}; when one is withheld, the next-smallest is too.`,
   ].join('\n');
 }
 
@@ -143,9 +217,11 @@ function orgBlocks(report: OrgReport, title: string): unknown[] {
     ...shown.map((row) => section(orgTeamText(row))),
     ...(rest > 0 ? [context(`…and ${rest} more teams: \`npx tooth-tail report\` lists them all.`)] : []),
     { type: 'divider' },
+    section(capacityOrgText(report.capacity, report.teams.length)),
+    section(tailPoolText(report.tailPool)),
     section(frontierText(report)),
     context(
-      `A band is shown only when it holds at least 2 teams and ${report.k} answers; when one band is withheld, the next-smallest is too, so it cannot be worked out from the others.`,
+      `A band is shown only when it holds at least 2 teams and ${report.k} answers; when one band is withheld, the next-smallest is too, so it cannot be worked out from the others. A band of 2 teams is a first hint, not a finding: the more teams and rounds, the surer.`,
     ),
   ];
 }

@@ -22,7 +22,8 @@ const PERCENT_LABELS: Record<PercentBucket, string> = {
   70: '70% or more',
 };
 
-const PATH_LABELS: Record<PathToProd, string> = {
+/** How each path-to-prod answer reads to a person; the stored slug never does. */
+export const PATH_LABELS: Record<PathToProd, string> = {
   'self-serve': 'I shipped it myself on a paved path',
   rewrite: 'Engineers re-implemented it',
   paired: 'Built jointly with engineers',

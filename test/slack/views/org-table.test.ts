@@ -92,22 +92,29 @@ describe('orgTable', () => {
     const texts = textsOf(reply.blocks ?? []);
     expect(texts).toContain(
       [
-        '*Fraud ML* · E:D 4:6 (0.67 engineers per data scientist) · tail: 1 ml, 1 data, 1 infra, 1 app',
-        ':warning: Handmaid: median waiting 20% (threshold 20%, +0); rewrite 100% of shipped work (threshold 50%, +50)',
-        ':arrows_counterclockwise: tail changed since the previous round: 1 ml, 2 infra → 1 ml, 1 data, 1 infra, 1 app',
+        '*Fraud ML* · 4 engineers : 6 data scientists (0.67 engineers per data scientist) · tail: 1 ml, 1 data, 1 infra, 1 app',
+        ':warning: Handmaid: median waiting 20%, mean 20% (threshold 20%, +0); 6 of 6 shipped pieces were rewritten by engineers (100%; threshold 50%, +50)',
+        ':arrows_counterclockwise: changed since the previous round: 3 engineers : 6 data scientists → 4 engineers : 6 data scientists (tail +1 data, −1 infra, +1 app)',
         `_${recommendation('handmaid')}_`,
         'Productive share 70% ↓10 · answered: data scientists 6/6 (100%), engineers 4/4 (100%, fewer than 5: withheld)',
       ].join('\n'),
     );
     expect(texts).toContain(
       [
-        '*Search* · E:D 1:8 (0.13 engineers per data scientist) · tail: 1 unspecified',
+        '*Search* · 1 engineer : 8 data scientists (0.13 engineers per data scientist) · tail: 1 with no specialty',
         ':grey_question: Not enough answers',
         `_${recommendation('insufficient-data')}_`,
         'Productive share – · answered: data scientists 3/8 (38%, fewer than 5: withheld), engineers 0/1 (0%)',
       ].join('\n'),
     );
     expect(texts).toContain('*Ads* · no closed check-in yet');
+    // Capacity sums only Fraud ML, the one team whose figures are shown: 20% and 10% of 6 people.
+    expect(texts).toContain(
+      '*Capacity lost across the org*: about 1.2 data scientists’ worth of time went to waiting on engineers, and 0.6 to doing infrastructure themselves. Counted over the 1 team of 3 whose figures are shown.',
+    );
+    expect(texts).toContain(
+      '*Engineers across the org* (pooled: each team’s latest round; engineers are too few per team to show alone)\n4 engineers answered, fewer than 5: withheld.',
+    );
     expect(reply.text).toBe(
       'Tooth-to-tail ratio by team: 3 teams: 1 handmaid, 1 not enough answers, 1 no check-in yet.',
     );
@@ -147,11 +154,11 @@ describe('orgTable', () => {
       t.startsWith('*Ratio frontier*'),
     );
     expect(frontier?.split('\n').slice(1)).toEqual([
-      '• &lt; 0.25: median productive share 55% (2 teams, 10 answers)',
+      '• &lt; 0.25: median productive share 55% (2 teams, 2 rounds)',
       '• 0.25-0.5: no teams',
       '• 0.5-1: no teams',
-      '• &gt;= 1: median productive share 90% (2 teams, 11 answers)',
-      'Highest so far: &gt;= 1 engineers per data scientist.',
+      '• &gt;= 1: median productive share 90% (2 teams, 2 rounds)',
+      'Highest median productive share so far: teams with &gt;= 1 engineers per data scientist (90%).',
     ]);
   });
 
