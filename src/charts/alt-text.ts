@@ -1,7 +1,9 @@
 // Alt text: the chart's figures in words, for screen readers and for Slack clients that show
 // no image. Plain text; withheld figures read "withheld".
+
+import type { FrontierBand } from '../domain/frontier.js';
 import { clip, formatPct, formatRatio, isoDay } from './format.js';
-import type { ShownBand, TrendSeries } from './series.js';
+import { type FrontierPoint, shownBands, shownPoints, type TrendSeries } from './series.js';
 
 /** Slack accepts longer alt text, but screen readers and previews do badly past this. */
 export const ALT_TEXT_MAX = 1000;
@@ -43,11 +45,29 @@ export function trendAltText(teamName: string, series: TrendSeries): string {
   return clip(`${head}: ${figuresFrom(series, count - 1)}.`, ALT_TEXT_MAX);
 }
 
-/** "Ratio frontier, ...: < 0.25: 55% (3 teams); 0.5-1: 70% (2 teams). Other bands ...". */
-export function frontierAltText(shown: readonly ShownBand[], bandCount: number): string {
+/**
+ * "Ratio frontier from the last 13 weeks, …: < 0.25: 55% (3 teams, 8 rounds); 0.5-1: 70% (2
+ * teams, 5 rounds). Other bands are withheld or have no teams." States the band figures the
+ * chart draws, from the same shown bands, so words and picture agree on what is withheld.
+ */
+export function frontierAltText(
+  bands: readonly FrontierBand[],
+  points: readonly FrontierPoint[] = [],
+  windowWeeks = 13,
+): string {
+  const shown = shownBands(bands);
+  const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
   const figures = shown
-    .map((b) => `${b.label}: ${formatPct(b.medianProductivePct)} (${b.teams} teams)`)
+    .map(
+      (b) =>
+        `${b.label}: ${formatPct(b.medianProductivePct)} (${count(b.teams, 'team')}, ${count(b.observations, 'round')})`,
+    )
     .join('; ');
-  const rest = shown.length < bandCount ? ' Other bands are withheld or have no teams.' : '';
-  return `Ratio frontier, median productive share by ratio band (engineers per data scientist): ${figures}.${rest}`;
+  const drawn = shownPoints(shown, points).length;
+  const rest = shown.length < bands.length ? ' Other bands are withheld or have no teams.' : '';
+  const dots = drawn > 0 ? ` Each of the ${drawn} dots is one team round in a shown band.` : '';
+  return clip(
+    `Ratio frontier from the last ${windowWeeks} weeks, median productive share by ratio band (engineers per data scientist): ${figures}.${rest}${dots}`,
+    ALT_TEXT_MAX,
+  );
 }

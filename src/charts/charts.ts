@@ -5,7 +5,7 @@ import { frontierAltText, trendAltText } from './alt-text.js';
 import { CHART_HEIGHT, CHART_WIDTH, renderPng } from './engine.js';
 import { clip, slug } from './format.js';
 import { frontierChartConfig } from './frontier-chart.js';
-import { shownBands, trendSeries } from './series.js';
+import { type FrontierPoint, shownBands, shownPoints, trendSeries } from './series.js';
 import { trendChartConfig } from './trend-chart.js';
 import type { ChartImage, TrendPoint } from './types.js';
 
@@ -30,16 +30,24 @@ export async function renderTeamTrendChart(teamName: string, points: TrendPoint[
   };
 }
 
-/** The ratio frontier with only the bands that are shown; null when every band is withheld or empty. */
-export async function renderFrontierChart(bands: FrontierBand[]): Promise<ChartImage | null> {
+/**
+ * The ratio frontier from history: the observations in shown bands as dots, each shown band's
+ * median as a bar across its range; null when every band is withheld or empty.
+ */
+export async function renderFrontierChart(
+  bands: FrontierBand[],
+  observations: readonly FrontierPoint[] = [],
+  windowWeeks = 13,
+): Promise<ChartImage | null> {
   const shown = shownBands(bands);
   if (shown.length === 0) return null;
-  const png = await renderPng(frontierChartConfig(shown, bands.length - shown.length));
+  const points = shownPoints(shown, observations);
+  const png = await renderPng(frontierChartConfig(shown, points, bands.length - shown.length, windowWeeks));
   return {
     png,
     width: CHART_WIDTH,
     height: CHART_HEIGHT,
-    altText: frontierAltText(shown, bands.length),
+    altText: frontierAltText(bands, points, windowWeeks),
     filename: 'tooth-tail-frontier.png',
     title: 'Ratio frontier: productive share by ratio band',
   };

@@ -6,5 +6,5 @@ export const chartRenderer: ChartRenderer = {
   render: (request) =>
     request.kind === 'team-trend'
       ? renderTeamTrendChart(request.teamName, request.points)
-      : renderFrontierChart(request.bands),
+      : renderFrontierChart(request.bands, request.observations ?? [], request.windowWeeks),
 };

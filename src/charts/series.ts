@@ -1,6 +1,6 @@
 // What the charts and their alt text show, taken from the domain figures in one place, so the
 // picture and the words can never disagree about what is withheld.
-import type { FrontierBand } from '../domain/frontier.js';
+import { type FrontierBand, RATIO_BANDS } from '../domain/frontier.js';
 import type { FailureMode, RoundFigures } from '../domain/types.js';
 import type { TrendPoint } from './types.js';
 
@@ -43,15 +43,40 @@ export function trendSeries(points: readonly TrendPoint[]): TrendSeries {
 
 export interface ShownBand {
   label: string;
+  /** The band's ratio range: from its lower edge up to (not including) `below`. */
+  from: number;
+  below: number;
   teams: number;
+  observations: number;
   medianProductivePct: number;
 }
 
 /** The frontier bands that may be shown: not withheld and not empty, in band order. */
 export function shownBands(bands: readonly FrontierBand[]): ShownBand[] {
-  return bands.flatMap((b) =>
-    b.withheld || b.medianProductivePct === null
+  return bands.flatMap((b) => {
+    const edges = RATIO_BANDS.find((r) => r.band === b.band);
+    return b.withheld || b.medianProductivePct === null || !edges
       ? []
-      : [{ label: b.label, teams: b.teams, medianProductivePct: b.medianProductivePct }],
-  );
+      : [
+          {
+            label: b.label,
+            from: edges.from,
+            below: edges.below,
+            teams: b.teams,
+            observations: b.observations ?? 0,
+            medianProductivePct: b.medianProductivePct,
+          },
+        ];
+  });
+}
+
+/** One point of the scatter: a team round, already shown in its own digest. */
+export interface FrontierPoint {
+  ratio: number;
+  medianProductivePct: number;
+}
+
+/** Only the points inside shown bands: a point in a withheld band would give that band away. */
+export function shownPoints(shown: readonly ShownBand[], points: readonly FrontierPoint[]): FrontierPoint[] {
+  return points.filter((p) => shown.some((b) => p.ratio >= b.from && p.ratio < b.below));
 }

@@ -1,7 +1,7 @@
 // The team trend chart: tooth medians (percent, left axis) and the ratio (step line, right
 // axis) over the latest closed rounds, with each round's verdict in colour along the top.
 import type { ChartConfiguration } from 'chart.js';
-import type { FailureMode } from '../domain/types.js';
+import { DEFAULT_THRESHOLDS, type FailureMode } from '../domain/types.js';
 import { clip, formatDay, spansYears } from './format.js';
 import type { TrendSeries } from './series.js';
 
@@ -18,17 +18,42 @@ function verdictLabel(verdict: FailureMode): string[] {
   return verdict === 'insufficient-data' ? ['insufficient', 'data'] : [verdict];
 }
 
-function percentLine(label: string, data: (number | null)[], colour: string, width: number) {
+/**
+ * Each percentage line has its own dash and point shape, so two lines on the same values (waiting
+ * and infra both at 10%) stay visible as two: the dashes interleave and both markers show.
+ */
+function percentLine(
+  label: string,
+  data: (number | null)[],
+  colour: string,
+  style: { width: number; dash: number[]; point: 'circle' | 'triangle' | 'rect'; radius: number },
+) {
   return {
     label,
     data,
     yAxisID: 'pct',
     borderColor: colour,
     backgroundColor: colour,
-    borderWidth: width,
-    pointRadius: 4,
+    borderWidth: style.width,
+    borderDash: style.dash,
+    pointStyle: style.point,
+    pointRadius: style.radius,
     // A withheld round stays a gap: never bridged, never drawn as zero.
     spanGaps: false,
+  };
+}
+
+/** A verdict threshold as a thin flat line across the chart, in its figure's colour. */
+function thresholdLine(label: string, value: number, count: number, colour: string) {
+  return {
+    label,
+    data: Array.from({ length: count }, () => value),
+    yAxisID: 'pct',
+    borderColor: colour,
+    backgroundColor: colour,
+    borderWidth: 1,
+    borderDash: [2, 3],
+    pointRadius: 0,
   };
 }
 
@@ -41,9 +66,19 @@ export function trendChartConfig(teamName: string, series: TrendSeries): ChartCo
     data: {
       labels: series.closedAt.map((t) => formatDay(t, withYear)),
       datasets: [
-        percentLine('Productive share', series.productive, '#1565c0', 3),
-        percentLine('Waiting', series.waiting, '#ef6c00', 2),
-        percentLine('Infra', series.infra, '#8e24aa', 2),
+        percentLine('Productive share', series.productive, '#1565c0', {
+          width: 3,
+          dash: [],
+          point: 'circle',
+          radius: 4,
+        }),
+        percentLine('Waiting', series.waiting, '#ef6c00', {
+          width: 2,
+          dash: [10, 5],
+          point: 'triangle',
+          radius: 6,
+        }),
+        percentLine('Infra', series.infra, '#8e24aa', { width: 2, dash: [3, 4], point: 'rect', radius: 5 }),
         {
           label: 'Ratio (engineers per data scientist)',
           data: series.ratio,
@@ -56,6 +91,18 @@ export function trendChartConfig(teamName: string, series: TrendSeries): ChartCo
           pointRadius: 0,
           spanGaps: false,
         },
+        thresholdLine(
+          `Waiting threshold (${DEFAULT_THRESHOLDS.medianWaitingPct}%: handmaid at or above)`,
+          DEFAULT_THRESHOLDS.medianWaitingPct,
+          count,
+          '#ef6c00',
+        ),
+        thresholdLine(
+          `Infra threshold (${DEFAULT_THRESHOLDS.medianInfraPct}%: full-stack at or above)`,
+          DEFAULT_THRESHOLDS.medianInfraPct,
+          count,
+          '#8e24aa',
+        ),
       ],
     },
     options: {
@@ -89,7 +136,9 @@ export function trendChartConfig(teamName: string, series: TrendSeries): ChartCo
           min: 0,
           suggestedMax: Math.max(1, ...ratios) * 1.25,
           grid: { drawOnChartArea: false },
-          title: { display: true, text: 'Engineers per data scientist' },
+          // Written as "0.50 : 1" so the right axis never reads as a percentage beside the left.
+          ticks: { callback: (value) => `${Number(value).toFixed(2)} : 1` },
+          title: { display: true, text: 'Ratio: engineers per data scientist (not a %)' },
         },
       },
       plugins: {

@@ -130,13 +130,20 @@ describe('renderTeamTrendChart', () => {
 
 describe('renderFrontierChart', () => {
   it('renders a valid PNG of the shown bands only', async () => {
-    const image = await renderFrontierChart(sampleFrontier());
+    const image = await renderFrontierChart(sampleFrontier(), [
+      { ratio: 0.1, medianProductivePct: 40 },
+      { ratio: 0.2, medianProductivePct: 45 },
+      // in the withheld 0.25-0.5 band: never drawn, never counted
+      { ratio: 0.3, medianProductivePct: 12.3 },
+      { ratio: 0.6, medianProductivePct: 65 },
+      { ratio: 1.5, medianProductivePct: 71 },
+    ]);
     if (image === null) throw new Error('expected a chart');
     await expectValidPng(image);
     expect(image.altText).toBe(
-      'Ratio frontier, median productive share by ratio band (engineers per data scientist): ' +
-        '< 0.25: 42.5% (3 teams); 0.5-1: 65% (2 teams); >= 1: 71% (4 teams). ' +
-        'Other bands are withheld or have no teams.',
+      'Ratio frontier from the last 13 weeks, median productive share by ratio band (engineers per data scientist): ' +
+        '< 0.25: 42.5% (3 teams, 2 rounds); 0.5-1: 65% (2 teams, 2 rounds); >= 1: 71% (4 teams, 2 rounds). ' +
+        'Other bands are withheld or have no teams. Each of the 4 dots is one team round in a shown band.',
     );
     expect(image.altText).not.toContain('0.25-0.5');
     expect(image.filename).toBe('tooth-tail-frontier.png');
@@ -145,7 +152,11 @@ describe('renderFrontierChart', () => {
   it('draws the same picture whatever a withheld band holds', async () => {
     const bands = sampleFrontier();
     const leaky = bands.map((b) => (b.withheld ? { ...b, medianProductivePct: 12.3, teams: 9 } : b));
-    const [a, b] = [await renderFrontierChart(bands), await renderFrontierChart(leaky)];
+    const points = [{ ratio: 0.6, medianProductivePct: 60 }];
+    const [a, b] = [
+      await renderFrontierChart(bands, points),
+      await renderFrontierChart(leaky, [...points, { ratio: 0.3, medianProductivePct: 12.3 }]),
+    ];
     expect(b?.altText).not.toContain('12.3');
     expect(b?.png.equals(a?.png ?? Buffer.alloc(0))).toBe(true);
   });

@@ -37,6 +37,28 @@ describe('trendChartConfig', () => {
     expect(ratio?.data).toEqual([0.5, 0.5, 0.5]);
     expect(ratio?.stepped).toBe('middle');
   });
+
+  it('draws the verdict thresholds, keeps overlapping lines apart and labels the ratio as a ratio', () => {
+    const config = trendChartConfig('Fraud ML', trendSeries(points([figures(), figures()])));
+    const [productive, waiting, infra, , waitingThreshold, infraThreshold] = config.data.datasets;
+    expect(waitingThreshold).toMatchObject({
+      data: [20, 20],
+      label: expect.stringMatching(/^Waiting threshold \(20%/),
+    });
+    expect(infraThreshold).toMatchObject({
+      data: [25, 25],
+      label: expect.stringMatching(/^Infra threshold \(25%/),
+    });
+    // Two lines on the same values stay two: different dashes and point shapes.
+    const styles = [productive, waiting, infra].map((d) => JSON.stringify([d?.borderDash, d?.pointStyle]));
+    expect(new Set(styles).size).toBe(3);
+    const ratioAxis = config.options?.scales?.ratio as {
+      title: { text: string };
+      ticks: { callback: (v: number) => string };
+    };
+    expect(ratioAxis.title.text).toContain('not a %');
+    expect(ratioAxis.ticks.callback(0.5)).toBe('0.50 : 1');
+  });
 });
 
 describe('trendAltText', () => {

@@ -1,10 +1,16 @@
 // SPEC section 5, as a property: across random organisations and k, no output (Slack messages,
-// App Home, CSV, CLI table and JSON) ever shows a figure for a group where fewer than k answered.
-// The oracle here counts answers itself; it never asks the code under test what to hide.
+// App Home, CSV, CLI table and JSON, the org view, the frontier chart and its alt text) ever
+// shows a figure for a group where fewer than k answered, or one that can be worked out by
+// subtraction within that output. The oracle here counts answers itself; it never asks the code
+// under test what to hide. It also computes issue 13's figures (capacity lost, the pooled tail,
+// the frontier from history) from the raw answers its own way, in exact fractions, and checks
+// that every surface shows the same numbers.
 
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frontierAltText } from '../../src/charts/alt-text.js';
 import { formatFrontier, formatJson, formatTable } from '../../src/cli/format.js';
+import { formatOrg, orgJson } from '../../src/cli/org.js';
 import { median, round1 } from '../../src/domain/aggregate.js';
 import {
   type Answers,
@@ -16,7 +22,7 @@ import {
   type ToothAnswers,
 } from '../../src/domain/types.js';
 import { Directory } from '../../src/services/directory.js';
-import { InsightService } from '../../src/services/insight.js';
+import { frontierChart, InsightService } from '../../src/services/insight.js';
 import type { TeamReport } from '../../src/services/messages.js';
 import { OrgService } from '../../src/services/org.js';
 import type { SlackPort } from '../../src/services/ports.js';
@@ -33,7 +39,7 @@ import { UserRepository } from '../../src/storage/users.js';
 import { migratedDatabase } from '../helpers/db.js';
 import { offlineSlack } from '../helpers/offline-slack.js';
 import { textsOf } from '../slack/views/limits.js';
-import { type FixtureTeam, seedOrg } from './org-fixture.js';
+import { FIXTURE_START, type FixtureTeam, seedOrg } from './org-fixture.js';
 
 // ---- random organisations ------------------------------------------------------------------
 
@@ -49,7 +55,12 @@ const roundArb = fc.record({
   tail: fc.array(
     fc.record({
       responds: fc.boolean(),
-      specialty: fc.constantFrom(...SPECIALTIES, null),
+      // Mostly one specialty, so the pool often has one large cell beside small ones: the case
+      // where a lone withheld cell could be worked out by subtraction.
+      specialty: fc.oneof(
+        { arbitrary: fc.constant<(typeof SPECIALTIES)[number] | null>('ml'), weight: 4 },
+        { arbitrary: fc.constantFrom(...SPECIALTIES, null), weight: 3 },
+      ),
       answer: tailAnswer,
     }),
     { maxLength: 12 },
@@ -79,6 +90,12 @@ interface Expected {
   tooth: number;
   tail: number;
   toothResponses: number;
+  /** Tooth figures shown under today's k and the k the round closed with. */
+  toothShown: boolean;
+  /** Tail figures shown under today's k and the k the round closed with. */
+  tailShown: boolean;
+  toothAnswers: ToothAnswers[];
+  tailAnswers: Array<{ specialty: string; answer: TailAnswers }>;
 }
 
 const productive = (a: ToothAnswers) => Math.max(0, 100 - a.waitingPct - a.infraPct);
@@ -104,6 +121,12 @@ function expectations(k: number, generated: GeneratedRound[][], seeded: ReturnTy
         tooth: g.tooth.length,
         tail: g.tail.length,
         toothResponses: toothAnswers.length,
+        toothShown: shown,
+        tailShown: tailResponses >= Math.max(k, g.closeK),
+        toothAnswers,
+        tailAnswers: g.tail
+          .filter((m) => m.responds)
+          .map((m) => ({ specialty: m.specialty ?? 'engineer', answer: m.answer })),
       };
       byRound.set(summary.roundId, exp);
       previous = exp;
@@ -183,12 +206,32 @@ function checkDigestParts(verdict: string, fields: Array<{ text: string }>, exp:
   }
 }
 
-function checkTeamDigest(report: TeamReport, byRound: Map<number, Expected>): void {
+function checkTeamDigest(
+  report: TeamReport,
+  byRound: Map<number, Expected>,
+  k: number,
+  poolRespondents: number,
+): void {
   const exp = byRound.get(report.summary.roundId) as Expected;
   const message = teamDigest(report);
   const blocks = message.blocks as Fields[];
-  checkDigestParts(blocks[1]?.text?.text ?? '', blocks[2]?.fields ?? [], exp);
-  if (exp.toothHidden) expect(message.text).toMatch(/productive share –\.$/);
+  const verdict = blocks[1]?.text?.text ?? '';
+  checkDigestParts(verdict, blocks[2]?.fields ?? [], exp);
+  if (exp.toothHidden) {
+    expect(message.text).toMatch(/productive share –\.$/);
+    expect(verdict).not.toContain('Capacity lost');
+  }
+  // The pooled tail beside this team's own shown tail figure: the rest of the org is pool − team.
+  if (/across the org, engineers spend/.test(verdict) && exp.tailShown) {
+    const rest = poolRespondents - exp.tailAnswers.length;
+    expect(rest === 0 || rest >= k, `pool − team = ${rest} engineers`).toBe(true);
+  }
+  // What the last change did: a figure only from rounds whose own figures are shown.
+  const change = /Last change, [^\n]*/.exec(verdict)?.[0];
+  if (change && report.change) {
+    if (report.change.before.rounds === 0) expect(change).toContain('no shown round before');
+    if (report.change.after.rounds === 0) expect(change).toContain('no shown round since');
+  }
 }
 
 /** Returns how many team parts it checked. */
@@ -240,48 +283,204 @@ function checkTeamParts(texts: string[], latest: Map<string, Expected | null>): 
 }
 
 const BANDS = [
-  { label: '< 0.25', from: 0, below: 0.25 },
-  { label: '0.25-0.5', from: 0.25, below: 0.5 },
-  { label: '0.5-1', from: 0.5, below: 1 },
-  { label: '>= 1', from: 1, below: Number.POSITIVE_INFINITY },
+  { band: 'under-0.25', label: '< 0.25', from: 0, below: 0.25 },
+  { band: '0.25-0.5', label: '0.25-0.5', from: 0.25, below: 0.5 },
+  { band: '0.5-1', label: '0.5-1', from: 0.5, below: 1 },
+  { band: '1-plus', label: '>= 1', from: 1, below: Number.POSITIVE_INFINITY },
 ];
 const pct = (v: number) => `${v.toFixed(1).replace(/\.0$/, '')}%`;
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+/** 15 weeks after the fixture's first round: the frontier's 13 weeks leave the oldest rounds out. */
+const NOW = new Date(FIXTURE_START + 15 * WEEK_MS);
+
+// ---- issue 13's figures, computed here in exact fractions ------------------------------------
+
+type Fraction = [bigint, bigint];
+const frac = (n: number, d = 1): Fraction => [BigInt(n), BigInt(d)];
+const add = ([a, b]: Fraction, [c, d]: Fraction): Fraction => [a * d + c * b, b * d];
+/** Half away from zero, one decimal (every value here is at least 0). */
+const round1Exact = ([n, d]: Fraction): number => Number((20n * n + d) / (2n * d)) / 10;
+const sumOf = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const meanExact = (values: number[]) => round1Exact(frac(sumOf(values), values.length));
+/** mean × headcount / 100, from the exact mean. */
+const fteExact = (values: number[], headcount: number): Fraction =>
+  frac(sumOf(values) * headcount, values.length * 100);
+
+interface OrgOracle {
+  capacity: { teams: number; waiting_fte: number | null; infra_fte: number | null };
+  pool: {
+    respondents: number;
+    mean_rewrite_pct: number | null;
+    mean_support_pct: number | null;
+    mean_platform_pct: number | null;
+    mean_handmaid_load: number | null;
+    rewrite_fte: number | null;
+  };
+  specialties: Map<string, { respondents: number; meanHandmaidLoad: number }>;
+  bands: Array<{
+    band: string;
+    label: string;
+    teams: number;
+    observations: number;
+    respondents: number;
+    figure: number | null;
+    primary: boolean;
+  }>;
+}
+
+const load = (a: TailAnswers) => Math.min(100, a.rewritePct + a.supportPct);
+
+function orgOracle(
+  k: number,
+  byRound: Map<number, Expected>,
+  latest: Map<string, Expected | null>,
+): OrgOracle {
+  const last = [...latest.values()].filter((e): e is Expected => e !== null);
+  const shown = last.filter((e) => e.toothShown);
+  let waiting = frac(0);
+  let infra = frac(0);
+  for (const e of shown) {
+    waiting = add(
+      waiting,
+      fteExact(
+        e.toothAnswers.map((a) => a.waitingPct),
+        e.tooth,
+      ),
+    );
+    infra = add(
+      infra,
+      fteExact(
+        e.toothAnswers.map((a) => a.infraPct),
+        e.tooth,
+      ),
+    );
+  }
+  const tail = last.flatMap((e) => e.tailAnswers);
+  const answers = tail.map((t) => t.answer);
+  const poolShown = answers.length >= k;
+  const specialties = new Map<string, { respondents: number; meanHandmaidLoad: number }>();
+  for (const s of ['ml', 'data', 'infra', 'app', 'engineer']) {
+    const inCell = tail.filter((t) => t.specialty === s).map((t) => load(t.answer));
+    if (inCell.length > 0)
+      specialties.set(s, { respondents: inCell.length, meanHandmaidLoad: meanExact(inCell) });
+  }
+  const from = NOW.getTime() - 13 * WEEK_MS;
+  const observations = [...byRound.values()].filter(
+    (e) => e.toothShown && e.tooth > 0 && Date.parse(e.closedAt) >= from,
+  );
+  const bands = BANDS.map((band) => {
+    const inBand = observations.filter((e) => e.tail / e.tooth >= band.from && e.tail / e.tooth < band.below);
+    const teams = [...new Set(inBand.map((e) => e.team))];
+    const teamFigures = teams.map(
+      (t) => median(inBand.filter((e) => e.team === t).map((e) => e.shownProductive as number)) as number,
+    );
+    const respondents = sumOf(inBand.map((e) => e.toothResponses));
+    return {
+      band: band.band,
+      label: band.label,
+      teams: teams.length,
+      observations: inBand.length,
+      respondents,
+      figure: teams.length === 0 ? null : round1(median(teamFigures) as number),
+      primary: teams.length > 0 && (teams.length < 2 || respondents < k),
+    };
+  });
+  return {
+    capacity: {
+      teams: shown.length,
+      waiting_fte: shown.length === 0 ? null : round1Exact(waiting),
+      infra_fte: shown.length === 0 ? null : round1Exact(infra),
+    },
+    pool: {
+      respondents: answers.length,
+      mean_rewrite_pct: poolShown ? meanExact(answers.map((a) => a.rewritePct)) : null,
+      mean_support_pct: poolShown ? meanExact(answers.map((a) => a.supportPct)) : null,
+      mean_platform_pct: poolShown ? meanExact(answers.map((a) => a.platformPct)) : null,
+      mean_handmaid_load: poolShown ? meanExact(answers.map(load)) : null,
+      rewrite_fte: poolShown
+        ? round1Exact(
+            fteExact(
+              answers.map((a) => a.rewritePct),
+              sumOf(last.map((e) => e.tail)),
+            ),
+          )
+        : null,
+    },
+    specialties,
+    bands,
+  };
+}
+
+/** The org JSON equals the oracle's figures, and its cells keep the subtraction rule. */
+function checkOrgJson(json: ReturnType<typeof orgJson>, k: number, oracle: OrgOracle): void {
+  expect(json.k).toBe(k);
+  expect(json.capacity).toEqual(oracle.capacity);
+  const { by_specialty: cells, ...pool } = json.tail_pool;
+  expect(pool).toEqual(oracle.pool);
+  const hidden = cells.filter((c) => c.withheld);
+  for (const cell of cells) {
+    const exp = oracle.specialties.get(cell.specialty);
+    expect(cell.respondents).toBe(exp?.respondents ?? 0);
+    if (cell.withheld || cell.respondents === 0) expect(cell.mean_handmaid_load).toBeNull();
+    else {
+      expect(cell.respondents, `${cell.specialty} shown below k`).toBeGreaterThanOrEqual(k);
+      expect(oracle.pool.mean_handmaid_load, 'a cell shown beside a withheld pool').not.toBeNull();
+      expect(cell.mean_handmaid_load).toBe(exp?.meanHandmaidLoad);
+    }
+  }
+  const shownCells = cells.filter((c) => !c.withheld && c.respondents > 0);
+  if (hidden.length > 0 && shownCells.length > 0 && oracle.pool.mean_handmaid_load !== null) {
+    // pool − shown cells = the hidden cells together: that group must not be one cell, nor below k.
+    expect(hidden.length, 'a lone withheld specialty beside the pool').toBeGreaterThanOrEqual(2);
+    expect(sumOf(hidden.map((c) => c.respondents))).toBeGreaterThanOrEqual(k);
+  }
+  json.frontier.bands.forEach((band, i) => {
+    const exp = oracle.bands[i] as OrgOracle['bands'][number];
+    expect([band.band, band.teams, band.observations]).toEqual([exp.band, exp.teams, exp.observations]);
+    if (exp.primary) expect(band.withheld).toBe(true);
+    if (band.withheld || band.teams === 0) expect(band.median_productive_pct).toBeNull();
+    else expect(band.median_productive_pct).toBe(exp.figure);
+  });
+  const bands = oracle.bands.filter((b) => b.teams > 0);
+  if (bands.filter((b) => b.primary).length === 1 && bands.length > 1)
+    expect(
+      json.frontier.bands.filter((b) => b.withheld).length,
+      'next-smallest band hidden',
+    ).toBeGreaterThanOrEqual(2);
+}
 
 /** Checks the frontier's band lines, from Slack (`• label: …`) or the CLI (`  label  …`). */
-function checkFrontier(lines: string[], k: number, latest: Map<string, Expected | null>): void {
-  const rows = [...latest.values()].filter((e): e is Expected => e !== null && e.tooth > 0);
-  const bands = BANDS.map((band) => {
+function checkFrontier(lines: string[], oracle: OrgOracle): void {
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  for (const band of oracle.bands) {
     const line = lines.find((l) =>
       l.replace(/^[•\s]+/, '').startsWith(`${band.label}${lines[0]?.startsWith('•') ? ':' : ' '}`),
     );
     expect(line, band.label).toBeDefined();
-    const inBand = rows.filter(
-      (e) => e.shownProductive !== null && e.tail / e.tooth >= band.from && e.tail / e.tooth < band.below,
-    );
-    const respondents = inBand.reduce((n, e) => n + e.toothResponses, 0);
-    return {
-      line: line as string,
-      teams: inBand.length,
-      respondents,
-      figure: median(inBand.map((e) => e.shownProductive as number)),
-      primary: inBand.length > 0 && (inBand.length < 2 || respondents < k),
-    };
-  });
-  for (const band of bands) {
-    if (band.primary) expect(band.line, 'a band below 2 teams or k answers').toContain('withheld');
-    if (band.line.includes('withheld')) expect(band.line).not.toMatch(/\d%/);
-    if (band.teams === 0) expect(band.line).toContain('no teams');
-    if (!band.line.includes('withheld') && band.teams > 0)
-      expect(band.line).toContain(
-        `median productive share ${pct(round1(band.figure as number))} (${band.teams} teams, ${band.respondents} answers)`,
+    if (band.primary) expect(line, 'a band below 2 teams or k answers').toContain('withheld');
+    if (line?.includes('withheld')) expect(line).not.toMatch(/\d%/);
+    if (band.teams === 0) expect(line).toContain('no teams');
+    if (!line?.includes('withheld') && band.teams > 0)
+      expect(line).toContain(
+        `median productive share ${pct(band.figure as number)} (${plural(band.teams, 'team')}, ${plural(band.observations, 'round')})`,
       );
   }
-  const nonEmpty = bands.filter((b) => b.teams > 0);
-  if (nonEmpty.filter((b) => b.primary).length === 1 && nonEmpty.length > 1)
-    expect(
-      nonEmpty.filter((b) => b.line.includes('withheld')).length,
-      'next-smallest band hidden',
-    ).toBeGreaterThanOrEqual(2);
+}
+
+/** The org view's texts: its figures equal the oracle's, and no team's own tail figure beside the pool. */
+function checkOrgTexts(texts: string[], oracle: OrgOracle): void {
+  const all = texts.join('\n');
+  expect(all, "a team's engineer figure beside the pooled tail").not.toMatch(/mean handmaid load \d/);
+  const capacity = texts.find((t) => t.startsWith('*Capacity lost across the org*')) ?? '';
+  if (oracle.capacity.waiting_fte === null) expect(capacity).toContain('–');
+  else
+    expect(capacity).toContain(
+      `about ${oracle.capacity.waiting_fte.toFixed(1)} data scientists’ worth of time went to waiting on engineers, and ${(oracle.capacity.infra_fte as number).toFixed(1)} to doing infrastructure themselves`,
+    );
+  const pool = texts.find((t) => t.startsWith('*Engineers across the org*')) ?? '';
+  if (oracle.pool.mean_handmaid_load === null) expect(pool).not.toMatch(/\d%/);
+  else
+    expect(pool).toContain(`mean handmaid load (rewrite + support) ${pct(oracle.pool.mean_handmaid_load)}`);
 }
 
 function checkCsv(csv: string, byRound: Map<number, Expected>): void {
@@ -293,6 +492,18 @@ function checkCsv(csv: string, byRound: Map<number, Expected>): void {
     if (exp.toothHidden)
       expect(cells.slice(9, 12).concat(cells[13] ?? '')).toEqual(['', '', '', 'insufficient-data']);
     if (exp.tailHidden) expect(cells[12]).toBe('');
+    // mean_waiting_pct, mean_infra_pct, waiting_fte, infra_fte: exact from the raw answers, or empty.
+    if (!exp.toothShown) expect(cells.slice(14)).toEqual(['', '', '', '']);
+    else {
+      const waiting = exp.toothAnswers.map((a) => a.waitingPct);
+      const infra = exp.toothAnswers.map((a) => a.infraPct);
+      expect(cells.slice(14).map(Number)).toEqual([
+        meanExact(waiting),
+        meanExact(infra),
+        round1Exact(fteExact(waiting, exp.tooth)),
+        round1Exact(fteExact(infra, exp.tooth)),
+      ]);
+    }
   }
 }
 
@@ -383,7 +594,7 @@ describe('no output shows a figure for a group below k', () => {
         const teams = new TeamRepository(db);
         const summaries = new SummaryRepository(db);
         const rounds = new RoundRepository(db);
-        const clock = () => new Date('2026-01-01T00:00:00.000Z');
+        const clock = () => NOW;
         const reports = new ReportService({ summaries, rounds, clock, anonymityThreshold: k });
         const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: k });
         const viewer = fixture[0]?.rounds.at(-1)?.roster[0]?.userId ?? 'UVIEWER';
@@ -415,9 +626,14 @@ describe('no output shows a figure for a group below k', () => {
         for (const row of insight.exportRows(ws, null))
           checkFigures(row.figures, byRound.get(row.roundId) as Expected);
 
-        // Slack: team digests, the period digest, the org table and the `all` digest.
-        for (const r of allReports) checkTeamDigest(r, byRound);
-        expect(checkPeriodDigest(allReports, byRound)).toBe(Math.min(10, allReports.length));
+        // Slack: team digests (with the recommendation's evidence and the last change), the
+        // period digest, the org table and the `all` digest.
+        const oracle = orgOracle(k, byRound, latest);
+        const detailed = seeded.flatMap(({ team }) =>
+          allReports.filter((r) => r.summary.teamId === team.id).map((r) => reports.detailed(team, r)),
+        );
+        for (const r of detailed) checkTeamDigest(r, byRound, k, oracle.pool.respondents);
+        expect(checkPeriodDigest(detailed, byRound)).toBe(Math.min(10, allReports.length));
         const org = insight.orgReport(ws);
         for (const row of org.teams) if (row.report) checkReport(row.report, byRound);
         for (const message of [orgTable(org), orgDigest(org)]) {
@@ -426,10 +642,30 @@ describe('no output shows a figure for a group below k', () => {
           const frontier = texts.find((t) => t.startsWith('*Ratio frontier*')) ?? '';
           checkFrontier(
             frontier.replaceAll('&lt;', '<').replaceAll('&gt;', '>').split('\n').slice(1),
-            k,
-            latest,
+            oracle,
           );
+          checkOrgTexts(texts, oracle);
         }
+
+        // The org view's figures, as the CLI's JSON gives them, against the oracle.
+        checkOrgJson(orgJson(org), k, oracle);
+        // The frontier chart: only observations in shown bands; alt text with shown bands' figures only.
+        const chart = frontierChart(org);
+        if (chart.kind !== 'frontier') throw new Error('not a frontier chart');
+        const shownBands = oracle.bands.filter(
+          (_, i) => !org.frontier[i]?.withheld && (org.frontier[i]?.teams ?? 0) > 0,
+        );
+        for (const o of chart.observations ?? []) {
+          const band = BANDS.find((b) => o.ratio >= b.from && o.ratio < b.below);
+          expect(
+            shownBands.map((b) => b.band),
+            'a point in a withheld band',
+          ).toContain(band?.band);
+        }
+        const alt = frontierAltText(org.frontier, chart.observations ?? [], org.frontierWindowWeeks);
+        for (const band of oracle.bands.filter((b) => !shownBands.includes(b)))
+          expect(alt).not.toContain(`${band.label}:`);
+        for (const band of shownBands) expect(alt).toContain(`${band.label}: ${pct(band.figure as number)}`);
 
         // App Home, as a member of the teams that have data scientists, who is also an admin.
         const view = await home.view(ws, viewer);
@@ -439,16 +675,18 @@ describe('no output shows a figure for a group below k', () => {
         const homeFrontier = homeTexts.find((t) => t.startsWith('*Ratio frontier*')) ?? '';
         checkFrontier(
           homeFrontier.replaceAll('&lt;', '<').replaceAll('&gt;', '>').split('\n').slice(1),
-          k,
-          latest,
+          oracle,
         );
+        checkOrgTexts(homeTexts, oracle);
 
         // The export and the CLI's formats.
         checkCsv(reports.exportCsv(ws, null).csv, byRound);
         const rows = insight.exportRows(ws, null);
         checkCliTable(formatTable(rows), byRound);
         checkCliJson(formatJson(rows), byRound);
-        checkFrontier(formatFrontier(org.frontier, k).split('\n').slice(1, 5), k, latest);
+        checkFrontier(formatFrontier(org.frontier, k).split('\n').slice(1, 5), oracle);
+        const orgTableText = formatOrg(org);
+        checkFrontier(orgTableText.split('Ratio frontier')[1]?.split('\n').slice(1, 5) ?? [], oracle);
       }),
       { numRuns: 100 },
     );
