@@ -314,11 +314,11 @@ describe('the core loop', () => {
     // The team's channel gets the team digest; the `all` channel gets the org table and frontier.
     const teamDigests = h.sandbox.messages(LEADS).filter((m) => m.text.includes('Fraud: Handmaid'));
     expect(teamDigests).toHaveLength(1);
-    expect(JSON.stringify(teamDigests[0]?.blocks)).toContain('3:6 (0.50 engineers per data scientist)');
+    expect(JSON.stringify(teamDigests[0]?.blocks)).toContain('3 engineers : 6 data scientists (0.50 engineers per data scientist)');
     const orgDigests = h.sandbox.messages(ORG);
     expect(orgDigests).toHaveLength(1);
     expect(orgDigests[0]?.text).toMatch(/^tooth-tail digest: the whole org/);
-    expect(JSON.stringify(orgDigests[0]?.blocks)).toMatch(/Fraud.*E:D 3:6.*Ratio frontier/);
+    expect(JSON.stringify(orgDigests[0]?.blocks)).toMatch(/Fraud.*3 engineers : 6 data scientists.*Capacity lost across the org.*Engineers across the org.*Ratio frontier/);
     // With one team, every frontier band is withheld, so the org digest has no chart.
     expect(h.sandbox.files.filter((f) => f.channels.includes(ORG))).toHaveLength(0);
     // The team digest has its trend chart beside it: a PNG with alt text stating the figures.
@@ -365,7 +365,7 @@ describe('the core loop', () => {
     const [header, row, end] = (file?.content.toString('utf8') ?? '').split('\r\n');
     expect(header).toBe(EXPORT_COLUMNS.join(','));
     expect(row).toMatch(
-      /^Fraud,\d+,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,6,3,0\.50,5,2,30\.0,10\.0,60\.0,,handmaid$/,
+      /^Fraud,\d+,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,6,3,0\.50,5,2,30\.0,10\.0,60\.0,,handmaid,30\.0,7\.0,1\.8,0\.4$/,
     );
     expect(end).toBe('');
     expect((await h.run(OUTSIDER, 'export Nope')).text).toMatch(/no team called/);
