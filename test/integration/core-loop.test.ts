@@ -314,11 +314,15 @@ describe('the core loop', () => {
     // The team's channel gets the team digest; the `all` channel gets the org table and frontier.
     const teamDigests = h.sandbox.messages(LEADS).filter((m) => m.text.includes('Fraud: Handmaid'));
     expect(teamDigests).toHaveLength(1);
-    expect(JSON.stringify(teamDigests[0]?.blocks)).toContain('3 engineers : 6 data scientists (0.50 engineers per data scientist)');
+    expect(JSON.stringify(teamDigests[0]?.blocks)).toContain(
+      '3 engineers : 6 data scientists (0.50 engineers per data scientist)',
+    );
     const orgDigests = h.sandbox.messages(ORG);
     expect(orgDigests).toHaveLength(1);
     expect(orgDigests[0]?.text).toMatch(/^tooth-tail digest: the whole org/);
-    expect(JSON.stringify(orgDigests[0]?.blocks)).toMatch(/Fraud.*3 engineers : 6 data scientists.*Capacity lost across the org.*Engineers across the org.*Ratio frontier/);
+    expect(JSON.stringify(orgDigests[0]?.blocks)).toMatch(
+      /Fraud.*3 engineers : 6 data scientists.*Capacity lost across the org.*Engineers across the org.*Ratio frontier/,
+    );
     // With one team, every frontier band is withheld, so the org digest has no chart.
     expect(h.sandbox.files.filter((f) => f.channels.includes(ORG))).toHaveLength(0);
     // The team digest has its trend chart beside it: a PNG with alt text stating the figures.
