@@ -1,8 +1,10 @@
 // `npm run demo`: the whole product on one machine. Starts the sandbox (Slack's stand-in) and the
 // real app in HTTP mode as a child process on a fresh SQLite file, seeds an organisation through
 // real slash commands, runs several weekly rounds in which simulated people answer through the
-// real DMs and modals, and prints what managers would see in Slack. Exits non-zero, saying what
-// failed, when any step of the loop does not work: it is a smoke test as well.
+// real DMs and modals, and prints what managers would see in Slack. The app's clock starts some
+// weeks back and the demo moves it a week per round (src/demo/app.ts), so rounds, trends and the
+// frontier from history carry real dates. Exits non-zero, saying what failed, when any step of
+// the loop does not work: it is a smoke test as well.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -15,8 +17,8 @@ import {
   ADMIN,
   ALL_USERS,
   answersFor,
-  type DemoTeam,
   FRAUD_CHANNEL,
+  type Health,
   LEADERSHIP,
   LEADS,
   random,
@@ -26,13 +28,17 @@ import {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SIGNING_SECRET = 'demo-signing-secret';
 const BOT_TOKEN = 'xoxb-demo-token';
-const WEEKS = 4;
+const WEEKS = 8;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WEEK_MS = 7 * DAY_MS;
+/** Rounds open on Monday 10:00 UTC and are closed three days later, as the default schedule does. */
+const OPEN_DAYS = 3;
 
 const USAGE = `usage: npm run demo [-- --keep] [--out DIR] [--weeks N]
 
   --keep        leave the app and the sandbox running afterwards, to try commands yourself
   --out DIR     where the database and charts go (default demo-output/<time>)
-  --weeks N     how many weekly rounds to run (default ${WEEKS}, 2-12)
+  --weeks N     how many weekly rounds to run (default ${WEEKS}, 2-12), dated a week apart
   --from-source run the app from src/ with tsx instead of dist/ (used by the tests)`;
 
 class DemoError extends Error {}
@@ -56,19 +62,19 @@ interface App {
   output: () => string;
 }
 
-async function startApp(env: Record<string, string>, fromSource: boolean): Promise<App> {
+async function startApp(env: Record<string, string>, fromSource: boolean, startAt: Date): Promise<App> {
   const port = await freePort();
   const entry = fromSource
-    ? ['--import', 'tsx', path.join(ROOT, 'src/main.ts')]
-    : [path.join(ROOT, 'dist/main.js')];
+    ? ['--import', 'tsx', path.join(ROOT, 'src/demo/app.ts')]
+    : [path.join(ROOT, 'dist/demo/app.js')];
   if (!fromSource && !fs.existsSync(entry[0] as string)) {
-    throw new DemoError('dist/main.js is missing: run `npm run build` first (npm run demo does).');
+    throw new DemoError('dist/demo/app.js is missing: run `npm run build` first (npm run demo does).');
   }
   let output = '';
-  const child = spawn(process.execPath, entry, {
+  const child = spawn(process.execPath, [...entry, startAt.toISOString()], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   child.stdout?.on('data', (c) => {
     output += c;
@@ -91,6 +97,40 @@ async function startApp(env: Record<string, string>, fromSource: boolean): Promi
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { child, port, output: () => output };
+}
+
+/** Moves the app's clock forward to `at` and waits until it reads so. */
+async function setClock(app: App, at: Date): Promise<void> {
+  const set = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new DemoError('the app did not move its clock within 5 s')), 5_000);
+    app.child.once('message', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  app.child.send({ type: 'clock', to: at.toISOString() });
+  await set;
+}
+
+/** Waits until the app's outbox has nothing left to send (its /healthz counts pending and sending). */
+async function outboxDrained(app: App): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const health = (await (await fetch(`http://127.0.0.1:${app.port}/healthz`)).json()) as {
+      outbox?: { pending?: number; sending?: number };
+    };
+    if ((health.outbox?.pending ?? 0) === 0 && (health.outbox?.sending ?? 0) === 0) return;
+    if (Date.now() - started > 30_000) throw new DemoError('the outbox did not drain within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Monday 10:00 UTC at or before `weeks` weeks ago: the first round opens then. */
+function firstMonday(weeks: number): Date {
+  const start = new Date(Date.now() - weeks * WEEK_MS);
+  start.setUTCDate(start.getUTCDate() - ((start.getUTCDay() + 6) % 7));
+  start.setUTCHours(10, 0, 0, 0);
+  return start;
 }
 
 /** Runs a slash command as a person and returns the app's reply; a missing reply is a failure. */
@@ -171,7 +211,7 @@ async function waitFor<T>(fn: () => T | undefined | false, what: string, timeout
 /** One person answers their latest check-in DM through the button and the modal, as in Slack. */
 async function answer(
   sandbox: Sandbox,
-  team: DemoTeam,
+  health: Health,
   userId: string,
   role: 'data-scientist' | 'engineer',
   rand: () => number,
@@ -180,7 +220,7 @@ async function answer(
   const click = await sandbox.clickButton(userId, { channel: userId, ts: dm.ts }, 'check_in_answer');
   if (click.status !== 200) throw new DemoError(`clicking “Answer” as ${userId}: HTTP ${click.status}`);
   await waitFor(() => sandbox.openViews(userId).at(-1), `the check-in modal for ${userId}`);
-  const submitted = await sandbox.fillAndSubmit(userId, answersFor(team.health, role, rand));
+  const submitted = await sandbox.fillAndSubmit(userId, answersFor(health, role, rand));
   if (submitted.status !== 200 || submitted.body !== null) {
     throw new DemoError(`submitting ${userId}'s check-in: ${JSON.stringify(submitted.body)}`);
   }
@@ -188,14 +228,20 @@ async function answer(
 
 async function runWeek(
   sandbox: Sandbox,
+  app: App,
   week: number,
+  weeks: number,
+  opensAt: Date,
   rand: () => number,
 ): Promise<{ asked: number; answered: number }> {
   let asked = 0;
   let answered = 0;
+  const halfway = Math.floor(weeks / 2) + 1;
+  await setClock(app, opensAt);
   for (const team of TEAMS) {
-    if (week === 2 && team.joinsInWeek2) {
-      const e = team.joinsInWeek2;
+    const joined = team.joinsHalfway !== undefined && week >= halfway;
+    if (week === halfway && team.joinsHalfway) {
+      const e = team.joinsHalfway;
       await expectReply(
         sandbox,
         ADMIN.id,
@@ -208,9 +254,7 @@ async function runWeek(
     const members = [
       ...team.dataScientists.map((u) => ({ id: u.id, role: 'data-scientist' as const })),
       ...team.engineers.map((e) => ({ id: e.user.id, role: 'engineer' as const })),
-      ...(week >= 2 && team.joinsInWeek2
-        ? [{ id: team.joinsInWeek2.user.id, role: 'engineer' as const }]
-        : []),
+      ...(joined && team.joinsHalfway ? [{ id: team.joinsHalfway.user.id, role: 'engineer' as const }] : []),
     ];
     asked += members.length;
     await waitFor(
@@ -221,12 +265,28 @@ async function runWeek(
       // In the larger teams one person a week does not answer; small teams answer in full, and
       // Forecasting has fewer than k people anyway.
       if (members.length >= 10 && i % members.length === week % members.length) continue;
-      await answer(sandbox, team, member.id, member.role, rand);
+      await answer(
+        sandbox,
+        joined && team.joinsHalfway ? team.joinsHalfway.healthAfter : team.health,
+        member.id,
+        member.role,
+        rand,
+      );
       answered += 1;
     }
-    await expectReply(sandbox, ADMIN.id, `survey close ${team.name}`, /Closed the/);
   }
+  // Every round closes three days after it opened, as the default schedule would close it.
+  await setClock(app, new Date(opensAt.getTime() + OPEN_DAYS * DAY_MS));
+  for (const team of TEAMS) await expectReply(sandbox, ADMIN.id, `survey close ${team.name}`, /Closed the/);
   return { asked, answered };
+}
+
+/** The recommendation lines of a team digest (the ones marked :bulb:), as plain text. */
+function adviceOf(blocks: unknown[] | undefined): string[] {
+  return renderBlocksAsText(blocks, '', { ansi: false })
+    .split('\n')
+    .filter((line) => line.includes('💡') || line.includes(':bulb:'))
+    .map((line) => line.replace(/^.*?(💡|:bulb:)\s*/, ''));
 }
 
 function show(title: string, blocks: unknown[] | undefined, text: string): void {
@@ -259,7 +319,8 @@ async function main(): Promise<void> {
   const databasePath = path.join(out, 'tooth-tail.db');
   if (fs.existsSync(databasePath))
     throw new DemoError(`${databasePath} exists already; pass an empty --out folder`);
-  const total = 5;
+  const total = 6;
+  const firstRound = firstMonday(weeks);
 
   say(bold('tooth-tail demo: the real app against a Slack sandbox on this machine'));
   say(`  database  ${databasePath}`);
@@ -288,6 +349,7 @@ async function main(): Promise<void> {
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       },
       values['from-source'] === true,
+      firstRound,
     );
     sandbox.setAppUrl(`http://127.0.0.1:${app.port}/slack/events`);
     say(`  sandbox   ${sandbox.url} (stands in for Slack's Web API and plays ${ALL_USERS.length} people)`);
@@ -304,13 +366,16 @@ async function main(): Promise<void> {
     await seed(sandbox);
     const rand = random(20261127);
     for (let week = 1; week <= weeks; week += 1) {
-      const { asked, answered } = await runWeek(sandbox, week, rand);
+      const opensAt = new Date(firstRound.getTime() + (week - 1) * WEEK_MS);
+      const { asked, answered } = await runWeek(sandbox, app, week, weeks, opensAt, rand);
       step(
         2,
         total,
-        `Week ${week} of ${weeks}: ${TEAMS.length} check-ins opened, ${asked} DMs, ${answered} answers through the modal, rounds closed`,
+        `Week ${week} of ${weeks} (${opensAt.toISOString().slice(0, 10)}): ${TEAMS.length} check-ins opened, ${asked} DMs, ${answered} answers through the modal, rounds closed`,
       );
     }
+    // Digests and charts go out through the outbox; what is shown and saved below is all of it.
+    await outboxDrained(app);
 
     step(3, total, 'Checking the verdicts the digests reached…');
     const digests = await waitFor(() => {
@@ -343,14 +408,27 @@ async function main(): Promise<void> {
       throw new DemoError('the ratio table has no frontier');
     show('/tooth-tail ratio (only the person who asked sees it)', ratio.blocks, ratio.text);
 
-    step(5, total, 'Charts and data');
+    step(5, total, 'What the digests recommend, with their evidence:');
+    const advice = TEAMS.flatMap((team, i) =>
+      adviceOf(digests[i]?.blocks).map((line) => `  ${team.name}: ${line}`),
+    );
+    for (const line of advice) say(line);
+    if (!advice.some((line) => /Add \d+ more engineers? \(\w[^)]*\)\. Evidence: /.test(line)))
+      throw new DemoError('no digest recommends a headcount with its evidence');
+
+    step(6, total, 'Charts and data');
     const chartDir = path.join(out, 'charts');
     fs.mkdirSync(chartDir, { recursive: true });
-    const charts = sandbox.files.filter((f) => f.filename.endsWith('.png'));
-    const written = new Map<string, string>();
-    for (const file of charts) written.set(file.filename, path.join(chartDir, file.filename));
-    for (const file of charts) fs.writeFileSync(written.get(file.filename) as string, file.content);
-    for (const file of written.values()) say(`  chart     ${path.relative(process.cwd(), file)}`);
+    // The outbox has drained, so each chart's last upload is the one for the latest round.
+    const charts = new Map(
+      sandbox.files.filter((f) => f.filename.endsWith('.png')).map((f) => [f.filename, f] as const),
+    );
+    for (const file of charts.values()) {
+      const target = path.join(chartDir, file.filename);
+      fs.writeFileSync(target, file.content);
+      say(`  chart     ${path.relative(process.cwd(), target)}: ${file.title ?? ''}`);
+      say(`            alt text: ${file.altText ?? '(none)'}`);
+    }
     say(`  database  ${databasePath}`);
     say(`            DATABASE_PATH=${databasePath} npx tooth-tail report`);
     say();

@@ -1,4 +1,4 @@
-// The demo's seeded organisation: four teams in different health, about forty people.
+// The demo's seeded organisation: six teams in different health, about fifty people.
 import type { SandboxChannel, SandboxUser } from '../sandbox/sandbox.js';
 
 export type Health = 'handmaid' | 'full-stack' | 'healthy' | 'below-k';
@@ -11,8 +11,11 @@ export interface DemoTeam {
   channel: SandboxChannel | null;
   dataScientists: SandboxUser[];
   engineers: Array<{ user: SandboxUser; specialty: 'ml' | 'data' | 'infra' | 'app' }>;
-  /** An engineer who joins before the second week: the digest reports the changed mix. */
-  joinsInWeek2?: { user: SandboxUser; specialty: 'ml' | 'data' | 'infra' | 'app' };
+  /**
+   * An engineer who joins halfway through the demo: the team's ratio moves up a band, its
+   * data scientists' answers follow `healthAfter`, and the digests say what the change did.
+   */
+  joinsHalfway?: { user: SandboxUser; specialty: 'ml' | 'data' | 'infra' | 'app'; healthAfter: Health };
 }
 
 const ZONES = [
@@ -51,13 +54,17 @@ export const TEAMS: DemoTeam[] = [
     engineers: people('fraud-eng', 3).map((user) => ({ user, specialty: 'ml' as const })),
   },
   {
+    // 2 engineers : 6 data scientists (0.33), until an infra engineer joins halfway (0.5).
     name: 'Search Ranking',
     health: 'full-stack',
-    expected: 'Full-stack',
+    expected: 'Healthy',
     channel: null,
     dataScientists: people('search-ds', 6),
-    engineers: people('search-eng', 1).map((user) => ({ user, specialty: 'app' as const })),
-    joinsInWeek2: { user: person('search-eng-infra'), specialty: 'infra' },
+    engineers: [
+      { user: person('search-eng1'), specialty: 'app' as const },
+      { user: person('search-eng2'), specialty: 'data' as const },
+    ],
+    joinsHalfway: { user: person('search-eng-infra'), specialty: 'infra', healthAfter: 'healthy' },
   },
   {
     name: 'Recommendations',
@@ -82,6 +89,19 @@ export const TEAMS: DemoTeam[] = [
     })),
   },
   {
+    // 2 engineers : 5 data scientists (0.4) and no infra engineer: full-stack throughout, so
+    // the digests recommend a headcount from the org's own frontier.
+    name: 'Marketing Science',
+    health: 'full-stack',
+    expected: 'Full-stack',
+    channel: null,
+    dataScientists: people('marketing-ds', 5),
+    engineers: [
+      { user: person('marketing-eng1'), specialty: 'app' as const },
+      { user: person('marketing-eng2'), specialty: 'ml' as const },
+    ],
+  },
+  {
     name: 'Forecasting',
     health: 'below-k',
     expected: 'Not enough answers',
@@ -96,7 +116,7 @@ export const ALL_USERS: SandboxUser[] = [
   ...TEAMS.flatMap((t) => [
     ...t.dataScientists,
     ...t.engineers.map((e) => e.user),
-    ...(t.joinsInWeek2 ? [t.joinsInWeek2.user] : []),
+    ...(t.joinsHalfway ? [t.joinsHalfway.user] : []),
   ]),
 ];
 

@@ -37,6 +37,8 @@ const EMOJI: Record<string, string> = {
   rotating_light: '🚨',
   grey_question: '❔',
   arrows_counterclockwise: '🔄',
+  bulb: '💡',
+  hourglass: '⌛',
 };
 
 function readable(text: string): string {

@@ -33,12 +33,32 @@ describe('npm run demo', () => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(stdout).toContain(`database  ${path.join(out, 'tooth-tail.db')}`);
-    expect(stdout).toMatch(/Week 2 of 2: 5 check-ins opened, \d+ DMs, \d+ answers through the modal/);
+    // Rounds a week apart, on the app's own (moved) clock.
+    const [, first, second] =
+      /Week 1 of 2 \((\d{4}-\d\d-\d\d)\)[\s\S]*Week 2 of 2 \((\d{4}-\d\d-\d\d)\): 6 check-ins opened, \d+ DMs, \d+ answers through the modal/.exec(
+        stdout,
+      ) ?? [];
+    expect(Date.parse(second as string) - Date.parse(first as string)).toBe(7 * 24 * 60 * 60 * 1000);
     for (const verdict of ['Handmaid', 'Full-stack', 'Healthy', 'Not enough answers'])
       expect(stdout).toContain(verdict);
     expect(stdout).toContain('Tooth-to-tail ratio by team');
     expect(stdout).toContain('#data-leadership · org digest (subscribed to all)');
-    expect(stdout).toMatch(/0\.25-0\.5: median productive share \d+(\.\d)?%/);
+    expect(stdout).toMatch(/0\.25-0\.5: median productive share \d+(\.\d)?% \(3 teams, 5 rounds\)/);
+    // A recommendation naming a headcount, with its evidence; and what the last hire did.
+    expect(stdout).toMatch(
+      /Marketing Science: Add 1 more engineer \(infra\)\. Evidence: teams at 0\.5-1 engineers per data scientist here: \d+(\.\d)?% median productive share, 3 teams, 5 rounds; this team \d+(\.\d)?%\./,
+    );
+    expect(stdout).toMatch(
+      /Last change, \d{4}-\d\d-\d\d: 2 engineers : 6 data scientists → 3 engineers : 6 data scientists \(tail \+1 infra\)/,
+    );
+    expect(stdout).toMatch(/Capacity lost across the org\*: about \d+\.\d data scientists’ worth of time/);
+    expect(stdout).toContain('Engineers across the org');
+    expect(stdout).toContain('Too small to show: the team has 3 data scientists');
+    // Charts saved after the outbox drained: the latest round is in every trend, with real dates.
+    expect(stdout).toContain('tooth-tail-trend-forecasting.png: Forecasting: trend over the last 2 rounds');
+    expect(stdout).toContain(
+      `Fraud ML, last 2 rounds (closed ${new Date(Date.parse(first as string) + 3 * 86_400_000).toISOString().slice(0, 10)} to `,
+    );
     expect(stdout).toContain('Demo finished: the whole loop worked.');
     // Block Kit is rendered as text: no raw JSON reaches the terminal.
     expect(stdout).not.toMatch(/"type":|\{"/);

@@ -2,7 +2,9 @@
 // non-admin with nothing written, and no member able to read another member's answers through any
 // surface (App Home, summary, ratio, teams, subscriptions, export, the modal, channel digests).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PathToProd } from '../../src/domain/types.js';
 import { ANSWER_ACTION } from '../../src/slack/views/check-in.js';
+import { PATH_LABELS } from '../../src/slack/views/survey-modal.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { snapshot } from './helpers.js';
 
@@ -31,7 +33,7 @@ const blockerOf = (id: string) => `private note of ${id.toLowerCase()}: the feat
 const ownLine = (id: string) => {
   const a = ANSWERS[id] as Record<string, string>;
   return a.waiting_pct
-    ? `waiting ${a.waiting_pct}%, infra ${a.infra_pct}%, path ${a.path_to_prod}`
+    ? `waiting ${a.waiting_pct}%, infra ${a.infra_pct}%, last piece: ${PATH_LABELS[a.path_to_prod as PathToProd]}`
     : `rewrite ${a.rewrite_pct}%, support ${a.support_pct}%, platform ${a.platform_pct}%`;
 };
 

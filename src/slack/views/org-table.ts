@@ -192,7 +192,7 @@ export function tailPoolText(pool: TailPool): string {
     .filter((c) => c.respondents > 0)
     .map(
       (c) =>
-        `${SPECIALTY_WORDS[c.specialty]} ${c.withheld || c.meanHandmaidLoad === null ? `${WITHHELD} (withheld)` : pct(c.meanHandmaidLoad)} (${c.respondents})`,
+        `${SPECIALTY_WORDS[c.specialty]} ${c.withheld || c.meanHandmaidLoad === null ? 'withheld' : pct(c.meanHandmaidLoad)} (${c.respondents})`,
     );
   return [
     head,
