@@ -1,7 +1,7 @@
 // `tooth-tail report --org`: the org view (issue 13) as a table or one JSON object, through the
 // same services, and so the same anonymity rule, as Slack's `ratio` and `all` digests.
 import type { FrontierBand } from '../domain/frontier.js';
-import type { OrgReport } from '../services/insight.js';
+import type { OrgReport } from '../services/report-types.js';
 import { formatFrontier } from './format.js';
 
 /** The JSON shape issue 13 fixes; every withheld figure is null. */

@@ -4,62 +4,12 @@
 import { round1 } from '../domain/aggregate.js';
 import { withholdBelow } from '../domain/anonymity.js';
 import type { ExportRow } from '../domain/export-csv.js';
-import type { Band, FrontierBand } from '../domain/frontier.js';
-import type { TailPool } from '../domain/tail-pool.js';
-import type { ChartRequest } from '../storage/outbox.js';
+import type { FrontierBand } from '../domain/frontier.js';
 import type { SummaryRepository } from '../storage/summaries.js';
 import type { Team, TeamRepository } from '../storage/teams.js';
-import type { TeamReport } from './messages.js';
 import type { Clock } from './ports.js';
-import type { FrontierObservation, ReportService } from './reports.js';
-
-/** Capacity lost across the org, in people: the sum over teams whose tooth figures are shown. */
-export interface OrgCapacity {
-  /** Teams whose latest round's tooth figures are shown: the teams the sums cover. */
-  teams: number;
-  /** Null when no team's figures are shown. */
-  waitingFte: number | null;
-  infraFte: number | null;
-}
-
-/** One live team and its latest closed round (with the previous one, for trends), or null. */
-export interface OrgTeamRow {
-  team: Team;
-  report: TeamReport | null;
-}
-
-/** A figure the org report does not show, and why a reader sees '–' in its place. */
-export type WithheldCell =
-  | { kind: 'tooth' | 'tail'; teamName: string; roundId: number }
-  | { kind: 'band'; band: Band };
-
-export interface OrgReport {
-  workspaceId: string;
-  /** The org's anonymity threshold, which the frontier applies to its bands. */
-  k: number;
-  generatedAt: string;
-  /** Live teams by name. */
-  teams: OrgTeamRow[];
-  /** All four ratio bands, in order: the frontier from history (the last `frontierWindowWeeks`). */
-  frontier: FrontierBand[];
-  frontierWindowWeeks: number;
-  /** The frontier chart's points: observations in shown bands only. */
-  frontierObservations: FrontierObservation[];
-  capacity: OrgCapacity;
-  /** The engineers of each team's latest round, pooled. */
-  tailPool: TailPool;
-  withheld: WithheldCell[];
-}
-
-/** The frontier chart of an org report: the bands, and the observations in the shown ones. */
-export function frontierChart(report: OrgReport): ChartRequest {
-  return {
-    kind: 'frontier',
-    bands: report.frontier,
-    observations: report.frontierObservations,
-    windowWeeks: report.frontierWindowWeeks,
-  };
-}
+import type { OrgCapacity, OrgReport, OrgTeamRow, WithheldCell } from './report-types.js';
+import type { ReportService } from './reports.js';
 
 /** Sums the teams' unrounded figures, then rounds once (SPEC section 4). */
 export function orgCapacity(rows: readonly OrgTeamRow[]): OrgCapacity {

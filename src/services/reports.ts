@@ -4,7 +4,6 @@ import { type ExportRow, exportCsv } from '../domain/export-csv.js';
 import {
   buildFrontier,
   FRONTIER_WINDOW_WEEKS,
-  type FrontierBand,
   frontierWindowStart,
   ratioBand,
 } from '../domain/frontier.js';
@@ -15,28 +14,13 @@ import type { ChartRequest } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
 import type { RoundSummary, SummaryRepository } from '../storage/summaries.js';
 import type { Team, TeamRepository } from '../storage/teams.js';
-import type { TeamReport } from './messages.js';
 import type { Clock } from './ports.js';
+import type { FrontierFromHistory, TeamReport } from './report-types.js';
 
 /** A trend chart shows this many closed rounds. */
 export const TREND_ROUNDS = 12;
 /** How far back "what the last change did" looks for a change of ratio or tail mix, in rounds. */
 export const CHANGE_LOOKBACK = 16;
-
-/** One point of the frontier chart: a team round whose figures its own digest already shows. */
-export interface FrontierObservation {
-  ratio: number;
-  medianProductivePct: number;
-  closedAt: string;
-}
-
-/** The frontier from history: four bands, and the observations in the bands that are shown. */
-export interface FrontierFromHistory {
-  windowWeeks: number;
-  bands: FrontierBand[];
-  /** Only observations in shown bands, so the chart cannot give a withheld band away. */
-  observations: FrontierObservation[];
-}
 
 /** Reads stored round summaries for people: always through the anonymity rule at today's k. */
 export class ReportService {

@@ -22,10 +22,11 @@ import {
   type ToothAnswers,
 } from '../../src/domain/types.js';
 import { Directory } from '../../src/services/directory.js';
-import { frontierChart, InsightService } from '../../src/services/insight.js';
-import type { TeamReport } from '../../src/services/messages.js';
+import { frontierChart } from '../../src/services/frontier-chart.js';
+import { InsightService } from '../../src/services/insight.js';
 import { OrgService } from '../../src/services/org.js';
 import type { SlackPort } from '../../src/services/ports.js';
+import type { TeamReport } from '../../src/services/report-types.js';
 import { ReportService } from '../../src/services/reports.js';
 import { HomeService } from '../../src/slack/home.js';
 import { periodDigest, teamDigest } from '../../src/slack/views/digest.js';

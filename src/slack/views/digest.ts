@@ -1,7 +1,7 @@
 import { adviceLines } from '../../domain/advice.js';
 import { describeChange, mixDelta, sameShape } from '../../domain/mix-change.js';
 import { describeSignal, recommendationFor } from '../../domain/recommend.js';
-import type { TeamReport } from '../../services/messages.js';
+import type { TeamReport } from '../../services/report-types.js';
 import type { MessagePayload } from '../../storage/outbox.js';
 import {
   capacityText,

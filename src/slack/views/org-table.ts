@@ -5,7 +5,7 @@ import { mixDelta, sameShape } from '../../domain/mix-change.js';
 import { describeSignal, recommendationFor } from '../../domain/recommend.js';
 import type { TailPool } from '../../domain/tail-pool.js';
 import type { FailureMode, RoundFigures, Signal } from '../../domain/types.js';
-import type { OrgCapacity, OrgReport, OrgTeamRow } from '../../services/insight.js';
+import type { OrgCapacity, OrgReport, OrgTeamRow } from '../../services/report-types.js';
 import type { MessagePayload } from '../../storage/outbox.js';
 import {
   capacityText,
