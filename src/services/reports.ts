@@ -1,12 +1,7 @@
 import { adviseTeam } from '../domain/advice.js';
 import { withholdBelow } from '../domain/anonymity.js';
 import { type ExportRow, exportCsv } from '../domain/export-csv.js';
-import {
-  buildFrontier,
-  FRONTIER_WINDOW_WEEKS,
-  frontierWindowStart,
-  ratioBand,
-} from '../domain/frontier.js';
+import { buildFrontier, FRONTIER_WINDOW_WEEKS, frontierWindowStart, ratioBand } from '../domain/frontier.js';
 import { lastChange } from '../domain/mix-change.js';
 import { nextOccurrence, parseCron } from '../domain/schedule.js';
 import { poolTail, type TailPool } from '../domain/tail-pool.js';
