@@ -8,6 +8,7 @@ import webApi from '@slack/web-api';
 import { chartRenderer } from './charts/renderer.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { AccessService } from './services/access.js';
 import { DigestService } from './services/digests.js';
 import { Directory } from './services/directory.js';
 import { InsightService } from './services/insight.js';
@@ -150,11 +151,13 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     clock,
     onQueued,
   });
+  const access = AccessService.on({ db, teams, directory, clock });
   const listenerDeps: ListenerDeps = {
-    commands: new CommandRunner({ org, rounds, reports, insight, directory, slack, logger, clock }),
+    commands: new CommandRunner({ org, access, rounds, reports, insight, directory, slack, logger, clock }),
     rounds,
     roundRepo,
     org,
+    access,
     reports,
     directory,
     slack,
