@@ -11,6 +11,7 @@ import webApi from '@slack/web-api';
 import { chartRenderer } from './charts/renderer.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { AccessService } from './services/access.js';
 import { DigestService } from './services/digests.js';
 import { Directory } from './services/directory.js';
 import { InsightService } from './services/insight.js';
@@ -203,11 +204,13 @@ function createServices(input: {
     clock,
     onQueued,
   });
+  const access = AccessService.on({ db, teams, directory, clock });
   const listeners: ListenerDeps = {
-    commands: new CommandRunner({ org, rounds, reports, insight, directory, slack, logger, clock }),
+    commands: new CommandRunner({ org, access, rounds, reports, insight, directory, slack, logger, clock }),
     rounds,
     roundRepo,
     org,
+    access,
     reports,
     directory,
     slack,
