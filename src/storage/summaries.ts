@@ -1,3 +1,4 @@
+import { deepFreeze } from '../domain/deep-freeze.js';
 import type { RoundFigures } from '../domain/types.js';
 import { Repository } from './repository.js';
 
@@ -29,12 +30,11 @@ interface SummaryRow {
 const COLUMNS = 'round_id, workspace_id, team_id, team_name, opened_at, closed_at, figures';
 
 /**
- * Figures as stored. Summaries stored before capacity lost was computed (migration 003) have no
+ * Figures as stored. Summaries stored before capacity lost was computed (migration 004) have no
  * FTE fields; they read as null, as a figure that does not exist, and are never estimated from
  * the rounded mean.
  */
-const parseFigures = (json: string): RoundFigures => {
-  const f = JSON.parse(json) as RoundFigures;
+const withCapacityFields = (f: RoundFigures): RoundFigures => {
   f.waitingFte ??= null;
   f.infraFte ??= null;
   f.waitingFteExact ??= null;
@@ -49,7 +49,7 @@ const toSummary = (r: SummaryRow): RoundSummary => ({
   teamName: r.team_name,
   openedAt: r.opened_at,
   closedAt: r.closed_at,
-  figures: parseFigures(r.figures),
+  figures: parsedFigures(r.figures),
 });
 
 /** One closed round as the frontier from history reads it: stored columns only, no JSON. */
@@ -70,6 +70,26 @@ export interface LatestRoundRow {
   teamId: number;
   roundId: number;
   tail: number;
+}
+
+/**
+ * Parsed figures by their stored JSON. A summary is written once, when its round closes, and
+ * read on every `summary`, `ratio`, digest and Home tab, where parsing it was most of the cost.
+ * Keyed by the text itself, so a cached value can never be stale (a rolled-back close, a
+ * re-close after a failure: different text, different entry). Frozen because it is shared, and
+ * that also lets the views reuse what they rendered from the very same object.
+ */
+const figuresByJson = new Map<string, RoundFigures>();
+const MAX_PARSED_FIGURES = 5_000;
+
+function parsedFigures(json: string): RoundFigures {
+  let figures = figuresByJson.get(json);
+  if (figures === undefined) {
+    figures = deepFreeze(withCapacityFields(JSON.parse(json) as RoundFigures));
+    if (figuresByJson.size >= MAX_PARSED_FIGURES) figuresByJson.clear();
+    figuresByJson.set(json, figures);
+  }
+  return figures;
 }
 
 export class SummaryRepository extends Repository {
