@@ -43,7 +43,7 @@ export interface Turn {
  * began, so a late timer never bunches two calls. Until the first HTTP 429 the rate grows by one
  * call a second per accepted call (it doubles about every 0.7 s, a slow start). A 429 means the
  * limit was met: the rate drops to DECREASE × the calls Slack accepted in the last second (about
- * the limit itself), once per estimate, however many calls of the same moment were refused. Then
+ * the limit itself), once per meeting with the limit, however many calls of it were refused. Then
  * it grows by INCREASE per accepted call until the next 429. This is additive-increase,
  * multiplicative-decrease in the form that suits a sender whose limit is a rate: the climb back
  * takes a fixed number of calls, not a fixed time, so the share of calls refused stays near 1%
@@ -61,6 +61,8 @@ export class DeliveryPacer {
   private best = 0;
   private metLimit = false;
   private epoch = 0;
+  /** Until when a 429 is part of the last meeting with the limit. */
+  private calmUntil = Number.NEGATIVE_INFINITY;
   /** When calls that Slack accepted began, the last WINDOW_MS of them. */
   private accepted: number[] = [];
   private last = { at: Number.NEGATIVE_INFINITY, spanMs: 0 };
@@ -109,16 +111,21 @@ export class DeliveryPacer {
     this.rate = Math.min(this.cap, fast ? this.rate + turn.calls : this.rate * (1 + INCREASE) ** turn.calls);
   }
 
-  /** Slack refused the turn with HTTP 429: slow down, once per estimate of the limit. */
-  rateLimited(turn: Turn): void {
-    if (turn.epoch !== this.epoch) return;
+  /**
+   * Slack refused the turn with HTTP 429: slow down once per meeting with the limit. Refusals of
+   * calls begun before the last slow-down, or within its Retry-After, are the same meeting.
+   */
+  rateLimited(turn: Turn, retryAfterMs = 1000): void {
+    const now = this.now();
+    if (turn.epoch !== this.epoch || now < this.calmUntil) return;
     this.forget();
     const through = this.accepted.length;
-    const basis = through > 0 ? Math.min(this.rate, through) : this.rate * DECREASE;
+    const basis = through > 0 ? Math.min(this.rate, through) : this.rate;
     this.best = Math.max(this.best, through);
     this.rate = Math.max(MIN_RATE, Math.min(this.cap, basis * DECREASE));
     this.metLimit = true;
     this.epoch += 1;
+    this.calmUntil = now + retryAfterMs;
   }
 
   private forget(): void {
@@ -331,9 +338,10 @@ export class DeliverySender {
         if (failure.slackError !== 'ratelimited') return this.failed(delivery, failure, 0);
         // A second message into one channel within a second meets Slack's per-channel limit,
         // which says nothing about the workspace's.
-        const last = this.lastPost.get(delivery.channel);
-        if (last === undefined || turn.at - last >= CHANNEL_SPACING_MS) this.pacer.rateLimited(turn);
         const retryAfterMs = (failure.retryAfterSeconds ?? 1) * 1000;
+        const last = this.lastPost.get(delivery.channel);
+        if (last === undefined || turn.at - last >= CHANNEL_SPACING_MS)
+          this.pacer.rateLimited(turn, retryAfterMs);
         if (tries >= RATE_LIMITED_TRIES || this.stopped) return this.failed(delivery, failure, retryAfterMs);
         await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
       }

@@ -107,9 +107,13 @@ describe('DeliveryPacer', () => {
     const accepted = fake.began.slice(0, 11).filter((t) => t > (fake.began[13] as number) - 1000).length;
     for (const turn of turns) fake.pacer.rateLimited(turn);
     expect(fake.pacer.ratePerSecond).toBeCloseTo(0.9 * Math.min(20, accepted));
-    // A 429 for a call begun after the drop is news: it drops again.
+    // A 429 within the first one's Retry-After is the same meeting with the limit…
     const before = fake.pacer.ratePerSecond;
-    fake.pacer.rateLimited(await fake.take());
+    fake.pacer.rateLimited(await fake.take(), 1000);
+    expect(fake.pacer.ratePerSecond).toBe(before);
+    // …one for a call begun after it is news: the pace drops again.
+    fake.advance(1000);
+    fake.pacer.rateLimited(await fake.take(), 1000);
     expect(fake.pacer.ratePerSecond).toBeLessThan(before);
   });
 
