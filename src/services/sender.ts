@@ -16,13 +16,13 @@ const INITIAL_RATE = 10;
 /** The slowest pace: one call every five seconds still probes whether Slack lets calls through. */
 const MIN_RATE = 0.2;
 /** On a 429 the pace drops to this share of what Slack let through in the last second. */
-const DECREASE = 0.9;
+const DECREASE = 0.95;
 /**
  * Once a limit has been met, each call Slack accepts raises the pace by this share: back from
  * DECREASE to the limit in about a hundred calls whatever the limit is, so about 1% of calls meet
- * a 429 when the queue is long.
+ * a 429 when the queue is long, and the pace averages about 97% of the limit.
  */
-const INCREASE = 0.001;
+const INCREASE = 0.0005;
 /** How far back the pacer counts calls Slack accepted, to estimate the limit it just met. */
 const WINDOW_MS = 1000;
 
@@ -31,7 +31,7 @@ export interface Turn {
   epoch: number;
   at: number;
   calls: number;
-  /** Whether it waited for its turn: only a pace that is actually used is raised. */
+  /** Whether it followed the previous turn on the grid: only a pace that is in use is raised. */
   paced: boolean;
 }
 
@@ -39,8 +39,9 @@ export interface Turn {
  * Paces the sender's Web API calls to a workspace limit it learns from Slack's answers, with no
  * setting: Slack publishes no single number for it, and other apps share it.
  *
- * Calls are spaced 1/rate apart with no burst, each turn measured from when the previous one
- * began, so a late timer never bunches two calls. Until the first HTTP 429 the rate grows by one
+ * Turns are spaced 1/rate apart on a grid, so timers that wake late (a busy machine) do not slow
+ * the pace; a turn is never more than one span early against the previous one, and after an idle
+ * spell the grid starts again from now, so no burst is saved up. Until the first HTTP 429 the rate grows by one
  * call a second per accepted call (it doubles about every 0.7 s, a slow start). A 429 means the
  * limit was met: the rate drops to DECREASE × the calls Slack accepted in the last second (about
  * the limit itself), once per meeting with the limit, however many calls of it were refused. Then
@@ -65,7 +66,8 @@ export class DeliveryPacer {
   private calmUntil = Number.NEGATIVE_INFINITY;
   /** When calls that Slack accepted began, the last WINDOW_MS of them. */
   private accepted: number[] = [];
-  private last = { at: Number.NEGATIVE_INFINITY, spanMs: 0 };
+  /** When the next turn is due on the grid, and the span of the latest turn. */
+  private next = { at: Number.NEGATIVE_INFINITY, spanMs: 0 };
   private turns: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -93,10 +95,13 @@ export class DeliveryPacer {
   /** Resolves when the caller may make its next `calls` Web API calls. */
   take(calls = 1): Promise<Turn> {
     const turn = this.turns.then(async (): Promise<Turn> => {
-      const wait = this.last.at + this.last.spanMs - this.now();
-      if (wait > 0) await this.sleep(wait);
-      this.last = { at: this.now(), spanMs: (calls * 1000) / this.rate };
-      return { epoch: this.epoch, at: this.last.at, calls, paced: wait > 0 };
+      const now = this.now();
+      // More than a span behind the grid means the pacer was idle: start the grid again from now.
+      const idle = now - this.next.at > this.next.spanMs;
+      const due = idle ? now : this.next.at;
+      if (due > now) await this.sleep(due - now);
+      this.next = { at: due + (calls * 1000) / this.rate, spanMs: (calls * 1000) / this.rate };
+      return { epoch: this.epoch, at: this.now(), calls, paced: !idle };
     });
     this.turns = turn;
     return turn;
