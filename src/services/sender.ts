@@ -41,7 +41,8 @@ export interface Turn {
  *
  * Turns are spaced 1/rate apart on a grid, so timers that wake late (a busy machine) do not slow
  * the pace; a turn is never more than one span early against the previous one, and after an idle
- * spell the grid starts again from now, so no burst is saved up. Until the first HTTP 429 the rate grows by one
+ * spell the grid starts again from now, so no burst is saved up. At the cap, turns are measured
+ * from when the previous one began instead, so the cap is never exceeded. Until the first HTTP 429 the rate grows by one
  * call a second per accepted call (it doubles about every 0.7 s, a slow start). A 429 means the
  * limit was met: the rate drops to DECREASE × the calls Slack accepted in the last second (about
  * the limit itself), once per meeting with the limit, however many calls of it were refused. Then
@@ -100,8 +101,12 @@ export class DeliveryPacer {
       const idle = now - this.next.at > this.next.spanMs;
       const due = idle ? now : this.next.at;
       if (due > now) await this.sleep(due - now);
-      this.next = { at: due + (calls * 1000) / this.rate, spanMs: (calls * 1000) / this.rate };
-      return { epoch: this.epoch, at: this.now(), calls, paced: !idle };
+      const spanMs = (calls * 1000) / this.rate;
+      const at = this.now();
+      // At the cap (DELIVERY_RATE_PER_SECOND, a promise to other apps) the next turn is measured
+      // from when this one actually began, so no two calls are ever closer than the cap allows.
+      this.next = { at: (this.rate >= this.cap ? at : due) + spanMs, spanMs };
+      return { epoch: this.epoch, at, calls, paced: !idle };
     });
     this.turns = turn;
     return turn;
@@ -231,22 +236,22 @@ export class DeliverySender {
       const next = this.deps.outbox.nextDueAt();
       const inMs = next === null ? Number.POSITIVE_INFINITY : Date.parse(next) - this.deps.clock().getTime();
       if (inMs > SOON_MS) break;
-      await this.pause(Math.max(0, inMs) + 5);
-      sentSincePause = false;
+      // A kick cuts the pause short for new work; the retry is still owed a pass when it is due.
+      if (await this.pause(Math.max(0, inMs) + 5)) sentSincePause = false;
       this.again = true;
     } while (this.again && !this.stopped);
   }
 
-  /** Waits `ms`, or less if a kick or stop() comes first. */
-  private pause(ms: number): Promise<void> {
+  /** Waits `ms`, or less if a kick or stop() comes first; resolves whether it waited it all. */
+  private pause(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (whole: boolean) => {
         clearTimeout(timer);
         this.wake = null;
-        resolve();
+        resolve(whole);
       };
-      const timer = setTimeout(done, ms);
-      this.wake = done;
+      const timer = setTimeout(() => done(true), ms);
+      this.wake = () => done(false);
     });
   }
 

@@ -73,9 +73,15 @@ describe('DeliveryPacer', () => {
   });
 
   it('keeps to its grid when timers wake late: the pace holds, and no call comes a span early', async () => {
-    const { take, began } = fakePacer(10, 7);
+    const { take, began } = fakePacer(undefined, 7);
     await Promise.all(Array.from({ length: 4 }, () => take()));
     expect(began).toEqual([1000, 1107, 1207, 1307]);
+  });
+
+  it('at the cap measures each turn from when the previous one began: never faster than the cap', async () => {
+    const { take, began } = fakePacer(10, 7);
+    await Promise.all(Array.from({ length: 4 }, () => take()));
+    expect(began).toEqual([1000, 1107, 1214, 1321]);
   });
 
   it('speeds up quickly while Slack accepts every call (slow start), never above the cap', async () => {
