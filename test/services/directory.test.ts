@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Directory } from '../../src/services/directory.js';
+import type { SlackPort } from '../../src/services/ports.js';
 import type { Db } from '../../src/storage/database.js';
 import { UserRepository } from '../../src/storage/users.js';
 import { migratedDatabase } from '../helpers/db.js';
@@ -76,9 +77,9 @@ describe('Directory', () => {
       deleted: false,
     });
 
-    function listing(ids: string[], pageSize: number) {
-      const pages: string[][] = [];
-      const d = new Directory({
+    /** users.info answers Europe/Paris; users.list, when given, is what `listUsers` yields. */
+    const directoryWith = (listUsers?: SlackPort['listUsers']) =>
+      new Directory({
         users: new UserRepository(db),
         clock: () => now,
         adminUserIds: [],
@@ -87,14 +88,19 @@ describe('Directory', () => {
             calls.push(userId);
             return user(userId, 'Europe/Paris');
           },
-          listUsers: async function* () {
-            for (let i = 0; i < ids.length; i += pageSize) {
-              const page = ids.slice(i, i + pageSize);
-              pages.push(page);
-              yield page.map((id) => user(id, 'Asia/Tokyo'));
-            }
-          },
+          ...(listUsers ? { listUsers } : {}),
         }),
+      });
+
+    /** users.list pages of `pageSize` over `ids`, everyone in Asia/Tokyo. */
+    function listing(ids: string[], pageSize: number) {
+      const pages: string[][] = [];
+      const d = directoryWith(async function* () {
+        for (let i = 0; i < ids.length; i += pageSize) {
+          const page = ids.slice(i, i + pageSize);
+          pages.push(page);
+          yield page.map((id) => user(id, 'Asia/Tokyo'));
+        }
       });
       return { d, pages };
     }
@@ -125,20 +131,9 @@ describe('Directory', () => {
     });
 
     it('looks each one up when users.list fails', async () => {
-      const d = new Directory({
-        users: new UserRepository(db),
-        clock: () => now,
-        adminUserIds: [],
-        slack: offlineSlack({
-          userInfo: async (userId) => {
-            calls.push(userId);
-            return user(userId, 'Europe/Paris');
-          },
-          // biome-ignore lint/correctness/useYield: a users.list that fails before its first page
-          listUsers: async function* () {
-            throw new Error('users.list is down');
-          },
-        }),
+      // biome-ignore lint/correctness/useYield: a users.list that fails before its first page
+      const d = directoryWith(async function* () {
+        throw new Error('users.list is down');
       });
       const zones = await d.timezones(WS, people(12));
       expect(calls).toHaveLength(12);
