@@ -171,7 +171,10 @@ export class DeliverySender {
   private draining: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  /** chat.postMessage's pace; Slack limits each method apart, so updates and uploads have their own. */
   private readonly pacer: DeliveryPacer;
+  private readonly updatePacer: DeliveryPacer;
+  private readonly uploadPacer: DeliveryPacer;
   /** When the latest accepted post into each channel began (pacer time), to tell its 429s apart. */
   private readonly lastPost = new Map<string, number>();
   private wake: (() => void) | null = null;
@@ -190,10 +193,18 @@ export class DeliverySender {
       retryBaseMs?: number;
       charts?: ChartRenderer;
       pacer?: DeliveryPacer;
+      /**
+       * Resolves when a send may start: main wires it to the HTTP server's RequestGate, so under
+       * a burst of requests from Slack the acks go first and the sends follow in the next lull.
+       */
+      yieldTo?: () => Promise<void>;
     },
   ) {
-    this.pacer =
-      deps.pacer ?? new DeliveryPacer(deps.ratePerSecond === undefined ? {} : { cap: deps.ratePerSecond });
+    const pacer = () =>
+      new DeliveryPacer(deps.ratePerSecond === undefined ? {} : { cap: deps.ratePerSecond });
+    this.pacer = deps.pacer ?? pacer();
+    this.updatePacer = pacer();
+    this.uploadPacer = pacer();
   }
 
   /** Starts a drain unless one is running; a running one takes another pass when it ends. */
@@ -262,6 +273,8 @@ export class DeliverySender {
     // that bounds the duplicates a crash can cause.
     const worker = async (): Promise<void> => {
       while (!this.stopped) {
+        await this.deps.yieldTo?.();
+        if (this.stopped) return;
         const [delivery] = this.deps.outbox.claimDue(this.deps.clock().toISOString(), 1);
         if (!delivery) return;
         claimed += 1;
@@ -283,7 +296,16 @@ export class DeliverySender {
       await this.deliverChart(delivery);
       return;
     }
-    await this.send(delivery, 1, async () => {
+    // chat.update has its own limit (Tier 3), so its turns come from a pacer of its own.
+    const update = delivery.kind === 'update' ? delivery.payload.updateTs : undefined;
+    if (update) {
+      await this.send(delivery, 1, this.updatePacer, async () => {
+        await this.deps.slack.updateMessage(delivery.channel, update, delivery.payload);
+        this.deps.outbox.markSent(delivery.id, delivery.channel, update, now());
+      });
+      return;
+    }
+    await this.send(delivery, 1, this.pacer, async () => {
       const posted = await this.deps.slack.postMessage(delivery.channel, delivery.payload);
       this.deps.outbox.markSent(delivery.id, posted.channel, posted.ts, now());
     });
@@ -315,7 +337,7 @@ export class DeliverySender {
       return;
     }
     // files.getUploadURLExternal and files.completeUploadExternal; the upload itself goes elsewhere.
-    await this.send(delivery, 2, async () => {
+    await this.send(delivery, 2, this.uploadPacer, async () => {
       await this.deps.slack.uploadFile({
         channel: delivery.channel,
         filename: chart.filename,
@@ -332,12 +354,17 @@ export class DeliverySender {
    * place (its Retry-After, for this delivery only) up to RATE_LIMITED_TRIES times; anything else
    * that fails is recorded by `failed`.
    */
-  private async send(delivery: Delivery, calls: number, call: () => Promise<void>): Promise<void> {
+  private async send(
+    delivery: Delivery,
+    calls: number,
+    pacer: DeliveryPacer,
+    call: () => Promise<void>,
+  ): Promise<void> {
     for (let tries = 1; ; tries++) {
-      const turn = await this.pacer.take(calls);
+      const turn = await pacer.take(calls);
       try {
         await call();
-        this.pacer.accept(turn);
+        pacer.accept(turn);
         this.posted(delivery.channel, turn.at);
         return;
       } catch (error) {
@@ -350,8 +377,7 @@ export class DeliverySender {
         // which says nothing about the workspace's.
         const retryAfterMs = (failure.retryAfterSeconds ?? 1) * 1000;
         const last = this.lastPost.get(delivery.channel);
-        if (last === undefined || turn.at - last >= CHANNEL_SPACING_MS)
-          this.pacer.rateLimited(turn, retryAfterMs);
+        if (last === undefined || turn.at - last >= CHANNEL_SPACING_MS) pacer.rateLimited(turn, retryAfterMs);
         if (tries >= RATE_LIMITED_TRIES || this.stopped) return this.failed(delivery, failure, retryAfterMs);
         await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
       }
