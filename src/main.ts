@@ -14,6 +14,7 @@ import { InsightService } from './services/insight.js';
 import { OrgService } from './services/org.js';
 import { type ChartRenderer, type Clock, systemClock } from './services/ports.js';
 import { ReportService } from './services/reports.js';
+import { RetentionService } from './services/retention.js';
 import { RoundService } from './services/rounds.js';
 import { DeliverySender } from './services/sender.js';
 import { createSlackApp } from './slack/app.js';
@@ -177,6 +178,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     subscriptions,
     roundService: rounds,
     digests,
+    retention: new RetentionService({ rounds: roundRepo, clock, retentionDays: config.retentionDays }),
     clock,
     defaultTimezone: config.defaultTimezone,
     logger,

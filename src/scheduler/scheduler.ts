@@ -3,6 +3,7 @@ import { type DueAction, type DueState, whatIsDue } from '../domain/due.js';
 import type { DigestService } from '../services/digests.js';
 import { AppError } from '../services/errors.js';
 import type { Clock } from '../services/ports.js';
+import type { RetentionService } from '../services/retention.js';
 import type { RoundService } from '../services/rounds.js';
 import type { RoundRepository } from '../storage/rounds.js';
 import type { SubscriptionRepository } from '../storage/subscriptions.js';
@@ -30,6 +31,7 @@ export class Scheduler {
       subscriptions: SubscriptionRepository;
       roundService: RoundService;
       digests: DigestService;
+      retention: RetentionService;
       clock: Clock;
       defaultTimezone: string;
       logger: SchedulerLogger;
@@ -83,6 +85,14 @@ export class Scheduler {
           this.deps.logger.info(`scheduler skipped ${action.kind}: ${error.message}`);
         else this.deps.logger.error(`scheduler failed to ${action.kind}`, error);
       }
+    }
+    try {
+      // One indexed DELETE that finds nothing on most ticks; running it every minute means a
+      // restart or a changed RETENTION_DAYS never leaves old answers waiting for a daily slot.
+      const deleted = this.deps.retention.purge();
+      if (deleted > 0) this.deps.logger.info(`retention deleted ${deleted} answers past RETENTION_DAYS`);
+    } catch (error) {
+      this.deps.logger.error('retention failed', error);
     }
     this.deps.afterTick?.();
     return actions;

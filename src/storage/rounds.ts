@@ -266,4 +266,17 @@ export class RoundRepository extends Repository {
   openRoundsOfMember(workspaceId: string, userId: string): Round[] {
     return this.openOfMember.all(workspaceId, userId).map(toRound);
   }
+
+  private readonly deleteClosedBefore = this.db.prepare(
+    `DELETE FROM responses WHERE round_id IN (
+       SELECT id FROM rounds WHERE closed_at IS NOT NULL AND closed_at < ?)`,
+  );
+
+  /**
+   * Deletes the raw answers of every round that closed strictly before `cutoff` (ISO 8601 UTC, so
+   * text order is time order); returns how many. Open rounds and round summaries are untouched.
+   */
+  deleteResponsesClosedBefore(cutoff: string): number {
+    return this.deleteClosedBefore.run(cutoff).changes;
+  }
 }
