@@ -12,6 +12,7 @@ import { DigestService } from './services/digests.js';
 import { Directory } from './services/directory.js';
 import { InsightService } from './services/insight.js';
 import { OrgService } from './services/org.js';
+import { OrgDigestService } from './services/org-digests.js';
 import { type ChartRenderer, type Clock, systemClock } from './services/ports.js';
 import { ReportService } from './services/reports.js';
 import { RetentionService } from './services/retention.js';
@@ -124,6 +125,19 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     clock,
     anonymityThreshold: config.anonymityThreshold,
   });
+  const orgDigests = new OrgDigestService({
+    db,
+    subscriptions,
+    summaries,
+    rounds: roundRepo,
+    teams,
+    outbox,
+    insight,
+    messages: blockKitMessages,
+    clock,
+    defaultTimezone: config.defaultTimezone,
+    onQueued,
+  });
   const rounds = new RoundService({
     db,
     teams,
@@ -138,6 +152,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     clock,
     anonymityThreshold: config.anonymityThreshold,
     onQueued,
+    orgDigests,
   });
   const digests = new DigestService({
     db,
@@ -178,6 +193,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     subscriptions,
     roundService: rounds,
     digests,
+    orgDigests,
     retention: new RetentionService({ rounds: roundRepo, clock, retentionDays: config.retentionDays }),
     clock,
     defaultTimezone: config.defaultTimezone,

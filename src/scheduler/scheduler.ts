@@ -2,6 +2,7 @@ import { type ScheduledTask, schedule } from 'node-cron';
 import { type DueAction, type DueState, whatIsDue } from '../domain/due.js';
 import type { DigestService } from '../services/digests.js';
 import { AppError } from '../services/errors.js';
+import type { OrgDigestService } from '../services/org-digests.js';
 import type { Clock } from '../services/ports.js';
 import type { RetentionService } from '../services/retention.js';
 import type { RoundService } from '../services/rounds.js';
@@ -31,6 +32,7 @@ export class Scheduler {
       subscriptions: SubscriptionRepository;
       roundService: RoundService;
       digests: DigestService;
+      orgDigests: OrgDigestService;
       retention: RetentionService;
       clock: Clock;
       defaultTimezone: string;
@@ -85,6 +87,12 @@ export class Scheduler {
           this.deps.logger.info(`scheduler skipped ${action.kind}: ${error.message}`);
         else this.deps.logger.error(`scheduler failed to ${action.kind}`, error);
       }
+    }
+    try {
+      // An `all` subscription's org digest waits for its cycle to complete or for a day to pass.
+      this.deps.orgDigests.queueDue();
+    } catch (error) {
+      this.deps.logger.error('org digests failed', error);
     }
     try {
       // One indexed DELETE that finds nothing on most ticks; running it every minute means a

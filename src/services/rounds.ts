@@ -2,7 +2,7 @@ import { summariseRound } from '../domain/aggregate.js';
 import { memberPromptAt } from '../domain/schedule.js';
 import type { Answers } from '../domain/types.js';
 import type { Db } from '../storage/database.js';
-import type { ChartRequest, MessagePayload, NewDelivery, OutboxRepository } from '../storage/outbox.js';
+import type { NewDelivery, OutboxRepository } from '../storage/outbox.js';
 import type { RosterSnapshotEntry, Round, RoundRepository } from '../storage/rounds.js';
 import type { SubscriptionRepository } from '../storage/subscriptions.js';
 import type { RoundSummary, SummaryRepository } from '../storage/summaries.js';
@@ -18,6 +18,7 @@ import {
 } from './errors.js';
 import type { InsightService } from './insight.js';
 import type { MessageBuilder, TeamReport } from './messages.js';
+import type { OrgDigestService } from './org-digests.js';
 import type { Clock } from './ports.js';
 import type { ReportService } from './reports.js';
 
@@ -38,6 +39,8 @@ export interface RoundsDeps {
   anonymityThreshold: number;
   /** Called after deliveries were queued, so the sender need not wait for its next poll. */
   onQueued?: () => void;
+  /** The org digest of `all` subscriptions, queued with a close when the close completes a cycle. */
+  orgDigests?: Pick<OrgDigestService, 'queueDue'>;
 }
 
 const isUniqueViolation = (error: unknown): boolean =>
@@ -127,6 +130,8 @@ export class RoundService {
   /**
    * Closes the round: computes and stores its summary and queues digests for `each-round`
    * subscriptions, all in one transaction. Closing a closed round returns its stored summary.
+   * A team subscription gets this round's digest; an `all` one gets the org digest only when it
+   * is due (OrgDigestService: at most one a day), never one per team close.
    */
   close(roundId: number): RoundSummary {
     const now = this.deps.clock().toISOString();
@@ -153,6 +158,7 @@ export class RoundService {
       };
       this.deps.summaries.save(summary);
       this.deps.outbox.enqueue(this.digestsOfRound(team, summary), now);
+      this.deps.orgDigests?.queueDue(round.workspaceId);
       return { summary, fresh: true };
     })();
     if (summary.fresh) this.deps.onQueued?.();
@@ -160,25 +166,18 @@ export class RoundService {
   }
 
   /**
-   * What `each-round` subscriptions get when a round closes: a team's channel gets the team digest
-   * and its trend chart; an `all` channel gets the org table and the frontier chart. Each is its
-   * own outbox row, so a chart that fails never holds back the digest.
+   * What a team's `each-round` subscriptions get when its round closes: the team digest and its
+   * trend chart, each its own outbox row, so a chart that fails never holds back the digest.
    */
   private digestsOfRound(team: Team, summary: RoundSummary): NewDelivery[] {
-    const subscriptions = this.deps.subscriptions.eachRoundFor(summary.workspaceId, team.id);
-    const teamMessages = (): [MessagePayload, ChartRequest] => {
-      const report = this.deps.reports.reportFor(team, summary.roundId) as TeamReport;
-      return [this.deps.messages.teamDigest(report), this.deps.reports.trendChart(team)];
-    };
-    const orgMessages = (): [MessagePayload, ChartRequest] => {
-      const report = this.deps.insight.orgReport(summary.workspaceId);
-      return [this.deps.messages.orgDigest(report), { kind: 'frontier', bands: report.frontier }];
-    };
-    // Built once each, and only when some subscription wants them.
-    const forTeam = subscriptions.some((sub) => sub.teamId !== null) ? teamMessages() : undefined;
-    const forOrg = subscriptions.some((sub) => sub.teamId === null) ? orgMessages() : undefined;
+    const subscriptions = this.deps.subscriptions
+      .eachRoundFor(summary.workspaceId, team.id)
+      .filter((sub) => sub.teamId !== null);
+    if (subscriptions.length === 0) return [];
+    const report = this.deps.reports.reportFor(team, summary.roundId) as TeamReport;
+    const digest = this.deps.messages.teamDigest(report);
+    const chart = this.deps.reports.trendChart(team);
     return subscriptions.flatMap((sub): NewDelivery[] => {
-      const [digest, chart] = (sub.teamId === null ? forOrg : forTeam) as [MessagePayload, ChartRequest];
       const base = {
         workspaceId: summary.workspaceId,
         channel: sub.channelId,
@@ -191,7 +190,7 @@ export class RoundService {
           ...base,
           kind: 'file',
           dedupeKey: `chart:round:${summary.roundId}:${sub.id}`,
-          payload: { text: `${chart.kind === 'frontier' ? 'Ratio frontier' : team.name} chart`, chart },
+          payload: { text: `${team.name} chart`, chart },
         },
       ];
     });

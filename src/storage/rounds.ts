@@ -279,4 +279,13 @@ export class RoundRepository extends Repository {
   deleteResponsesClosedBefore(cutoff: string): number {
     return this.deleteClosedBefore.run(cutoff).changes;
   }
+
+  private readonly openInWorkspace = this.db.prepare<[string], { n: number }>(
+    'SELECT count(*) AS n FROM rounds WHERE workspace_id = ? AND closed_at IS NULL',
+  );
+
+  /** How many rounds of the workspace are open now. */
+  openCount(workspaceId: string): number {
+    return this.openInWorkspace.get(workspaceId)?.n ?? 0;
+  }
 }
