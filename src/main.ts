@@ -16,6 +16,7 @@ import { OrgDigestService } from './services/org-digests.js';
 import { type ChartRenderer, type Clock, systemClock } from './services/ports.js';
 import { ReportService } from './services/reports.js';
 import { RetentionService } from './services/retention.js';
+import { RosterSyncService } from './services/roster-sync.js';
 import { RoundService } from './services/rounds.js';
 import { DeliverySender } from './services/sender.js';
 import { createSlackApp } from './slack/app.js';
@@ -34,6 +35,7 @@ import { blockKitMessages } from './slack/views/messages.js';
 import { type Db, openDatabase } from './storage/database.js';
 import { migrate } from './storage/migrate.js';
 import { OutboxRepository } from './storage/outbox.js';
+import { RosterSyncRepository } from './storage/roster-syncs.js';
 import { RoundRepository } from './storage/rounds.js';
 import { SubscriptionRepository } from './storage/subscriptions.js';
 import { SummaryRepository } from './storage/summaries.js';
@@ -175,6 +177,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     directory,
     slack,
     home: new HomeService({ org, reports, insight, rounds: roundRepo, directory }),
+    rosterSync: new RosterSyncService({ db, teams, syncs: new RosterSyncRepository(db), slack, clock }),
     logger,
   };
   app.use(ackWhatNoListenerTakes);

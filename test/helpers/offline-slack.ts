@@ -13,6 +13,10 @@ export function offlineSlack(overrides: Partial<SlackPort> = {}): SlackPort {
     },
     findUserByName: async () => undefined,
     findChannelByName: async () => undefined,
+    usergroupMembers: async () => {
+      throw new SlackCallError('no_such_subteam', true);
+    },
+    findUsergroupByHandle: async () => undefined,
     uploadFile: async () => {},
     ...overrides,
   };
