@@ -295,6 +295,11 @@ export class Sandbox {
     return id === undefined ? undefined : this.workspace.views.get(id)?.view;
   }
 
+  /** The id of the person's published Home view, for clickViewButton. */
+  homeViewId(userId: string): string | undefined {
+    return this.workspace.homes.get(userId);
+  }
+
   /** A trigger_id as if the person had just acted, for driving views.open directly in tests. */
   issueTriggerId(userId: string): string {
     return this.workspace.issueTrigger(this.requireUser(userId).id);

@@ -30,6 +30,8 @@ export interface OrgReport {
   /** All four ratio bands, in order, from each team's latest round. */
   frontier: FrontierBand[];
   withheld: WithheldCell[];
+  /** Different people on the live rosters, each counted once however many teams they are on. */
+  people?: { people: number; onSeveralTeams: number };
 }
 
 /**
@@ -90,6 +92,7 @@ export class InsightService {
       teams,
       frontier,
       withheld: [...teams.flatMap(withheldOfTeam), ...withheldBands(frontier)],
+      people: this.deps.teams.people(workspaceId),
     };
   }
 

@@ -84,6 +84,14 @@ export class RoundService {
 
     try {
       const round = this.deps.db.transaction(() => {
+        // A person already asked in another team's open round, in the same role, gets no second
+        // DM this week: that check-in covers this round too (SPEC section 3). Decided inside the
+        // transaction, so two rounds opening at once cannot both skip the same person.
+        const snapshot = roster.map((entry) => ({
+          ...entry,
+          coveredBy:
+            this.deps.rounds.askingRoundOf(team.workspaceId, entry.userId, entry.role, team.id) ?? null,
+        }));
         const round = this.deps.rounds.open({
           workspaceId: team.workspaceId,
           teamId: team.id,
@@ -91,8 +99,21 @@ export class RoundService {
           openedAt: now.toISOString(),
           closesAt: closesAt.toISOString(),
           openedBy: input.openedBy,
-          roster,
+          roster: snapshot,
         });
+        for (const entry of snapshot) {
+          const given =
+            entry.coveredBy === null ? undefined : this.deps.rounds.response(entry.coveredBy, entry.userId);
+          // Already answered this week for the other team: the same answer counts here too.
+          if (given)
+            this.deps.rounds.saveResponse({
+              workspaceId: team.workspaceId,
+              roundId: round.id,
+              userId: entry.userId,
+              answers: given.answers,
+              now: now.toISOString(),
+            });
+        }
         const checkIn = this.deps.messages.checkIn({
           teamName: team.name,
           roundId: round.id,
@@ -100,18 +121,20 @@ export class RoundService {
           reminder: 0,
         });
         this.deps.outbox.enqueue(
-          roster.map(
-            (entry): NewDelivery => ({
-              workspaceId: team.workspaceId,
-              kind: 'prompt',
-              dedupeKey: `prompt:${round.id}:${entry.userId}`,
-              channel: entry.userId,
-              payload: checkIn,
-              roundId: round.id,
-              userId: entry.userId,
-              notBefore: entry.promptAt,
-            }),
-          ),
+          snapshot
+            .filter((entry) => entry.coveredBy === null)
+            .map(
+              (entry): NewDelivery => ({
+                workspaceId: team.workspaceId,
+                kind: 'prompt',
+                dedupeKey: `prompt:${round.id}:${entry.userId}`,
+                channel: entry.userId,
+                payload: checkIn,
+                roundId: round.id,
+                userId: entry.userId,
+                notBefore: entry.promptAt,
+              }),
+            ),
           now.toISOString(),
         );
         return round;
@@ -218,10 +241,14 @@ export class RoundService {
         closesAt: round.closesAt,
         reminder: n,
       });
+      // Someone whose check-in comes from another team's round is reminded by that round while it
+      // is open; once it has closed, this round reminds them itself.
+      const coveredElsewhere = (coveredBy: number | null | undefined): boolean =>
+        coveredBy != null && this.deps.rounds.get(coveredBy)?.closedAt === null;
       return this.deps.outbox.enqueue(
         this.deps.rounds
           .roster(roundId)
-          .filter((entry) => !answered.has(entry.userId))
+          .filter((entry) => !answered.has(entry.userId) && !coveredElsewhere(entry.coveredBy))
           .map((entry) => ({
             workspaceId: round.workspaceId,
             kind: 'reminder' as const,
@@ -250,23 +277,46 @@ export class RoundService {
   }
 
   /**
-   * Records (or replaces) a member's answers. Throws NotInRoundError, RoundClosedError, or
-   * InvalidInputError when the answers are for the other role. Returns whether it replaced one.
+   * The teams one check-in of this person covers: the round's own team first, then every other
+   * team whose open round asked them in the same role.
    */
-  submit(roundId: number, userId: string, answers: Answers): { round: Round; team: Team; replaced: boolean } {
+  teamsCovered(roundId: number, userId: string): Team[] {
+    const { round, team, role } = this.checkInFor(roundId, userId);
+    const others = this.deps.rounds
+      .openRoundsAsking(round.workspaceId, userId, role)
+      .filter((r) => r.id !== round.id)
+      .map((r) => this.deps.teams.get(r.teamId) as Team);
+    return [team, ...others];
+  }
+
+  /**
+   * Records (or replaces) a member's answers, in this round and in every other open round that
+   * asked them in the same role: one check-in a week, however many teams they are on. Throws
+   * NotInRoundError, RoundClosedError, or InvalidInputError when the answers are for the other
+   * role. Returns whether it replaced one, and every team the answers were recorded for.
+   */
+  submit(
+    roundId: number,
+    userId: string,
+    answers: Answers,
+  ): { round: Round; team: Team; replaced: boolean; teams: Team[] } {
     return this.deps.db.transaction(() => {
       const { round, team, role } = this.checkInFor(roundId, userId);
       if (answers.role !== role)
         throw new InvalidInputError('These answers are for a different role than yours.');
       const replaced = this.deps.rounds.response(roundId, userId) !== undefined;
-      this.deps.rounds.saveResponse({
-        workspaceId: round.workspaceId,
-        roundId,
-        userId,
-        answers,
-        now: this.deps.clock().toISOString(),
-      });
-      return { round, team, replaced };
+      const teams = this.teamsCovered(roundId, userId);
+      const now = this.deps.clock().toISOString();
+      for (const open of this.deps.rounds.openRoundsAsking(round.workspaceId, userId, role)) {
+        this.deps.rounds.saveResponse({
+          workspaceId: round.workspaceId,
+          roundId: open.id,
+          userId,
+          answers,
+          now,
+        });
+      }
+      return { round, team, replaced, teams };
     })();
   }
 

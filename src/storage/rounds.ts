@@ -15,6 +15,11 @@ export interface Round {
 
 export interface RosterSnapshotEntry extends RosterEntry {
   promptAt: string;
+  /**
+   * The open round (of another team) whose check-in DM already asks this person in the same role:
+   * they get no second DM, and one submission is recorded in both. Null when this round asks them.
+   */
+  coveredBy?: number | null;
 }
 
 export interface StoredResponse {
@@ -102,13 +107,15 @@ export class RoundRepository extends Repository {
      VALUES (@workspaceId, @teamId, @scheduledFor, @openedAt, @closesAt, @openedBy)`,
   );
   private readonly insertRoster = this.db.prepare(
-    `INSERT INTO round_roster (round_id, workspace_id, user_id, role, specialty, prompt_at)
-     VALUES (@roundId, @workspaceId, @userId, @role, @specialty, @promptAt)`,
+    `INSERT INTO round_roster (round_id, workspace_id, user_id, role, specialty, prompt_at, covered_by)
+     VALUES (@roundId, @workspaceId, @userId, @role, @specialty, @promptAt, @coveredBy)`,
   );
   private readonly rosterOf = this.db.prepare<
     [number],
-    { user_id: string; role: Role; specialty: Specialty | null; prompt_at: string }
-  >('SELECT user_id, role, specialty, prompt_at FROM round_roster WHERE round_id = ? ORDER BY user_id');
+    { user_id: string; role: Role; specialty: Specialty | null; prompt_at: string; covered_by: number | null }
+  >(
+    'SELECT user_id, role, specialty, prompt_at, covered_by FROM round_roster WHERE round_id = ? ORDER BY user_id',
+  );
   private readonly rosterEntry = this.db.prepare<
     [number, string],
     { role: Role; specialty: Specialty | null }
@@ -188,16 +195,20 @@ export class RoundRepository extends Repository {
       const info = this.insertRound.run(input);
       const roundId = Number(info.lastInsertRowid);
       for (const entry of input.roster) {
-        this.insertRoster.run({ ...entry, roundId, workspaceId: input.workspaceId });
+        this.insertRoster.run({ coveredBy: null, ...entry, roundId, workspaceId: input.workspaceId });
       }
       return this.get(roundId) as Round;
     })();
   }
 
   roster(roundId: number): RosterSnapshotEntry[] {
-    return this.rosterOf
-      .all(roundId)
-      .map((r) => ({ userId: r.user_id, role: r.role, specialty: r.specialty, promptAt: r.prompt_at }));
+    return this.rosterOf.all(roundId).map((r) => ({
+      userId: r.user_id,
+      role: r.role,
+      specialty: r.specialty,
+      promptAt: r.prompt_at,
+      coveredBy: r.covered_by,
+    }));
   }
 
   rosterEntryOf(roundId: number, userId: string): { role: Role; specialty: Specialty | null } | undefined {
@@ -287,5 +298,31 @@ export class RoundRepository extends Repository {
   /** How many rounds of the workspace are open now. */
   openCount(workspaceId: string): number {
     return this.openInWorkspace.get(workspaceId)?.n ?? 0;
+  }
+
+  private readonly askingRound = this.db.prepare<[string, string, Role, number], { round_id: number }>(
+    `SELECT rr.round_id FROM round_roster rr JOIN rounds r ON r.id = rr.round_id
+     WHERE r.workspace_id = ? AND rr.user_id = ? AND rr.role = ? AND r.closed_at IS NULL
+       AND rr.covered_by IS NULL AND r.team_id <> ?
+     ORDER BY r.closes_at DESC, r.id DESC LIMIT 1`,
+  );
+
+  /**
+   * The open round of another team whose own check-in DM asks this person in this role (the one
+   * open longest, when there are several), or undefined.
+   */
+  askingRoundOf(workspaceId: string, userId: string, role: Role, exceptTeamId: number): number | undefined {
+    return this.askingRound.get(workspaceId, userId, role, exceptTeamId)?.round_id;
+  }
+
+  private readonly sameRoleOpen = this.db.prepare<[string, string, Role], RoundRow>(
+    `SELECT r.* FROM rounds r JOIN round_roster rr ON rr.round_id = r.id
+     WHERE r.workspace_id = ? AND rr.user_id = ? AND rr.role = ? AND r.closed_at IS NULL
+     ORDER BY r.closes_at, r.id`,
+  );
+
+  /** Every open round that asked this person in this role, soonest to close first. */
+  openRoundsAsking(workspaceId: string, userId: string, role: Role): Round[] {
+    return this.sameRoleOpen.all(workspaceId, userId, role).map(toRound);
   }
 }

@@ -70,6 +70,7 @@ export const submitCheckIn =
           metadata.ts,
           thanksMessage({
             teamName: recorded.team.name,
+            teamNames: recorded.teams.map((t) => t.name),
             roundId: recorded.round.id,
             closesAt: recorded.round.closesAt,
           }),

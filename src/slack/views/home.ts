@@ -12,6 +12,7 @@ import {
   header,
   orgTeamText,
   packLines,
+  peopleLine,
   section,
   teamName,
   verdictCounts,
@@ -120,7 +121,7 @@ function adminBlocks(admin: NonNullable<HomeInput['admin']>): unknown[] {
     const rest = org.teams.length - MAX_ADMIN_TEAMS;
     blocks.push(
       context(
-        `${verdictCounts(org)}. Figures only where at least ${org.k} people in a group answered (– = withheld).`,
+        `${verdictCounts(org)}.${peopleLine(org)} Figures only where at least ${org.k} people in a group answered (– = withheld).`,
       ),
       ...org.teams.slice(0, MAX_ADMIN_TEAMS).map((row) => section(orgTeamText(row))),
       ...(rest > 0

@@ -8,7 +8,7 @@ import {
   type PercentBucket,
   type Role,
 } from '../../domain/types.js';
-import { escapeText } from './format.js';
+import { CONFIDENTIAL_NOTE, escapeText, listOf } from './format.js';
 
 export const SURVEY_CALLBACK = 'check_in_submit';
 
@@ -73,6 +73,8 @@ const blockerInput = (initial: string | null | undefined) => ({
 /** The check-in modal for a member's role (SPEC section 3), pre-filled when editing. */
 export function surveyModal(input: {
   teamName: string;
+  /** Other teams whose open check-in this one answer is recorded for too. */
+  alsoFor?: readonly string[];
   role: Role;
   metadata: SurveyMetadata;
   previous?: Answers | undefined;
@@ -141,7 +143,7 @@ export function surveyModal(input: {
         elements: [
           {
             type: 'mrkdwn',
-            text: `*${escapeText(input.teamName)}*, since the last check-in (about a week). Anonymous: only team figures are shown.`,
+            text: `*${escapeText(input.teamName)}*, since the last check-in (about a week).${input.alsoFor && input.alsoFor.length > 0 ? ` One answer counts for each of your teams: it is recorded for ${escapeText(listOf(input.alsoFor))} too.` : ''}\n${CONFIDENTIAL_NOTE}`,
           },
         ],
       },
