@@ -8,6 +8,7 @@ import webApi from '@slack/web-api';
 import { chartRenderer } from './charts/renderer.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { BlockerThemeService } from './services/blocker-themes.js';
 import { DigestService } from './services/digests.js';
 import { Directory } from './services/directory.js';
 import { InsightService } from './services/insight.js';
@@ -34,6 +35,7 @@ import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
 import { type Db, openDatabase } from './storage/database.js';
 import { migrate } from './storage/migrate.js';
+import { OrgSettingsRepository } from './storage/org-settings.js';
 import { OutboxRepository } from './storage/outbox.js';
 import { RosterSyncRepository } from './storage/roster-syncs.js';
 import { RoundRepository } from './storage/rounds.js';
@@ -168,8 +170,31 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     clock,
     onQueued,
   });
+  const rosterSync = new RosterSyncService({ db, teams, syncs: new RosterSyncRepository(db), slack, clock });
+  const blockerThemes = new BlockerThemeService({
+    db,
+    settings: new OrgSettingsRepository(db),
+    rounds: roundRepo,
+    subscriptions,
+    outbox,
+    clock,
+    defaultTimezone: config.defaultTimezone,
+    anonymityThreshold: config.anonymityThreshold,
+    onQueued,
+  });
   const listenerDeps: ListenerDeps = {
-    commands: new CommandRunner({ org, rounds, reports, insight, directory, slack, logger, clock }),
+    commands: new CommandRunner({
+      org,
+      rounds,
+      reports,
+      insight,
+      directory,
+      slack,
+      rosterSync,
+      blockerThemes,
+      logger,
+      clock,
+    }),
     rounds,
     roundRepo,
     org,
@@ -177,7 +202,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     directory,
     slack,
     home: new HomeService({ org, reports, insight, rounds: roundRepo, directory }),
-    rosterSync: new RosterSyncService({ db, teams, syncs: new RosterSyncRepository(db), slack, clock }),
+    rosterSync,
     logger,
   };
   app.use(ackWhatNoListenerTakes);
@@ -197,6 +222,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     roundService: rounds,
     digests,
     orgDigests,
+    blockerThemes,
     retention: new RetentionService({ rounds: roundRepo, clock, retentionDays: config.retentionDays }),
     clock,
     defaultTimezone: config.defaultTimezone,

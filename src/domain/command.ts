@@ -1,5 +1,6 @@
 // What `/tooth-tail <text>` can mean (SPEC section 6). The grammar lives in parse-command.ts;
 // this file is the shape the rest of the app works with.
+import type { UsergroupRef } from './roster-sync.js';
 import type { Cadence, Role, Specialty } from './types.js';
 
 /** `<@U123|name>` or `<@U123>` gives an id; a plain `@name` gives a name to resolve. */
@@ -24,6 +25,9 @@ export type Command =
   | { kind: 'team-remove'; team: string }
   | { kind: 'roster-add'; team: string; users: UserRef[]; role: RoleSpec }
   | { kind: 'roster-remove'; team: string; users: UserRef[] }
+  | { kind: 'roster-sync'; team: string; group: UsergroupRef; role: RoleSpec }
+  | { kind: 'roster-unsync'; team: string; group: UsergroupRef }
+  | { kind: 'blocker-themes'; turn: 'on' | 'off' | null }
   | { kind: 'join'; team: string; role: RoleSpec }
   | { kind: 'leave'; team: string }
   | { kind: 'schedule'; team: string; cron: string; timezone: string | null; openDays: number | null }

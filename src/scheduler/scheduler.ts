@@ -1,5 +1,6 @@
 import { type ScheduledTask, schedule } from 'node-cron';
 import { type DueAction, type DueState, whatIsDue } from '../domain/due.js';
+import type { BlockerThemeService } from '../services/blocker-themes.js';
 import type { DigestService } from '../services/digests.js';
 import { AppError } from '../services/errors.js';
 import type { OrgDigestService } from '../services/org-digests.js';
@@ -33,6 +34,7 @@ export class Scheduler {
       roundService: RoundService;
       digests: DigestService;
       orgDigests: OrgDigestService;
+      blockerThemes: BlockerThemeService;
       retention: RetentionService;
       clock: Clock;
       defaultTimezone: string;
@@ -93,6 +95,11 @@ export class Scheduler {
       this.deps.orgDigests.queueDue();
     } catch (error) {
       this.deps.logger.error('org digests failed', error);
+    }
+    try {
+      this.deps.blockerThemes.queueDue();
+    } catch (error) {
+      this.deps.logger.error('blocker themes failed', error);
     }
     try {
       // One indexed DELETE that finds nothing on most ticks; running it every minute means a

@@ -325,4 +325,28 @@ export class RoundRepository extends Repository {
   openRoundsAsking(workspaceId: string, userId: string, role: Role): Round[] {
     return this.sameRoleOpen.all(workspaceId, userId, role).map(toRound);
   }
+
+  private readonly blockersClosedIn = this.db.prepare<
+    [string, string, string, string],
+    { user_id: string; blocker: string }
+  >(
+    `SELECT DISTINCT re.user_id, re.blocker FROM responses re JOIN rounds r ON r.id = re.round_id
+     WHERE r.workspace_id = ? AND r.closed_at >= ? AND r.closed_at < ? AND re.blocker IS NOT NULL
+       AND re.updated_at >= ?`,
+  );
+
+  /**
+   * The blockers written in rounds of the workspace that closed in [from, to), last changed at or
+   * after `since`; the same text from one person in two rounds (two teams) comes once.
+   */
+  blockersClosedBetween(
+    workspaceId: string,
+    from: string,
+    to: string,
+    since: string,
+  ): Array<{ userId: string; text: string }> {
+    return this.blockersClosedIn
+      .all(workspaceId, from, to, since)
+      .map((r) => ({ userId: r.user_id, text: r.blocker }));
+  }
 }

@@ -1,5 +1,6 @@
 // Every `/tooth-tail` command module. A new command is a new module (and its grammar key in
 // src/domain/parse-command.ts), listed here.
+import { blockers } from './blockers.js';
 import { exportCsv } from './export.js';
 import { forgetMe } from './forget-me.js';
 import { help } from './help.js';
@@ -7,6 +8,7 @@ import { join, leave } from './membership.js';
 import type { CommandModule } from './module.js';
 import { ratio } from './ratio.js';
 import { rosterAdd, rosterRemove } from './roster.js';
+import { rosterSync, rosterUnsync } from './roster-sync.js';
 import { schedule } from './schedule.js';
 import { subscribe, subscriptions, unsubscribe } from './subscriptions.js';
 import { summary } from './summary.js';
@@ -23,6 +25,8 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   teamRemove,
   rosterAdd,
   rosterRemove,
+  rosterSync,
+  rosterUnsync,
   join,
   leave,
   schedule,
@@ -33,4 +37,5 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   subscriptions,
   exportCsv,
   forgetMe,
+  blockers,
 ];

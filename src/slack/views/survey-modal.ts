@@ -60,7 +60,10 @@ const blockerInput = (initial: string | null | undefined) => ({
   block_id: 'blocker',
   optional: true,
   label: { type: 'plain_text', text: 'What slowed you down most? (optional)' },
-  hint: { type: 'plain_text', text: 'Never shown with your name. Up to 500 characters.' },
+  hint: {
+    type: 'plain_text',
+    text: 'Never shown, quoted or posted. If your org turns on blocker themes, it may count toward an unattributed theme that at least k people named. Up to 500 characters.',
+  },
   element: {
     type: 'plain_text_input',
     action_id: 'value',
