@@ -201,7 +201,15 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     reports,
     directory,
     slack,
-    home: new HomeService({ org, reports, insight, rounds: roundRepo, directory }),
+    home: new HomeService({
+      org,
+      reports,
+      insight,
+      rounds: roundRepo,
+      directory,
+      users,
+      retentionDays: config.retentionDays,
+    }),
     rosterSync,
     logger,
   };

@@ -114,6 +114,20 @@ describe('a person on two teams', () => {
     expect(reminders(SILENT)).toHaveLength(2);
   });
 
+  it('shows each person on their Home tab what is stored about them, and nobody else’s', async () => {
+    await h.sandbox.openHome(BOTH);
+    const home = await h.sandbox.waitFor(() => {
+      const text = JSON.stringify(h.sandbox.homeView(BOTH) ?? {});
+      return text.includes('What tooth-tail stores about you') ? text : undefined;
+    });
+    expect(home).toMatch(/Fraud as data-scientist since \d{4}-\d{2}-\d{2}; Pricing as data-scientist since/);
+    expect(home).toContain('2 answers, each with your Slack id');
+    expect(home).toContain('time zone (UTC)');
+    expect(home).toContain('deleted 365 days after their check-in closed');
+    expect(home).not.toContain(SILENT.toLowerCase());
+    expect(home).not.toContain(EARLY);
+  });
+
   it('counts each person once in the org table', async () => {
     await h.run(ADMIN, 'survey close Pricing');
     const ratio = await h.run(ADMIN, 'ratio');
