@@ -61,16 +61,7 @@ export class RosterSyncRepository extends Repository {
   private readonly touch = this.db.prepare('UPDATE roster_syncs SET synced_at = ?, handle = ? WHERE id = ?');
 
   /** Creates the sync, or changes its role; the first sync of a team and group keeps its place. */
-  save(input: {
-    workspaceId: string;
-    teamId: number;
-    usergroupId: string;
-    handle: string;
-    role: Role;
-    specialty: Specialty | null;
-    createdBy: string;
-    now: string;
-  }): void {
+  save(input: Omit<RosterSync, 'id' | 'createdAt' | 'syncedAt'> & { now: string }): void {
     this.upsert.run(input);
   }
 
