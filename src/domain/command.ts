@@ -1,12 +1,14 @@
 // What `/tooth-tail <text>` can mean (SPEC section 6). The grammar lives in parse-command.ts;
 // this file is the shape the rest of the app works with.
-import type { UsergroupRef } from './roster-sync.js';
 import type { Cadence, Role, Specialty } from './types.js';
 
 /** `<@U123|name>` or `<@U123>` gives an id; a plain `@name` gives a name to resolve. */
 export type UserRef = { id: string; name?: string } | { id?: undefined; name: string };
 /** `<#C123|name>` or `<#C123>` gives an id; a plain `#name` gives a name to resolve. */
 export type ChannelRef = { id: string; name?: string } | { id?: undefined; name: string };
+
+/** `<!subteam^S123|@name>` or `<!subteam^S123>` gives an id; a plain `@name` gives a handle to resolve. */
+export type UsergroupRef = { id: string; handle?: string } | { id?: undefined; handle: string };
 
 export interface RoleSpec {
   role: Role;

@@ -1,10 +1,9 @@
 // Rosters kept equal to Slack user groups (SPEC section 6, `roster sync`). Pure: which people a
 // team should have, in which role, given its synced groups' members, and what to change to get there.
-import type { RoleSpec } from './command.js';
+import type { RoleSpec, UsergroupRef } from './command.js';
 import type { RosterEntry } from './types.js';
 
-/** `<!subteam^S123|@name>` or `<!subteam^S123>` gives an id; a plain `@name` gives a handle to resolve. */
-export type UsergroupRef = { id: string; handle?: string } | { id?: undefined; handle: string };
+export type { UsergroupRef } from './command.js';
 
 // Slack escapes a user group mention as <!subteam^ID|@handle> (or <!subteam^ID> with no label).
 const ESCAPED = /^<!subteam\^([A-Z0-9]+)(?:\|@?([^>]*))?>$/;
