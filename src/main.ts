@@ -11,6 +11,7 @@ import webApi from '@slack/web-api';
 import { chartRenderer } from './charts/renderer.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { AccessService } from './services/access.js';
 import { BlockerThemeService } from './services/blocker-themes.js';
 import { DigestService } from './services/digests.js';
 import { Directory } from './services/directory.js';
@@ -232,9 +233,11 @@ function createServices(input: {
     onQueued,
   });
   const retention = new RetentionService({ rounds: roundRepo, clock, retentionDays: config.retentionDays });
+  const access = AccessService.on({ db, teams, directory, clock });
   const listeners: ListenerDeps = {
     commands: new CommandRunner({
       org,
+      access,
       rounds,
       reports,
       insight,
@@ -248,6 +251,7 @@ function createServices(input: {
     rounds,
     roundRepo,
     org,
+    access,
     reports,
     directory,
     slack,

@@ -30,6 +30,9 @@ export type Command =
   | { kind: 'roster-sync'; team: string; group: UsergroupRef; role: RoleSpec }
   | { kind: 'roster-unsync'; team: string; group: UsergroupRef }
   | { kind: 'blocker-themes'; turn: 'on' | 'off' | null }
+  | { kind: 'lead-add'; team: string; users: UserRef[] }
+  | { kind: 'lead-remove'; team: string; users: UserRef[] }
+  | { kind: 'ratio-access'; visibility: 'everyone' | 'leads' }
   | { kind: 'join'; team: string; role: RoleSpec }
   | { kind: 'leave'; team: string }
   | { kind: 'schedule'; team: string; cron: string; timezone: string | null; openDays: number | null }

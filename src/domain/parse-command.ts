@@ -38,6 +38,7 @@ export const USAGE: Record<string, string> = Object.fromEntries(
     help: '/tooth-tail help',
     summary: '/tooth-tail summary [team] [post]',
     ratio: '/tooth-tail ratio',
+    'ratio access': '/tooth-tail ratio access <everyone|leads>',
     teams: '/tooth-tail teams',
     'team add': '/tooth-tail team add <name> [#channel] [tz <IANA zone>]',
     'team remove': '/tooth-tail team remove <name>',
@@ -46,6 +47,8 @@ export const USAGE: Record<string, string> = Object.fromEntries(
     'roster sync': '/tooth-tail roster sync <team> <@usergroup> as <role>',
     'roster unsync': '/tooth-tail roster unsync <team> <@usergroup>',
     blockers: '/tooth-tail blockers [on|off]',
+    'lead add': '/tooth-tail lead add <team> <@person …>',
+    'lead remove': '/tooth-tail lead remove <team> <@person …>',
     join: '/tooth-tail join <team> as <role>',
     leave: '/tooth-tail leave <team>',
     schedule: '/tooth-tail schedule <team> <minute hour day month weekday> [tz <IANA zone>] [open <days>d]',
@@ -72,34 +75,42 @@ const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
   [
     'Everyone',
     [
-      ['summary', 'latest closed round of a team, or of each of your teams; `post` shares it here'],
+      ['summary', 'latest closed round of a team, or of each team you are on or lead; `post` shares it here'],
       ['ratio', 'the org table: ratio, verdict, productive share, trend, and the ratio frontier'],
-      ['teams', 'teams and their headcount by role'],
-      ['join', 'put yourself on a team'],
+      ['teams', 'teams, their leads and headcount by role'],
+      ['join', 'ask to join a team; its leads (or an admin) approve'],
       ['leave', 'take yourself off a team'],
-      ['subscribe', 'digests for a team or `all` in a channel (default: this channel)'],
-      ['unsubscribe', 'stop those digests'],
-      ['subscriptions', "this channel's digests"],
+      ['subscriptions', "this workspace's digests"],
       ['export', 'round summaries as a CSV in your DM'],
       ['forget-me', 'delete your own answers'],
     ],
   ],
   [
-    'Admins',
+    "A team's leads, and admins",
     [
-      ['team add', 'create a team'],
-      ['team remove', 'delete a team'],
       ['roster add', 'add people to a team'],
       ['roster remove', 'take people off a team'],
       ['roster sync', 'keep a team’s roster equal to a Slack user group'],
       ['roster unsync', 'stop following a user group (the roster stays as it is)'],
-      ['blockers', 'weekly blocker themes in `all` channels (off until turned on)'],
       [
         'schedule',
         'when check-ins open (five cron fields, in the team’s zone); a team name with spaces needs quotes',
       ],
       ['survey now', 'open a round now'],
       ['survey close', 'close the open round now'],
+      ['subscribe', 'digests for a team in a channel (default: this channel); `all`: admins only'],
+      ['unsubscribe', 'stop those digests'],
+    ],
+  ],
+  [
+    'Admins',
+    [
+      ['team add', 'create a team'],
+      ['team remove', 'remove a team (its history is kept)'],
+      ['lead add', 'make people leads of a team'],
+      ['lead remove', 'stop people leading a team'],
+      ['ratio access', 'who may read `ratio`'],
+      ['blockers', 'weekly blocker themes in `all` channels (off until turned on)'],
     ],
   ],
 ];
@@ -375,16 +386,19 @@ function teamAdd(args: readonly Word[]): Command {
   return { kind: 'team-add', team, channel, timezone };
 }
 
-/** `<team> <@person …>` and, for `roster add`, `as <role>`. */
-function roster(args: readonly Word[], action: 'add' | 'remove'): Command {
-  const key = `roster ${action}`;
+/** `<team> <@person …>`, stopping at `as` when `withRole`; returns where it stopped. */
+function teamAndPeople(
+  args: readonly Word[],
+  key: string,
+  withRole: boolean,
+): { team: string; users: UserRef[]; end: number } {
   const first = args.findIndex(isUserLike);
   if (first === -1) fail(`\`${key}\` needs at least one @person.`, key);
   if (first === 0) fail(`\`${key}\` needs a team name before the people.`, key);
   const team = teamName(args.slice(0, first), key);
   const users: UserRef[] = [];
   let i = first;
-  for (; i < args.length && !(action === 'add' && isKeyword(args[i], 'as')); i++) {
+  for (; i < args.length && !(withRole && isKeyword(args[i], 'as')); i++) {
     const word = args[i] as Word;
     // "@ana, @bo" reads naturally; the commas carry nothing.
     const raw = word.quoted ? word.raw : word.raw.replace(/,+$/, '');
@@ -395,10 +409,30 @@ function roster(args: readonly Word[], action: 'add' | 'remove'): Command {
       users.push(ref);
     }
   }
+  return { team, users, end: i };
+}
+
+/** `<team> <@person …>` and, for `roster add`, `as <role>`. */
+function roster(args: readonly Word[], action: 'add' | 'remove'): Command {
+  const key = `roster ${action}`;
+  const { team, users, end } = teamAndPeople(args, key, action === 'add');
   if (action === 'remove') return { kind: 'roster-remove', team, users };
-  if (i >= args.length)
+  if (end >= args.length)
     fail(`\`${key}\` needs \`as &lt;role&gt;\` after the people. Roles: ${ROLE_LIST}.`, key);
-  return { kind: 'roster-add', team, users, role: roleSpec(args.slice(i + 1), key) };
+  return { kind: 'roster-add', team, users, role: roleSpec(args.slice(end + 1), key) };
+}
+
+/** `lead add|remove <team> <@person …>`: leads are not on the roster, so there is no role. */
+function lead(args: readonly Word[], action: 'add' | 'remove'): Command {
+  const { team, users } = teamAndPeople(args, `lead ${action}`, false);
+  return { kind: action === 'add' ? 'lead-add' : 'lead-remove', team, users };
+}
+
+function ratioAccess(args: readonly Word[]): Command {
+  const key = 'ratio access';
+  const value = args.length === 1 ? keyword(args[0]) : null;
+  if (value === 'everyone' || value === 'leads') return { kind: 'ratio-access', visibility: value };
+  fail('`ratio access` takes `everyone` or `leads`.', key);
 }
 
 /** `<team> <@usergroup>` and, for `roster sync`, `as <role>`. */
@@ -519,6 +553,7 @@ const GRAMMAR: Record<string, (args: readonly Word[]) => Command> = {
   help: () => ({ kind: 'help' }),
   summary,
   ratio: (args) => bare('ratio', args),
+  'ratio access': ratioAccess,
   teams: (args) => bare('teams', args),
   'team add': teamAdd,
   'team remove': (args) => ({ kind: 'team-remove', team: teamName(args, 'team remove') }),
@@ -527,6 +562,8 @@ const GRAMMAR: Record<string, (args: readonly Word[]) => Command> = {
   'roster sync': (args) => rosterSync(args, 'sync'),
   'roster unsync': (args) => rosterSync(args, 'unsync'),
   blockers,
+  'lead add': (args) => lead(args, 'add'),
+  'lead remove': (args) => lead(args, 'remove'),
   join,
   leave: (args) => ({ kind: 'leave', team: teamName(args, 'leave') }),
   schedule,
@@ -553,6 +590,8 @@ const FAMILIES: Record<string, (args: readonly Word[]) => never> = {
       'roster sync',
       'roster unsync',
     ]),
+  lead: (args) =>
+    unknownAction('lead', args, 'use `lead add` or `lead remove`.', ['lead add', 'lead remove']),
   survey: (args) =>
     unknownAction('survey', args, 'use `survey now &lt;team&gt;` or `survey close &lt;team&gt;`.', [
       'survey now',

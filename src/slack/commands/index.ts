@@ -4,9 +4,10 @@ import { blockers } from './blockers.js';
 import { exportCsv } from './export.js';
 import { forgetMe } from './forget-me.js';
 import { help } from './help.js';
+import { leadAdd, leadRemove } from './lead.js';
 import { join, leave } from './membership.js';
 import type { CommandModule } from './module.js';
-import { ratio } from './ratio.js';
+import { ratio, ratioAccess } from './ratio.js';
 import { rosterAdd, rosterRemove } from './roster.js';
 import { rosterSync, rosterUnsync } from './roster-sync.js';
 import { schedule } from './schedule.js';
@@ -20,6 +21,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   help,
   summary,
   ratio,
+  ratioAccess,
   teams,
   teamAdd,
   teamRemove,
@@ -27,6 +29,8 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   rosterRemove,
   rosterSync,
   rosterUnsync,
+  leadAdd,
+  leadRemove,
   join,
   leave,
   schedule,

@@ -14,7 +14,7 @@ const changesText = (result: RosterSyncResult): string => {
 
 export const rosterSync = defineCommand<'roster-sync'>({
   key: 'roster sync',
-  access: { who: 'admins', what: 'make a roster follow a user group' },
+  access: { who: 'leads', what: 'make its roster follow a user group', team: (c) => c.team },
   local: false,
   run: async (ctx, command, { org, rosterSync }) => {
     const team = org.team(ctx.workspaceId, command.team);
@@ -31,7 +31,7 @@ export const rosterSync = defineCommand<'roster-sync'>({
 
 export const rosterUnsync = defineCommand<'roster-unsync'>({
   key: 'roster unsync',
-  access: { who: 'admins', what: 'make a roster follow a user group' },
+  access: { who: 'leads', what: 'make its roster follow a user group', team: (c) => c.team },
   local: false,
   run: async (ctx, command, { org, rosterSync }) => {
     const team = org.team(ctx.workspaceId, command.team);

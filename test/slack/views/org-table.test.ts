@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recommendation } from '../../../src/domain/recommend.js';
 import type { Answers, RosterEntry } from '../../../src/domain/types.js';
+import { AccessService } from '../../../src/services/access.js';
 import { BlockerThemeService } from '../../../src/services/blocker-themes.js';
 import { Directory } from '../../../src/services/directory.js';
 import { InsightService } from '../../../src/services/insight.js';
@@ -242,6 +243,7 @@ describe('/tooth-tail ratio', () => {
     const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: 5 });
     const runner = new CommandRunner({
       org: new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' }),
+      access: AccessService.on({ db, teams, directory, clock }),
       rounds: new RoundService({
         db,
         teams,
