@@ -61,11 +61,24 @@ describe('roster sync', () => {
       'blockers sideways',
     ]) {
       const reply = await h.run(MEMBER, text);
-      expect(reply.text).toMatch(/^Sorry, only tooth-tail admins can/);
+      expect(reply.text).toMatch(/^Sorry, only (tooth-tail admins|a team's leads or a tooth-tail admin) can/);
       expect(reply.text).not.toMatch(/Usage/);
     }
     expect(h.app.db.prepare('SELECT count(*) FROM roster_syncs').pluck().get()).toBe(0);
     expect(h.sandbox.calls.some((c) => c.method.startsWith('usergroups.'))).toBe(false);
+  });
+
+  it('lets a team’s lead sync their own team, and refuses them another team’s', async () => {
+    await h.run(ADMIN, 'team add Pricing');
+    await h.run(ADMIN, `lead add Pricing <@${MEMBER}>`);
+    const other = await h.run(MEMBER, `roster sync Fraud <!subteam^${FRAUD_ML}|@fraud-ml> as data-scientist`);
+    expect(other.text).toMatch(/^Sorry, \*Fraud\* has no leads yet, so only a tooth-tail admin can/);
+    expect(h.app.db.prepare('SELECT count(*) FROM roster_syncs').pluck().get()).toBe(0);
+    const own = await h.run(MEMBER, 'roster sync Pricing @fraud-eng as engineer');
+    expect(own.text).toContain('*Pricing* now follows');
+    expect((await h.run(MEMBER, 'roster unsync Pricing @fraud-eng')).text).toMatch(/no longer follows/);
+    // Leads cannot turn on blocker themes: that is the admins'.
+    expect((await h.run(MEMBER, 'blockers on')).text).toMatch(/^Sorry, only tooth-tail admins can/);
   });
 
   it('makes the roster equal to an escaped user group mention, taking off people added by hand', async () => {
