@@ -292,16 +292,19 @@ export class RoundService {
 
   /**
    * Records (or replaces) a member's answers, in this round and in every other open round that
-   * asked them in the same role: one check-in a week, however many teams they are on. Throws
-   * NotInRoundError, RoundClosedError, or InvalidInputError when the answers are for the other
-   * role. Returns whether it replaced one, and every team the answers were recorded for.
+   * asked them in the same role: one check-in a week, however many teams they are on. When the
+   * check-in DM they answered from is known, its change to "Thanks, recorded" is queued in the same
+   * transaction: the sender edits the DM a moment later, off the submission's request path.
+   * Throws NotInRoundError, RoundClosedError, or InvalidInputError when the answers are for the
+   * other role. Returns whether it replaced one, and every team the answers were recorded for.
    */
   submit(
     roundId: number,
     userId: string,
     answers: Answers,
+    dm: { channel: string; ts: string } | null = null,
   ): { round: Round; team: Team; replaced: boolean; teams: Team[] } {
-    return this.deps.db.transaction(() => {
+    const recorded = this.deps.db.transaction(() => {
       const { round, team, role } = this.checkInFor(roundId, userId);
       if (answers.role !== role)
         throw new InvalidInputError('These answers are for a different role than yours.');
@@ -317,8 +320,34 @@ export class RoundService {
           now,
         });
       }
+      if (dm) {
+        const thanks = this.deps.messages.thanks({
+          teamName: team.name,
+          teamNames: teams.map((t) => t.name),
+          roundId,
+          closesAt: round.closesAt,
+        });
+        this.deps.outbox.enqueue(
+          [
+            {
+              workspaceId: round.workspaceId,
+              kind: 'update',
+              // One edit per submission: an edit of the answers shows the DM's thanks again.
+              dedupeKey: `thanks:${roundId}:${userId}:${dm.ts}:${now}`,
+              channel: dm.channel,
+              payload: { ...thanks, updateTs: dm.ts },
+              roundId,
+              userId,
+              notBefore: now,
+            },
+          ],
+          now,
+        );
+      }
       return { round, team, replaced, teams };
     })();
+    if (dm) this.deps.onQueued?.();
+    return recorded;
   }
 
   previousAnswers(roundId: number, userId: string): Answers | undefined {
