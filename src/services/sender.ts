@@ -89,8 +89,9 @@ export class DeliverySender {
       ratePerSecond?: number;
       charts?: ChartRenderer;
       /**
-       * Resolves when a send may start: main wires it to the HTTP server's RequestGate, so under
-       * a burst of requests from Slack the acks go first and the sends follow in the next lull.
+       * Resolves when an `update` delivery may be sent: main wires it to the HTTP server's
+       * RequestGate, so under a burst of submissions the acks go first and the DM edits follow in
+       * the next lull.
        */
       yieldTo?: () => Promise<void>;
     },
@@ -140,8 +141,6 @@ export class DeliverySender {
     // that bounds the duplicates a crash can cause.
     const worker = async (): Promise<void> => {
       while (!this.stopped) {
-        await this.deps.yieldTo?.();
-        if (this.stopped) return;
         const [delivery] = this.deps.outbox.claimDue(this.deps.clock().toISOString(), 1);
         if (!delivery) return;
         await this.deliver(delivery);
@@ -165,6 +164,9 @@ export class DeliverySender {
       await this.pacer?.take();
       const { updateTs } = delivery.payload;
       if (delivery.kind === 'update' && updateTs) {
+        // An edit (the check-in DM's thanks) is the one delivery sent right after a request from
+        // Slack, in bursts when many people answer at once: it waits for a lull in them.
+        await this.deps.yieldTo?.();
         await this.deps.slack.updateMessage(delivery.channel, updateTs, delivery.payload);
         this.deps.outbox.markSent(delivery.id, delivery.channel, updateTs, now());
         return;
