@@ -348,7 +348,8 @@ export class RoundService {
       }
       return { round, team, replaced, teams };
     })();
-    if (dm) this.deps.onQueued?.();
+    // After this request's ack rather than before it: the sender claims its row synchronously.
+    if (dm) setImmediate(() => this.deps.onQueued?.());
     return recorded;
   }
 
