@@ -73,6 +73,7 @@ export class InsightService {
       capacity: orgCapacity(teams),
       tailPool: this.deps.reports.tailPool(workspaceId),
       withheld: [...teams.flatMap(withheldOfTeam), ...withheldBands(frontier.bands)],
+      people: this.deps.teams.people(workspaceId),
     };
   }
 

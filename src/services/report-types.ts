@@ -70,4 +70,6 @@ export interface OrgReport {
   /** The engineers of each team's latest round, pooled. */
   tailPool: TailPool;
   withheld: WithheldCell[];
+  /** Different people on the live rosters, each counted once however many teams they are on. */
+  people?: { people: number; onSeveralTeams: number };
 }

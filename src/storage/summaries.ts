@@ -30,7 +30,7 @@ interface SummaryRow {
 const COLUMNS = 'round_id, workspace_id, team_id, team_name, opened_at, closed_at, figures';
 
 /**
- * Figures as stored. Summaries stored before capacity lost was computed (migration 004) have no
+ * Figures as stored. Summaries stored before capacity lost was computed (migration 005) have no
  * FTE fields; they read as null, as a figure that does not exist, and are never estimated from
  * the rounded mean.
  */
@@ -230,5 +230,14 @@ export class SummaryRepository extends Repository {
 
   closedIn(workspaceId: string, from: string, to: string): RoundSummary[] {
     return this.closedBetween.all(workspaceId, from, to).map(toSummary);
+  }
+
+  private readonly closedSince = this.db.prepare<[string, string], SummaryRow>(
+    `SELECT ${COLUMNS} FROM round_summaries WHERE workspace_id = ? AND closed_at > ? ORDER BY closed_at, round_id`,
+  );
+
+  /** The workspace's rounds that closed strictly after `after`, oldest first. */
+  closedAfter(workspaceId: string, after: string): RoundSummary[] {
+    return this.closedSince.all(workspaceId, after).map(toSummary);
   }
 }
