@@ -1,7 +1,7 @@
 import { summariseRound } from '../domain/aggregate.js';
 import { memberPromptAt } from '../domain/schedule.js';
 import type { Answers } from '../domain/types.js';
-import type { Db } from '../storage/database.js';
+import { type Db, immediateTransaction } from '../storage/database.js';
 import type { ChartRequest, MessagePayload, NewDelivery, OutboxRepository } from '../storage/outbox.js';
 import type { RosterSnapshotEntry, Round, RoundRepository } from '../storage/rounds.js';
 import type { SubscriptionRepository } from '../storage/subscriptions.js';
@@ -80,7 +80,7 @@ export class RoundService {
     }
 
     try {
-      const round = this.deps.db.transaction(() => {
+      const round = immediateTransaction(this.deps.db, () => {
         const round = this.deps.rounds.open({
           workspaceId: team.workspaceId,
           teamId: team.id,
@@ -112,7 +112,7 @@ export class RoundService {
           now.toISOString(),
         );
         return round;
-      })();
+      });
       this.deps.onQueued?.();
       return round;
     } catch (error) {
@@ -130,7 +130,7 @@ export class RoundService {
    */
   close(roundId: number): RoundSummary {
     const now = this.deps.clock().toISOString();
-    const summary = this.deps.db.transaction(() => {
+    const summary = immediateTransaction(this.deps.db, () => {
       const round = this.deps.rounds.get(roundId);
       if (!round) throw new InvalidInputError(`There is no round ${roundId}.`);
       const existing = this.deps.summaries.get(roundId);
@@ -154,7 +154,7 @@ export class RoundService {
       this.deps.summaries.save(summary);
       this.deps.outbox.enqueue(this.digestsOfRound(team, summary), now);
       return { summary, fresh: true };
-    })();
+    });
     if (summary.fresh) this.deps.onQueued?.();
     return summary.summary;
   }
@@ -207,7 +207,7 @@ export class RoundService {
   /** Queues reminder `n` to everyone in the round who has not answered; at most once per n. */
   remind(roundId: number, n: number): number {
     const now = this.deps.clock().toISOString();
-    const queued = this.deps.db.transaction(() => {
+    const queued = immediateTransaction(this.deps.db, () => {
       const round = this.deps.rounds.get(roundId);
       if (!round || round.closedAt !== null) return 0;
       if (!this.deps.rounds.markReminder(roundId, n)) return 0;
@@ -235,7 +235,7 @@ export class RoundService {
           })),
         now,
       );
-    })();
+    });
     if (queued > 0) this.deps.onQueued?.();
     return queued;
   }
@@ -255,7 +255,7 @@ export class RoundService {
    * InvalidInputError when the answers are for the other role. Returns whether it replaced one.
    */
   submit(roundId: number, userId: string, answers: Answers): { round: Round; team: Team; replaced: boolean } {
-    return this.deps.db.transaction(() => {
+    return immediateTransaction(this.deps.db, () => {
       const { round, team, role } = this.checkInFor(roundId, userId);
       if (answers.role !== role)
         throw new InvalidInputError('These answers are for a different role than yours.');
@@ -268,7 +268,7 @@ export class RoundService {
         now: this.deps.clock().toISOString(),
       });
       return { round, team, replaced };
-    })();
+    });
   }
 
   previousAnswers(roundId: number, userId: string): Answers | undefined {
