@@ -1,5 +1,6 @@
 import type { Delivery, OutboxRepository } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
+import { FaultLog } from './fault-log.js';
 import { type ChartRenderer, type Clock, SlackCallError, type SlackPort } from './ports.js';
 
 export interface SenderLogger {
@@ -65,17 +66,38 @@ export class DeliveryPacer {
   }
 }
 
+/** What became of one claimed delivery, to be written back to its outbox row. */
+type Outcome =
+  | { status: 'sent'; messageChannel: string; messageTs: string }
+  | { status: 'failed'; error: string }
+  | { status: 'skipped'; reason: string }
+  /** Nothing reached Slack; the row goes back to `pending` to be claimed again. */
+  | { status: 'unclaimed' }
+  | { status: 'retry'; notBefore: string; error: string };
+
+/** A chart that fails to render is tried again this much later, up to MAX_CHART_ATTEMPTS in all. */
+const CHART_RETRY_MS = 60_000;
+const MAX_CHART_ATTEMPTS = 3;
+
 /**
  * Drains the outbox: claims due deliveries and posts them with bounded concurrency, paced by
  * `ratePerSecond` when it is set. Rate limits and transient failures are the Web API client's to
  * retry (its Retry-After handling and a bounded retry policy); whatever still fails is recorded
  * against that one delivery and never stops the others.
+ *
+ * It runs in the background (kicked after work is queued and by a poll), so nothing it does may
+ * end the process: a database error while claiming ends that pass and the next pass tries again;
+ * an outcome that cannot be written (the database locked past its busy timeout) is kept in memory
+ * and written at the start of the next pass. Each such fault is logged once, with what failed.
  */
 export class DeliverySender {
   private draining: Promise<void> | null = null;
   private again = false;
   private stopped = false;
   private readonly pacer: DeliveryPacer | null;
+  /** Outcomes whose write to the outbox failed, by delivery id: written again at the next pass. */
+  private readonly unrecorded = new Map<number, Outcome>();
+  private readonly faults: FaultLog;
 
   constructor(
     private readonly deps: {
@@ -88,9 +110,15 @@ export class DeliverySender {
       /** Web API calls per second at most; unset sends as fast as the client and Slack allow. */
       ratePerSecond?: number;
       charts?: ChartRenderer;
+      /**
+       * Whether this process may claim deliveries now: it holds the worker lease. Checked before
+       * each claim, so a process that loses the lease stops after the sends in flight.
+       */
+      mayClaim?: () => boolean;
     },
   ) {
     this.pacer = deps.ratePerSecond === undefined ? null : new DeliveryPacer(deps.ratePerSecond);
+    this.faults = new FaultLog(deps.logger);
   }
 
   /** Slack answered a Web API call with HTTP 429: paced sends wait out its Retry-After as well. */
@@ -98,7 +126,7 @@ export class DeliverySender {
     this.pacer?.rateLimited(retryAfterSeconds * 1000);
   }
 
-  /** Starts a drain unless one is running; a running one takes another pass when it ends. */
+  /** Starts a drain unless one is running; a running one takes another pass when it ends. Never rejects. */
   kick(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.draining) {
@@ -116,82 +144,154 @@ export class DeliverySender {
     while (this.draining) await this.draining;
   }
 
-  /** Stops claiming new work and waits for the sends in flight. */
+  /** Stops claiming new work, waits for the sends in flight, and writes down what they did. */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.idle();
+    this.recordUnrecorded();
+  }
+
+  private mayClaim(): boolean {
+    return !this.stopped && (this.deps.mayClaim?.() ?? true);
   }
 
   private async drainLoop(): Promise<void> {
     do {
       this.again = false;
+      this.recordUnrecorded();
       await this.drainDue();
     } while (this.again && !this.stopped);
   }
 
   private async drainDue(): Promise<void> {
     const { concurrency } = this.deps;
+    // A database fault ends the pass for every worker: the next pass (the poll, or the next
+    // kick) tries again, instead of spinning on the same row here.
+    let faulted = false;
     // Each worker claims one row at a time, so at most `concurrency` rows are ever `sending`:
     // that bounds the duplicates a crash can cause.
     const worker = async (): Promise<void> => {
-      while (!this.stopped) {
-        const [delivery] = this.deps.outbox.claimDue(this.deps.clock().toISOString(), 1);
+      while (!faulted && this.mayClaim()) {
+        let delivery: Delivery | undefined;
+        try {
+          [delivery] = this.deps.outbox.claimDue(this.deps.clock().toISOString(), 1);
+          this.faults.succeeded('claiming due deliveries');
+        } catch (error) {
+          faulted = true;
+          this.faults.failed('claiming due deliveries', error, 'the sender tries again at its next pass');
+          return;
+        }
         if (!delivery) return;
-        await this.deliver(delivery);
+        const outcome = await this.outcomeOf(delivery);
+        if (outcome.status === 'unclaimed') faulted = true;
+        this.record(delivery, outcome);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
   }
 
-  private async deliver(delivery: Delivery): Promise<void> {
-    const now = () => this.deps.clock().toISOString();
-    const skip = this.reasonToSkip(delivery);
-    if (skip) {
-      this.deps.outbox.markSkipped(delivery.id, skip, now());
-      return;
+  /** Writes an outcome to the delivery's row; if that fails, keeps it for the next pass. */
+  private record(delivery: Delivery, outcome: Outcome): void {
+    try {
+      this.write(delivery.id, outcome);
+      this.unrecorded.delete(delivery.id);
+      this.faults.succeeded('recording deliveries');
+    } catch (error) {
+      this.unrecorded.set(delivery.id, outcome);
+      this.faults.failed(
+        'recording deliveries',
+        error,
+        `delivery ${delivery.id} (${delivery.kind} to ${delivery.channel}) is recorded as ${outcome.status} at the next pass`,
+      );
     }
-    if (delivery.payload.chart) {
-      await this.deliverChart(delivery);
-      return;
+  }
+
+  private recordUnrecorded(): void {
+    for (const [id, outcome] of this.unrecorded) {
+      try {
+        this.write(id, outcome);
+        this.unrecorded.delete(id);
+        this.faults.succeeded('recording deliveries');
+      } catch (error) {
+        this.faults.failed('recording deliveries', error, 'tried again at the next pass');
+        return;
+      }
     }
+  }
+
+  private write(id: number, outcome: Outcome): void {
+    const { outbox, clock } = this.deps;
+    const now = clock().toISOString();
+    switch (outcome.status) {
+      case 'sent':
+        outbox.markSent(id, outcome.messageChannel, outcome.messageTs, now);
+        return;
+      case 'failed':
+        outbox.markFailed(id, outcome.error, now);
+        return;
+      case 'skipped':
+        outbox.markSkipped(id, outcome.reason, now);
+        return;
+      case 'unclaimed':
+        outbox.unclaim(id, now);
+        return;
+      case 'retry':
+        outbox.retryLater(id, outcome.notBefore, outcome.error, now);
+        return;
+    }
+  }
+
+  /** Sends one delivery and says what became of it. Never throws. */
+  private async outcomeOf(delivery: Delivery): Promise<Outcome> {
+    let skip: string | null;
+    try {
+      skip = this.reasonToSkip(delivery);
+    } catch (error) {
+      // Nothing was sent: the row is handed back and claimed again at a later pass.
+      this.faults.failed(
+        'checking deliveries before sending',
+        error,
+        `delivery ${delivery.id} is sent at a later pass`,
+      );
+      return { status: 'unclaimed' };
+    }
+    if (skip) return { status: 'skipped', reason: skip };
+    if (delivery.payload.chart) return this.chartOutcome(delivery);
     try {
       await this.pacer?.take();
       const posted = await this.deps.slack.postMessage(delivery.channel, delivery.payload);
-      this.deps.outbox.markSent(delivery.id, posted.channel, posted.ts, now());
+      return { status: 'sent', messageChannel: posted.channel, messageTs: posted.ts };
     } catch (error) {
       const reason = error instanceof SlackCallError ? error.slackError : (error as Error).message;
-      this.deps.outbox.markFailed(delivery.id, reason, now());
       this.deps.logger.warn(
         `delivery ${delivery.id} (${delivery.kind} to ${delivery.channel}) failed: ${reason}`,
       );
+      return { status: 'failed', error: reason };
     }
   }
 
   /**
    * A digest's chart travels as its own delivery beside the digest, so a chart that fails to
-   * render or upload is recorded and logged while the digest itself has already gone out.
+   * render or upload is recorded and logged while the digest itself has already gone out. A
+   * chart that fails to render is tried again a minute later, up to MAX_CHART_ATTEMPTS times.
    */
-  private async deliverChart(delivery: Delivery): Promise<void> {
-    const now = () => this.deps.clock().toISOString();
+  private async chartOutcome(delivery: Delivery): Promise<Outcome> {
     const request = delivery.payload.chart;
-    if (!request || !this.deps.charts) {
-      this.deps.outbox.markSkipped(delivery.id, 'charts_off', now());
-      return;
-    }
+    if (!request || !this.deps.charts) return { status: 'skipped', reason: 'charts_off' };
     let chart: Awaited<ReturnType<ChartRenderer['render']>>;
     try {
       chart = await this.deps.charts.render(request);
     } catch (error) {
-      this.deps.outbox.markFailed(delivery.id, `chart_render_failed: ${(error as Error).message}`, now());
+      const reason = `chart_render_failed: ${(error as Error).message}`;
+      const last = delivery.attempts >= MAX_CHART_ATTEMPTS;
       this.deps.logger.error(
-        `chart for delivery ${delivery.id} failed to render: ${(error as Error).message}`,
+        `chart for delivery ${delivery.id} failed to render (attempt ${delivery.attempts} of ${MAX_CHART_ATTEMPTS}): ${(error as Error).message}${last ? '' : '; trying again in a minute'}`,
       );
-      return;
+      if (last) return { status: 'failed', error: reason };
+      const notBefore = new Date(this.deps.clock().getTime() + CHART_RETRY_MS).toISOString();
+      return { status: 'retry', notBefore, error: reason };
     }
-    if (!chart) {
-      this.deps.outbox.markSkipped(delivery.id, 'nothing_to_chart', now());
-      return;
-    }
+    if (!chart) return { status: 'skipped', reason: 'nothing_to_chart' };
     try {
       // files.getUploadURLExternal and files.completeUploadExternal; the upload itself goes elsewhere.
       await this.pacer?.take(2);
@@ -202,11 +302,11 @@ export class DeliverySender {
         content: chart.png,
         altText: chart.altText,
       });
-      this.deps.outbox.markSent(delivery.id, delivery.channel, '', now());
+      return { status: 'sent', messageChannel: delivery.channel, messageTs: '' };
     } catch (error) {
       const reason = error instanceof SlackCallError ? error.slackError : (error as Error).message;
-      this.deps.outbox.markFailed(delivery.id, reason, now());
       this.deps.logger.warn(`chart upload ${delivery.id} to ${delivery.channel} failed: ${reason}`);
+      return { status: 'failed', error: reason };
     }
   }
 
