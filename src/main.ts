@@ -1,6 +1,8 @@
 // The composition root: config → db → migrations → repositories → services → Slack app →
 // scheduler. Everything is wired here and nowhere else; SIGTERM closes it all in reverse.
+import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
+import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { RetryOptions } from '@slack/web-api';
 // Node's ESM loader cannot see this CommonJS export by name; the default export carries it.
@@ -16,11 +18,13 @@ import { type ChartRenderer, type Clock, systemClock } from './services/ports.js
 import { ReportService } from './services/reports.js';
 import { RoundService } from './services/rounds.js';
 import { DeliverySender } from './services/sender.js';
+import { WorkerLease } from './services/worker-lease.js';
 import { createSlackApp } from './slack/app.js';
 import { CommandRunner } from './slack/commands/command-runner.js';
 import { dropRepeatedEvents } from './slack/dedupe.js';
 import { SlackGateway } from './slack/gateway.js';
 import { HomeService } from './slack/home.js';
+import { logListenerError } from './slack/listener-errors.js';
 import * as actions from './slack/listeners/actions.js';
 import * as commands from './slack/listeners/commands.js';
 import type { ListenerDeps } from './slack/listeners/deps.js';
@@ -30,6 +34,7 @@ import * as views from './slack/listeners/views.js';
 import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
 import { type Db, openDatabase } from './storage/database.js';
+import { LeaseRepository } from './storage/leases.js';
 import { migrate } from './storage/migrate.js';
 import { OutboxRepository } from './storage/outbox.js';
 import { RoundRepository } from './storage/rounds.js';
@@ -64,6 +69,7 @@ export interface RunningApp {
   port: number;
   scheduler: Scheduler;
   sender: DeliverySender;
+  lease: WorkerLease;
   rounds: RoundService;
   stop(): Promise<void>;
 }
@@ -91,6 +97,26 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     options.retryConfig ? { retryConfig: options.retryConfig } : {},
   );
   const logger = app.logger;
+  // Only the holder of this lease runs the scheduler and the sender (it calls them only from
+  // start(), below, once both exist).
+  const lease = new WorkerLease({
+    leases: new LeaseRepository(db),
+    self: `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
+    periodMs: config.workerLeaseMs,
+    logger,
+    onAcquired: (previous) => {
+      // Rows another holder left mid-send (it died, or its lease ran out) may or may not have
+      // reached Slack: sending them again risks one duplicate per send it had in flight (at most
+      // its concurrency) and loses nobody. Our own, after a lapse, are still ours to finish.
+      if (previous?.holder !== lease.self) {
+        const recovered = outbox.recoverInFlight(clock().toISOString());
+        if (recovered > 0)
+          logger.warn(`re-sending ${recovered} deliveries the previous worker left in flight`);
+      }
+      void sender.kick();
+      scheduler.poke();
+    },
+  });
   const slack = new SlackGateway(app.client);
   const deliveryRate = options.deliveryRatePerSecond ?? config.deliveryRatePerSecond;
   const sender = new DeliverySender({
@@ -102,6 +128,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     concurrency: options.concurrency ?? 8,
     ...(deliveryRate === undefined ? {} : { ratePerSecond: deliveryRate }),
     ...(options.charts === null ? {} : { charts: options.charts ?? chartRenderer }),
+    mayClaim: () => lease.held(),
   });
   // The client pauses its whole queue for a 429's Retry-After; the sender's pace waits it out too.
   app.client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number) =>
@@ -167,9 +194,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
   actions.register(app, listenerDeps);
   views.register(app, listenerDeps);
   events.register(app, listenerDeps);
-  app.error(async (error) => {
-    logger.error(`unhandled error (${(error as { code?: string }).code ?? 'no code'}): ${error.message}`);
-  });
+  app.error(logListenerError(logger));
 
   const scheduler = new Scheduler({
     teams,
@@ -181,11 +206,12 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     defaultTimezone: config.defaultTimezone,
     logger,
     afterTick: onQueued,
+    isWorker: () => lease.held(),
   });
 
   const server = createServer({
     receiver,
-    health: () => ({ mode: config.mode, outbox: outbox.statusCounts() }),
+    health: () => ({ mode: config.mode, lease: lease.status(), outbox: outbox.statusCounts() }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -195,11 +221,11 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
   const port = typeof address === 'object' && address ? address.port : config.port;
   if (config.mode === 'socket') await app.start();
 
-  // Rows a crash left mid-send go out again: at most `concurrency` duplicates, nobody lost.
-  const recovered = outbox.recoverInFlight(clock().toISOString());
-  if (recovered > 0) logger.warn(`re-sending ${recovered} deliveries interrupted by the last shutdown`);
-  void sender.kick();
-  // Deliveries scheduled for later (each member's local time) are picked up by this poll.
+  // Takes the lease if no live process holds it; on taking it, rows a crash left mid-send go out
+  // again, the sender drains, and the scheduler catches up.
+  lease.start();
+  // Deliveries scheduled for later (each member's local time), and those queued by commands
+  // another process answered, are picked up by this poll.
   const poll = setInterval(() => void sender.kick(), 5_000);
   if (options.scheduler !== false) scheduler.start();
   logger.info(`tooth-tail listening on ${port} (${config.mode} mode), database ${config.databasePath}`);
@@ -213,12 +239,14 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
       server.closeIdleConnections();
       await closed;
       await sender.stop();
+      // Released only once the sends in flight are recorded, so the next holder finds none.
+      lease.stop();
       if (config.mode === 'socket') await app.stop();
       db.close();
     })();
     return stopping;
   };
-  return { config, db, server, port, scheduler, sender, rounds, stop };
+  return { config, db, server, port, scheduler, sender, lease, rounds, stop };
 }
 
 async function main(): Promise<void> {

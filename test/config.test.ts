@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       anonymityThreshold: 5,
       logLevel: 'info',
       deliveryRatePerSecond: undefined,
+      workerLeaseMs: 30_000,
       mode: 'http',
     });
   });
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
       ANONYMITY_THRESHOLD: '3',
       LOG_LEVEL: 'debug',
       DELIVERY_RATE_PER_SECOND: '9.5',
+      WORKER_LEASE_SECONDS: '2.5',
     });
     expect(config).toMatchObject({
       mode: 'socket',
@@ -55,6 +57,7 @@ describe('loadConfig', () => {
       anonymityThreshold: 3,
       logLevel: 'debug',
       deliveryRatePerSecond: 9.5,
+      workerLeaseMs: 2500,
     });
   });
 
@@ -77,6 +80,8 @@ describe('loadConfig', () => {
     [{ ...valid, LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of debug, info, warn, error/],
     [{ ...valid, DELIVERY_RATE_PER_SECOND: 'fast' }, /DELIVERY_RATE_PER_SECOND must be a number/],
     [{ ...valid, DELIVERY_RATE_PER_SECOND: '0' }, /DELIVERY_RATE_PER_SECOND must be more than 0/],
+    [{ ...valid, WORKER_LEASE_SECONDS: 'half a minute' }, /WORKER_LEASE_SECONDS must be a number of seconds/],
+    [{ ...valid, WORKER_LEASE_SECONDS: '0.5' }, /WORKER_LEASE_SECONDS must be at least 1 second/],
   ])('names the problem: %o', (env, message) => {
     const problems = problemsOf(env as Record<string, string>);
     expect(problems).toHaveLength(1);
