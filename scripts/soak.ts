@@ -257,15 +257,18 @@ export interface SoakResult {
 export async function soak(options: {
   minutes: number;
   sampleEveryMs?: number;
+  /** People per team, who all click and answer at once in each round (default 20). */
+  membersPerTeam?: number;
   log?: (line: string) => void;
 }): Promise<SoakResult> {
   const { minutes } = options;
+  const membersPerTeam = options.membersPerTeam ?? MEMBERS_PER_TEAM;
   const log = options.log ?? (() => {});
   const sampleEveryMs = options.sampleEveryMs ?? SAMPLE_EVERY_MS;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tooth-tail-soak-'));
   const logFile = path.join(dir, 'app.log');
   const members = TEAMS.map((_, t) =>
-    Array.from({ length: MEMBERS_PER_TEAM }, (_, i) => `U0S${t}${String(i).padStart(3, '0')}`),
+    Array.from({ length: membersPerTeam }, (_, i) => `U0S${t}${String(i).padStart(3, '0')}`),
   );
   const sandbox = await Sandbox.start({
     signingSecret: SIGNING_SECRET,

@@ -5,10 +5,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXIT, runCli } from '../../src/cli/run.js';
+import { EXIT } from '../../src/cli/run.js';
 import { type Db, openDatabase } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrate.js';
 import { OutboxRepository } from '../../src/storage/outbox.js';
+import { runCliCapturing } from '../helpers/cli.js';
 import { seedTeam, tempDir } from '../helpers/db.js';
 
 const PREFILL = 20_000;
@@ -30,19 +31,7 @@ function database(): { file: string; dir: string; db: Db } {
   return { file, dir, db };
 }
 
-async function cli(args: string[], env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, env, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const cli = runCliCapturing;
 
 /** The writer's committed rows, as a sorted list of their numbers. */
 const loadRows = (db: Db): number[] =>

@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jsonRows } from '../../src/cli/format.js';
-import { EXIT, runCli } from '../../src/cli/run.js';
+import { EXIT } from '../../src/cli/run.js';
 import { InsightService } from '../../src/services/insight.js';
 import { ReportService } from '../../src/services/reports.js';
 import type { Db } from '../../src/storage/database.js';
 import { RoundRepository } from '../../src/storage/rounds.js';
 import { SummaryRepository } from '../../src/storage/summaries.js';
 import { TeamRepository } from '../../src/storage/teams.js';
+import { runCliCapturing } from '../helpers/cli.js';
 import { migratedDatabase } from '../helpers/db.js';
 import { dsAnswer, engAnswer, type FixtureTeam, seedOrg, tail, tooth } from '../privacy/org-fixture.js';
 
@@ -95,19 +96,7 @@ async function spawnCli(args: string[], env: Record<string, string>): Promise<Ru
 }
 
 /** The same, in this process: for the many cases where a child process would only add seconds. */
-async function run(args: string[], env: Record<string, string>): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, env, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCliCapturing;
 
 describe('tooth-tail report', () => {
   let db: Db;

@@ -58,7 +58,7 @@ async function setUp(input: { members: readonly string[]; env: Record<string, st
     ...input.env,
   };
   const start = async () => {
-    const child = await startChildApp(env, await freePort());
+    const child = await startChildApp(env, await freePort(), 60_000);
     children.push(child);
     return child;
   };
@@ -86,7 +86,15 @@ describe('two processes on one database', () => {
     });
     // Both start at once on a new file: both migrate it, one after the other.
     const [a, b] = (await Promise.all([start(), start()])) as [ChildApp, ChildApp];
-    const [healthA, healthB] = await Promise.all([health(a), health(b)]);
+    // One of them takes the lease at its first tick, or its next if the other was migrating.
+    const [healthA, healthB] = await eventually(
+      async () => {
+        const both = await Promise.all([health(a), health(b)]);
+        return both.some((h) => h.lease.held) && both;
+      },
+      10_000,
+      'a process to hold the lease',
+    );
     expect([healthA.lease.held, healthB.lease.held].sort()).toEqual([false, true]);
     expect(healthA.lease.holder).toBe(healthB.lease.holder);
     expect(
@@ -141,7 +149,11 @@ describe('two processes on one database', () => {
     db.close();
 
     const worker = await start();
-    expect((await health(worker)).lease.held).toBe(true);
+    await eventually(
+      async () => (await health(worker)).lease.held,
+      10_000,
+      'the first process to take the lease',
+    );
     const standby = await start();
     expect((await health(standby)).lease).toMatchObject({
       held: false,

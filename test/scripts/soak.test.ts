@@ -7,11 +7,13 @@ import { soak } from '../../scripts/soak.js';
 
 describe('npm run soak', () => {
   it('runs its traffic against the app for a few seconds without an error, and the app stops cleanly', async () => {
-    const result = await soak({ minutes: 0.1, sampleEveryMs: 1000 });
+    // Eight people a team, not twenty: enough for k = 3 and every kind of request, without a
+    // burst of clicks that a busy CI machine might not serve within Slack's 3 s trigger window.
+    const result = await soak({ minutes: 0.1, sampleEveryMs: 1000, membersPerTeam: 8 });
     try {
       expect(result.counters.errors).toEqual([]);
       expect(result.counters.rounds).toBeGreaterThanOrEqual(1);
-      expect(result.counters.requests).toBeGreaterThan(40);
+      expect(result.counters.requests).toBeGreaterThan(20);
       expect(result.samples.length).toBeGreaterThanOrEqual(2);
       expect(result.samples.every((s) => s.rssMb > 0 && s.fds > 0)).toBe(true);
       expect(result.exitCode).toBe(0);
