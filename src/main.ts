@@ -1,15 +1,20 @@
-// The composition root: config → db → migrations → repositories → services → Slack app →
-// scheduler. Everything is wired here and nowhere else; SIGTERM closes it all in reverse.
+// The composition root, read top to bottom in startApp: config → database (migrated) →
+// repositories → Bolt app → worker lease → services → listeners → scheduler → HTTP server →
+// lease taken (background work resumed). The Bolt app comes before the services because they
+// call Slack through its Web API client. Everything is wired here and nowhere else; SIGTERM
+// closes it all in reverse.
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
+import type { App, HTTPReceiver, Logger } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 // Node's ESM loader cannot see this CommonJS export by name; the default export carries it.
 import webApi from '@slack/web-api';
 import { chartRenderer } from './charts/renderer.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { AccessService } from './services/access.js';
 import { DigestService } from './services/digests.js';
 import { Directory } from './services/directory.js';
 import { InsightService } from './services/insight.js';
@@ -31,10 +36,11 @@ import type { ListenerDeps } from './slack/listeners/deps.js';
 import * as events from './slack/listeners/events.js';
 import { ackWhatNoListenerTakes } from './slack/listeners/fallback.js';
 import * as views from './slack/listeners/views.js';
+import { RequestGate } from './slack/request-gate.js';
 import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
 import { type Db, openDatabase } from './storage/database.js';
-import { LeaseRepository } from './storage/leases.js';
+import { type Lease, LeaseRepository } from './storage/leases.js';
 import { migrate } from './storage/migrate.js';
 import { OutboxRepository } from './storage/outbox.js';
 import { RoundRepository } from './storage/rounds.js';
@@ -77,46 +83,84 @@ export interface RunningApp {
 export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<RunningApp> {
   const config = loadConfig(env);
   const clock = options.clock ?? systemClock;
-  const db = openDatabase(config.databasePath);
+  const db = openMigratedDatabase(config.databasePath);
+  const repositories = createRepositories(db);
+  const { app, receiver } = createSlackApp(config, {
+    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+  });
+  const gate = new RequestGate();
+  // Only the holder of the worker lease runs the scheduler and the sender. It calls back only from
+  // lease.start() (below), once both exist.
+  const lease = createWorkerLease(config, db, app.logger, (previous) =>
+    takeOverBackgroundWork(previous, { lease, outbox: repositories.outbox, services, scheduler, clock }),
+  );
+  const isWorker = () => lease.held();
+  const services = createServices({ config, clock, db, repositories, app, gate, options, isWorker });
+  registerListeners(app, services.listeners);
+  const scheduler = createScheduler({ config, clock, repositories, services, isWorker });
+  const { server, port } = await listen(config, receiver, repositories.outbox, gate, lease);
+  if (config.mode === 'socket') await app.start();
+  lease.start();
+  const poll = pollDeliveries(services.sender);
+  if (options.scheduler !== false) scheduler.start();
+  app.logger.info(`tooth-tail listening on ${port} (${config.mode} mode), database ${config.databasePath}`);
+
+  // In reverse: no new work (poll, tick, requests), then the sends in flight, then the lease
+  // (released only once those sends are recorded, so the next holder finds none), then the database.
+  const stop = once(async () => {
+    clearInterval(poll);
+    await scheduler.stop();
+    await closeServer(server);
+    await services.sender.stop();
+    lease.stop();
+    if (config.mode === 'socket') await app.stop();
+    db.close();
+  });
+  return { config, db, server, port, scheduler, sender: services.sender, lease, rounds: services.rounds, stop };
+}
+
+/** The database file, opened and migrated; closed again when a migration refuses it. */
+function openMigratedDatabase(file: string): Db {
+  const db = openDatabase(file);
   try {
     migrate(db);
   } catch (error) {
     db.close();
     throw error;
   }
+  return db;
+}
 
-  const teams = new TeamRepository(db);
-  const roundRepo = new RoundRepository(db);
-  const summaries = new SummaryRepository(db);
-  const subscriptions = new SubscriptionRepository(db);
-  const users = new UserRepository(db);
-  const outbox = new OutboxRepository(db);
+type Repositories = ReturnType<typeof createRepositories>;
 
-  const { app, receiver } = createSlackApp(
-    config,
-    options.retryConfig ? { retryConfig: options.retryConfig } : {},
-  );
+function createRepositories(db: Db) {
+  return {
+    teams: new TeamRepository(db),
+    rounds: new RoundRepository(db),
+    summaries: new SummaryRepository(db),
+    subscriptions: new SubscriptionRepository(db),
+    users: new UserRepository(db),
+    outbox: new OutboxRepository(db),
+  };
+}
+
+type Services = ReturnType<typeof createServices>;
+
+/** The sender and the use cases, over the repositories and the Bolt app's Web API client. */
+function createServices(input: {
+  config: Config;
+  clock: Clock;
+  db: Db;
+  repositories: Repositories;
+  app: App;
+  gate: RequestGate;
+  options: StartOptions;
+  isWorker: () => boolean;
+}) {
+  const { config, clock, db, app, gate, options, isWorker } = input;
+  const { teams, rounds: roundRepo, summaries, subscriptions, users, outbox } = input.repositories;
   const logger = app.logger;
-  // Only the holder of this lease runs the scheduler and the sender (it calls them only from
-  // start(), below, once both exist).
-  const lease = new WorkerLease({
-    leases: new LeaseRepository(db),
-    self: `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
-    periodMs: config.workerLeaseMs,
-    logger,
-    onAcquired: (previous) => {
-      // Rows another holder left mid-send (it died, or its lease ran out) may or may not have
-      // reached Slack: sending them again risks one duplicate per send it had in flight (at most
-      // its concurrency) and loses nobody. Our own, after a lapse, are still ours to finish.
-      if (previous?.holder !== lease.self) {
-        const recovered = outbox.recoverInFlight(clock().toISOString());
-        if (recovered > 0)
-          logger.warn(`re-sending ${recovered} deliveries the previous worker left in flight`);
-      }
-      void sender.kick();
-      scheduler.poke();
-    },
-  });
   const slack = new SlackGateway(app.client);
   const deliveryRate = options.deliveryRatePerSecond ?? config.deliveryRatePerSecond;
   const sender = new DeliverySender({
@@ -126,9 +170,10 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     clock,
     logger,
     concurrency: options.concurrency ?? 8,
+    yieldTo: () => gate.quiet(),
     ...(deliveryRate === undefined ? {} : { ratePerSecond: deliveryRate }),
     ...(options.charts === null ? {} : { charts: options.charts ?? chartRenderer }),
-    mayClaim: () => lease.held(),
+    mayClaim: isWorker,
   });
   // The client pauses its whole queue for a 429's Retry-After; the sender's pace waits it out too.
   app.client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number) =>
@@ -177,76 +222,133 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     clock,
     onQueued,
   });
-  const listenerDeps: ListenerDeps = {
-    commands: new CommandRunner({ org, rounds, reports, insight, directory, slack, logger, clock }),
+  const access = AccessService.on({ db, teams, directory, clock });
+  const listeners: ListenerDeps = {
+    commands: new CommandRunner({ org, access, rounds, reports, insight, directory, slack, logger, clock }),
     rounds,
     roundRepo,
     org,
+    access,
     reports,
     directory,
     slack,
     home: new HomeService({ org, reports, insight, rounds: roundRepo, directory }),
     logger,
   };
+  return { sender, rounds, digests, onQueued, listeners };
+}
+
+function registerListeners(app: App, deps: ListenerDeps): void {
   app.use(ackWhatNoListenerTakes);
   app.use(dropRepeatedEvents());
-  commands.register(app, listenerDeps);
-  actions.register(app, listenerDeps);
-  views.register(app, listenerDeps);
-  events.register(app, listenerDeps);
-  app.error(logListenerError(logger));
+  commands.register(app, deps);
+  actions.register(app, deps);
+  views.register(app, deps);
+  events.register(app, deps);
+  app.error(logListenerError(deps.logger));
+}
 
-  const scheduler = new Scheduler({
-    teams,
-    rounds: roundRepo,
-    subscriptions,
-    roundService: rounds,
-    digests,
+function createScheduler(input: {
+  config: Config;
+  clock: Clock;
+  repositories: Repositories;
+  services: Services;
+  isWorker: () => boolean;
+}): Scheduler {
+  const { config, clock, repositories, services, isWorker } = input;
+  return new Scheduler({
+    teams: repositories.teams,
+    rounds: repositories.rounds,
+    subscriptions: repositories.subscriptions,
+    roundService: services.rounds,
+    digests: services.digests,
     clock,
     defaultTimezone: config.defaultTimezone,
-    logger,
-    afterTick: onQueued,
-    isWorker: () => lease.held(),
+    logger: services.listeners.logger,
+    afterTick: services.onQueued,
+    isWorker,
   });
+}
 
+/** The HTTP server (/slack/events in HTTP mode, /healthz in both), listening on config.port. */
+async function listen(
+  config: Config,
+  receiver: HTTPReceiver | null,
+  outbox: OutboxRepository,
+  gate: RequestGate,
+  lease: WorkerLease,
+): Promise<{ server: http.Server; port: number }> {
   const server = createServer({
     receiver,
     health: () => ({ mode: config.mode, lease: lease.status(), outbox: outbox.statusCounts() }),
+    gate,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, () => resolve());
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  if (config.mode === 'socket') await app.start();
+  return { server, port: typeof address === 'object' && address ? address.port : config.port };
+}
 
-  // Takes the lease if no live process holds it; on taking it, rows a crash left mid-send go out
-  // again, the sender drains, and the scheduler catches up.
-  lease.start();
-  // Deliveries scheduled for later (each member's local time), and those queued by commands
-  // another process answered, are picked up by this poll.
-  const poll = setInterval(() => void sender.kick(), 5_000);
-  if (options.scheduler !== false) scheduler.start();
-  logger.info(`tooth-tail listening on ${port} (${config.mode} mode), database ${config.databasePath}`);
+/** The worker lease of this process, named so that an operator can tell processes apart. */
+function createWorkerLease(
+  config: Config,
+  db: Db,
+  logger: Logger,
+  onAcquired: (previous: Lease | undefined) => void,
+): WorkerLease {
+  return new WorkerLease({
+    leases: new LeaseRepository(db),
+    self: `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
+    periodMs: config.workerLeaseMs,
+    logger,
+    onAcquired,
+  });
+}
 
-  let stopping: Promise<void> | null = null;
-  const stop = () => {
-    stopping ??= (async () => {
-      clearInterval(poll);
-      await scheduler.stop();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await closed;
-      await sender.stop();
-      // Released only once the sends in flight are recorded, so the next holder finds none.
-      lease.stop();
-      if (config.mode === 'socket') await app.stop();
-      db.close();
-    })();
-    return stopping;
+/**
+ * On taking the worker lease: rows the previous holder left mid-send (it died, or its lease ran
+ * out) may or may not have reached Slack, so they go out again, risking one duplicate per send it
+ * had in flight (at most its concurrency) and losing nobody; our own, after a lapse, are still
+ * ours to finish. Then the sender drains and the scheduler catches up on what is due.
+ */
+function takeOverBackgroundWork(
+  previous: Lease | undefined,
+  deps: { lease: WorkerLease; outbox: OutboxRepository; services: Services; scheduler: Scheduler; clock: Clock },
+): void {
+  const { lease, outbox, services, scheduler, clock } = deps;
+  if (previous?.holder !== lease.self) {
+    const recovered = outbox.recoverInFlight(clock().toISOString());
+    if (recovered > 0)
+      services.listeners.logger.warn(`re-sending ${recovered} deliveries the previous worker left in flight`);
+  }
+  void services.sender.kick();
+  scheduler.poke();
+}
+
+/**
+ * Deliveries scheduled for later (each member's local time), and those queued by commands that
+ * another process answered, are picked up by this poll (a no-op unless this process is the worker).
+ */
+function pollDeliveries(sender: DeliverySender): NodeJS.Timeout {
+  return setInterval(() => void sender.kick(), 5_000);
+}
+
+/** Closes the server once its open requests are answered; idle keep-alive sockets go at once. */
+function closeServer(server: http.Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  return closed;
+}
+
+/** `stop` may be called twice (a signal during a test's cleanup); the second waits for the first. */
+function once(run: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () => {
+    running ??= run();
+    return running;
   };
-  return { config, db, server, port, scheduler, sender, lease, rounds, stop };
 }
 
 async function main(): Promise<void> {

@@ -115,6 +115,11 @@ export class DeliverySender {
        * each claim, so a process that loses the lease stops after the sends in flight.
        */
       mayClaim?: () => boolean;
+      /**
+       * Resolves when a send may start: main wires it to the HTTP server's RequestGate, so under
+       * a burst of requests from Slack the acks go first and the sends follow in the next lull.
+       */
+      yieldTo?: () => Promise<void>;
     },
   ) {
     this.pacer = deps.ratePerSecond === undefined ? null : new DeliveryPacer(deps.ratePerSecond);
@@ -172,6 +177,8 @@ export class DeliverySender {
     // that bounds the duplicates a crash can cause.
     const worker = async (): Promise<void> => {
       while (!faulted && this.mayClaim()) {
+        await this.deps.yieldTo?.();
+        if (!this.mayClaim()) return;
         let delivery: Delivery | undefined;
         try {
           [delivery] = this.deps.outbox.claimDue(this.deps.clock().toISOString(), 1);
@@ -259,6 +266,11 @@ export class DeliverySender {
     if (delivery.payload.chart) return this.chartOutcome(delivery);
     try {
       await this.pacer?.take();
+      const { updateTs } = delivery.payload;
+      if (delivery.kind === 'update' && updateTs) {
+        await this.deps.slack.updateMessage(delivery.channel, updateTs, delivery.payload);
+        return { status: 'sent', messageChannel: delivery.channel, messageTs: updateTs };
+      }
       const posted = await this.deps.slack.postMessage(delivery.channel, delivery.payload);
       return { status: 'sent', messageChannel: posted.channel, messageTs: posted.ts };
     } catch (error) {

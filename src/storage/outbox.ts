@@ -1,7 +1,8 @@
 import { immediateTransaction } from './database.js';
 import { Repository } from './repository.js';
 
-export type DeliveryKind = 'prompt' | 'reminder' | 'digest' | 'file';
+/** `update` edits a message already sent (chat.update) instead of posting a new one. */
+export type DeliveryKind = 'prompt' | 'reminder' | 'digest' | 'file' | 'update';
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 
 import type { FrontierBand } from '../domain/frontier.js';
@@ -22,6 +23,8 @@ export interface MessagePayload {
   blocks?: unknown[];
   threadTs?: string;
   chart?: ChartRequest;
+  /** For an `update` delivery: the ts of the message in `channel` that this text replaces. */
+  updateTs?: string;
 }
 
 export interface Delivery {

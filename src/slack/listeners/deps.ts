@@ -1,4 +1,5 @@
 import type { Logger } from '@slack/bolt';
+import type { AccessService } from '../../services/access.js';
 import type { Directory } from '../../services/directory.js';
 import type { OrgService } from '../../services/org.js';
 import type { SlackPort } from '../../services/ports.js';
@@ -14,6 +15,7 @@ export interface ListenerDeps {
   rounds: RoundService;
   roundRepo: RoundRepository;
   org: OrgService;
+  access: AccessService;
   reports: ReportService;
   directory: Directory;
   slack: SlackPort;

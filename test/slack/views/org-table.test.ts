@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recommendation } from '../../../src/domain/recommend.js';
 import type { Answers, RosterEntry } from '../../../src/domain/types.js';
+import { AccessService } from '../../../src/services/access.js';
 import { Directory } from '../../../src/services/directory.js';
-import { InsightService, type OrgReport } from '../../../src/services/insight.js';
+import { InsightService } from '../../../src/services/insight.js';
 import { OrgService } from '../../../src/services/org.js';
 import type { SlackPort } from '../../../src/services/ports.js';
+import type { OrgReport } from '../../../src/services/report-types.js';
 import { ReportService } from '../../../src/services/reports.js';
 import { RoundService } from '../../../src/services/rounds.js';
 import { CommandRunner } from '../../../src/slack/commands/command-runner.js';
@@ -237,6 +239,7 @@ describe('/tooth-tail ratio', () => {
     const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: 5 });
     const runner = new CommandRunner({
       org: new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' }),
+      access: AccessService.on({ db, teams, directory, clock }),
       rounds: new RoundService({
         db,
         teams,
