@@ -117,7 +117,17 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     if (config.mode === 'socket') await app.stop();
     db.close();
   });
-  return { config, db, server, port, scheduler, sender: services.sender, lease, rounds: services.rounds, stop };
+  return {
+    config,
+    db,
+    server,
+    port,
+    scheduler,
+    sender: services.sender,
+    lease,
+    rounds: services.rounds,
+    stop,
+  };
 }
 
 /** The database file, opened and migrated; closed again when a migration refuses it. */
@@ -315,7 +325,13 @@ function createWorkerLease(
  */
 function takeOverBackgroundWork(
   previous: Lease | undefined,
-  deps: { lease: WorkerLease; outbox: OutboxRepository; services: Services; scheduler: Scheduler; clock: Clock },
+  deps: {
+    lease: WorkerLease;
+    outbox: OutboxRepository;
+    services: Services;
+    scheduler: Scheduler;
+    clock: Clock;
+  },
 ): void {
   const { lease, outbox, services, scheduler, clock } = deps;
   if (previous?.holder !== lease.self) {
