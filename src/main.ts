@@ -24,7 +24,7 @@ import { ReportService } from './services/reports.js';
 import { RoundService } from './services/rounds.js';
 import { DeliverySender } from './services/sender.js';
 import { WorkerLease } from './services/worker-lease.js';
-import { createSlackApp } from './slack/app.js';
+import { createSlackApp, webClientOptions } from './slack/app.js';
 import { CommandRunner } from './slack/commands/command-runner.js';
 import { dropRepeatedEvents } from './slack/dedupe.js';
 import { SlackGateway } from './slack/gateway.js';
@@ -58,10 +58,12 @@ export interface StartOptions {
   /** How many DMs are in flight at once. */
   concurrency?: number;
   /**
-   * The sender's Web API calls per second at most (DeliveryPacer), a little under the workspace's
-   * Slack limit, so a large fan-out never pays for 429 pauses; unset leaves sends unpaced.
+   * The sender's Web API calls per second at most (DELIVERY_RATE_PER_SECOND); below it the
+   * DeliveryPacer learns the workspace's limit from Slack's 429s.
    */
   deliveryRatePerSecond?: number;
+  /** The wait before a transiently failed delivery's first retry (default 30 s); tests shorten it. */
+  deliveryRetryBaseMs?: number;
   /** Off in tests that drive the scheduler's tick themselves. */
   scheduler?: boolean;
   /** Replaces the chart renderer (tests inject one that fails); null turns charts off. */
@@ -173,22 +175,29 @@ function createServices(input: {
   const logger = app.logger;
   const slack = new SlackGateway(app.client);
   const deliveryRate = options.deliveryRatePerSecond ?? config.deliveryRatePerSecond;
+  // The sender's own client gets each HTTP 429 back at once, to pace itself (DeliverySender):
+  // Bolt's client would pause every call of the app, answers to people included, for each one.
+  const senderClient = new webApi.WebClient(config.botToken, {
+    ...webClientOptions(config, {
+      ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    }),
+    logger,
+    rejectRateLimitedCalls: true,
+  });
   const sender = new DeliverySender({
     outbox,
     rounds: roundRepo,
-    slack,
+    slack: new SlackGateway(senderClient),
     clock,
     logger,
     concurrency: options.concurrency ?? 8,
     yieldTo: () => gate.quiet(),
     ...(deliveryRate === undefined ? {} : { ratePerSecond: deliveryRate }),
+    ...(options.deliveryRetryBaseMs === undefined ? {} : { retryBaseMs: options.deliveryRetryBaseMs }),
     ...(options.charts === null ? {} : { charts: options.charts ?? chartRenderer }),
     mayClaim: isWorker,
   });
-  // The client pauses its whole queue for a 429's Retry-After; the sender's pace waits it out too.
-  app.client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number) =>
-    sender.rateLimited(retryAfterSeconds),
-  );
   const onQueued = () => void sender.kick();
   const directory = new Directory({ users, slack, clock, adminUserIds: config.adminUserIds });
   const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: config.defaultTimezone });

@@ -62,15 +62,17 @@ export class RoundService {
 
     const opensAt = input.scheduledFor ?? now;
     const closesAt = input.closesAt ?? new Date(opensAt.getTime() + team.openDays * DAY_MS);
+    // One users.list walk for a large team whose time zones are not cached, not a call a member.
+    const zones = input.scheduledFor
+      ? await this.deps.directory.timezones(
+          team.workspaceId,
+          members.map((m) => m.userId),
+        )
+      : new Map<string, string | null>();
     const roster: RosterSnapshotEntry[] = [];
     for (const member of members) {
       const promptAt = input.scheduledFor
-        ? memberPromptAt(
-            input.scheduledFor,
-            team.timezone,
-            await this.deps.directory.timezone(team.workspaceId, member.userId),
-            closesAt,
-          )
+        ? memberPromptAt(input.scheduledFor, team.timezone, zones.get(member.userId) ?? null, closesAt)
         : now;
       roster.push({
         userId: member.userId,

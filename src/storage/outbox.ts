@@ -112,9 +112,9 @@ export class OutboxRepository extends Repository {
     `UPDATE deliveries SET status = 'pending', attempts = max(attempts - 1, 0), updated_at = ?
      WHERE id = ? AND status = 'sending'`,
   );
-  private readonly retryRow = this.db.prepare(
+  private readonly again = this.db.prepare(
     `UPDATE deliveries SET status = 'pending', not_before = @notBefore, error = @error, updated_at = @now
-     WHERE id = @id AND status = 'sending'`,
+     WHERE id = @id`,
   );
   private readonly requeueSending = this.db.prepare(
     `UPDATE deliveries SET status = 'pending', updated_at = ? WHERE status = 'sending'`,
@@ -174,6 +174,11 @@ export class OutboxRepository extends Repository {
     this.finish.run({ id, status: 'failed', messageChannel: null, messageTs: null, error, now });
   }
 
+  /** A transient failure: the row waits until `notBefore`, then is claimed again; `error` says why. */
+  retryLater(id: number, error: string, notBefore: string, now: string): void {
+    this.again.run({ id, error, notBefore, now });
+  }
+
   markSkipped(id: number, reason: string, now: string): void {
     this.finish.run({ id, status: 'skipped', messageChannel: null, messageTs: null, error: reason, now });
   }
@@ -181,11 +186,6 @@ export class OutboxRepository extends Repository {
   /** Hands a claimed row back untouched (nothing reached Slack), for the next pass to claim. */
   unclaim(id: number, now: string): void {
     this.unclaimRow.run(now, id);
-  }
-
-  /** Puts a claimed row back to be tried again from `notBefore`, noting why. */
-  retryLater(id: number, notBefore: string, error: string, now: string): void {
-    this.retryRow.run({ id, notBefore, error, now });
   }
 
   /**
