@@ -93,7 +93,7 @@ describe('background work under database faults', () => {
     ]);
     expect(lines(/recording deliveries failed/)).toEqual([
       expect.stringMatching(
-        /recording deliveries failed \(SQLITE_BUSY\): database is locked; delivery \d+ \(prompt to U0B\d\d\) is recorded as sent at the next pass/,
+        /recording deliveries failed \(SQLITE_BUSY\): database is locked; delivery \d+ is recorded at the next pass/,
       ),
     ]);
     expect(unhandled).toEqual([]);
@@ -141,7 +141,6 @@ describe('background work under database faults', () => {
         /the scheduler's opening team \d+'s round for 2027-01-04T10:00:00.000Z failed \(Error\): users.info said no; the next minute’s tick tries again/,
       ),
     ]);
-    expect(roundCount()).toBe(0);
     await eventually(
       () => {
         h.app.scheduler.poke();
