@@ -73,6 +73,14 @@ const envSchema = z.object({
       .max(3600, { error: 'must be at most 3600 seconds' })
       .optional(),
   ),
+  RETENTION_DAYS: optionalText.pipe(
+    z.coerce
+      .number<string | undefined>({ error: 'must be a whole number of days, e.g. 365' })
+      .int({ error: 'must be a whole number of days, e.g. 365' })
+      .min(1, { error: 'must be at least 1 day' })
+      .max(36500, { error: 'must be at most 36500 days (100 years)' })
+      .optional(),
+  ),
   LOG_LEVEL: optionalText.pipe(
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
   ),
@@ -96,6 +104,8 @@ export interface Config {
    * scheduler and the sender within this long of the holder dying.
    */
   workerLeaseMs: number;
+  /** Raw answers are deleted this many days after their round closed; summaries stay. */
+  retentionDays: number;
   mode: 'socket' | 'http';
 }
 
@@ -133,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: e.LOG_LEVEL ?? 'info',
     deliveryRatePerSecond: e.DELIVERY_RATE_PER_SECOND,
     workerLeaseMs: (e.WORKER_LEASE_SECONDS ?? 30) * 1000,
+    retentionDays: e.RETENTION_DAYS ?? 365,
     mode: e.SLACK_APP_TOKEN === undefined ? 'http' : 'socket',
   };
 }

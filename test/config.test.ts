@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       deliveryRatePerSecond: undefined,
       workerLeaseMs: 30_000,
+      retentionDays: 365,
       mode: 'http',
     });
   });
@@ -46,6 +47,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug',
       DELIVERY_RATE_PER_SECOND: '9.5',
       WORKER_LEASE_SECONDS: '2.5',
+      RETENTION_DAYS: '90',
     });
     expect(config).toMatchObject({
       mode: 'socket',
@@ -58,6 +60,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       deliveryRatePerSecond: 9.5,
       workerLeaseMs: 2500,
+      retentionDays: 90,
     });
   });
 
@@ -82,6 +85,9 @@ describe('loadConfig', () => {
     [{ ...valid, DELIVERY_RATE_PER_SECOND: '0' }, /DELIVERY_RATE_PER_SECOND must be more than 0/],
     [{ ...valid, WORKER_LEASE_SECONDS: 'half a minute' }, /WORKER_LEASE_SECONDS must be a number of seconds/],
     [{ ...valid, WORKER_LEASE_SECONDS: '0.5' }, /WORKER_LEASE_SECONDS must be at least 1 second/],
+    [{ ...valid, RETENTION_DAYS: 'a year' }, /RETENTION_DAYS must be a whole number of days/],
+    [{ ...valid, RETENTION_DAYS: '30.5' }, /RETENTION_DAYS must be a whole number of days/],
+    [{ ...valid, RETENTION_DAYS: '0' }, /RETENTION_DAYS must be at least 1 day/],
   ])('names the problem: %o', (env, message) => {
     const problems = problemsOf(env as Record<string, string>);
     expect(problems).toHaveLength(1);

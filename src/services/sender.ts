@@ -211,8 +211,9 @@ export class DeliverySender {
        */
       mayClaim?: () => boolean;
       /**
-       * Resolves when a send may start: main wires it to the HTTP server's RequestGate, so under
-       * a burst of requests from Slack the acks go first and the sends follow in the next lull.
+       * Resolves when an `update` delivery may be sent: main wires it to the HTTP server's
+       * RequestGate, so under a burst of submissions the acks go first and the DM edits follow in
+       * the next lull.
        */
       yieldTo?: () => Promise<void>;
     },
@@ -300,8 +301,6 @@ export class DeliverySender {
     // that bounds the duplicates a crash can cause.
     const worker = async (): Promise<void> => {
       while (!faulted && this.mayClaim()) {
-        await this.deps.yieldTo?.();
-        if (!this.mayClaim()) return;
         let delivery: Delivery | undefined;
         try {
           [delivery] = this.deps.outbox.claimDue(this.deps.clock().toISOString(), 1);
@@ -385,6 +384,9 @@ export class DeliverySender {
     // chat.update has its own limit (Tier 3), so its turns come from a pacer of its own.
     const update = delivery.kind === 'update' ? delivery.payload.updateTs : undefined;
     if (update) {
+      // An edit (the check-in DM's thanks) is the one delivery sent right after a request from
+      // Slack, in bursts when many people answer at once: it waits for a lull in them.
+      await this.deps.yieldTo?.();
       await this.send(delivery, 1, this.updatePacer, async () => {
         await this.deps.slack.updateMessage(delivery.channel, update, delivery.payload);
         this.record(delivery.id, () =>
