@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { summariseRound } from '../src/domain/aggregate.js';
 import { type Answers, PATHS_TO_PROD, PERCENT_BUCKETS, type RosterEntry } from '../src/domain/types.js';
+import { ChannelService } from '../src/services/channels.js';
 import { Directory } from '../src/services/directory.js';
 import { InsightService } from '../src/services/insight.js';
 import { OrgService } from '../src/services/org.js';
@@ -81,6 +82,15 @@ export function services(db: Db, clock: Clock) {
     anonymityThreshold: K,
   });
   const logger = { error: (message: string) => console.error(message) };
+  const channels = new ChannelService({
+    slack,
+    org,
+    subscriptions,
+    teams,
+    messages: blockKitMessages,
+    clock,
+    logger: { info: () => {}, warn: () => {} },
+  });
   const commands = new CommandRunner({
     org,
     rounds: roundService,
@@ -88,6 +98,7 @@ export function services(db: Db, clock: Clock) {
     insight,
     directory,
     slack,
+    channels,
     logger,
   });
   return { teams, rounds, summaries, subscriptions, roundService, commands };

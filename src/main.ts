@@ -8,9 +8,13 @@ import webApi from '@slack/web-api';
 import { chartRenderer } from './charts/renderer.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { ChannelService } from './services/channels.js';
+import { DeliveryGuard } from './services/delivery-guard.js';
+import { DepartureService } from './services/departures.js';
 import { DigestService } from './services/digests.js';
 import { Directory } from './services/directory.js';
 import { InsightService } from './services/insight.js';
+import { InstallService } from './services/installs.js';
 import { OrgService } from './services/org.js';
 import { type ChartRenderer, type Clock, systemClock } from './services/ports.js';
 import { ReportService } from './services/reports.js';
@@ -25,11 +29,13 @@ import * as actions from './slack/listeners/actions.js';
 import * as commands from './slack/listeners/commands.js';
 import type { ListenerDeps } from './slack/listeners/deps.js';
 import * as events from './slack/listeners/events.js';
+import { resumeReinstalledWorkspaces } from './slack/listeners/events.js';
 import { ackWhatNoListenerTakes } from './slack/listeners/fallback.js';
 import * as views from './slack/listeners/views.js';
 import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
 import { type Db, openDatabase } from './storage/database.js';
+import { InstallRepository } from './storage/installs.js';
 import { migrate } from './storage/migrate.js';
 import { OutboxRepository } from './storage/outbox.js';
 import { RoundRepository } from './storage/rounds.js';
@@ -92,6 +98,25 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
   );
   const logger = app.logger;
   const slack = new SlackGateway(app.client);
+  const directory = new Directory({ users, slack, clock, adminUserIds: config.adminUserIds });
+  const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: config.defaultTimezone });
+  const installs = new InstallService({
+    installs: new InstallRepository(db),
+    outbox,
+    slack,
+    clock,
+    logger,
+  });
+  const departures = new DepartureService({ db, teams, rounds: roundRepo, outbox, users, clock, logger });
+  const channels = new ChannelService({
+    slack,
+    org,
+    subscriptions,
+    teams,
+    messages: blockKitMessages,
+    clock,
+    logger,
+  });
   const deliveryRate = options.deliveryRatePerSecond ?? config.deliveryRatePerSecond;
   const sender = new DeliverySender({
     outbox,
@@ -102,14 +127,13 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     concurrency: options.concurrency ?? 8,
     ...(deliveryRate === undefined ? {} : { ratePerSecond: deliveryRate }),
     ...(options.charts === null ? {} : { charts: options.charts ?? chartRenderer }),
+    guard: new DeliveryGuard({ installs, departures, channels, directory }),
   });
   // The client pauses its whole queue for a 429's Retry-After; the sender's pace waits it out too.
   app.client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number) =>
     sender.rateLimited(retryAfterSeconds),
   );
   const onQueued = () => void sender.kick();
-  const directory = new Directory({ users, slack, clock, adminUserIds: config.adminUserIds });
-  const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: config.defaultTimezone });
   const reports = new ReportService({
     summaries,
     rounds: roundRepo,
@@ -151,7 +175,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     onQueued,
   });
   const listenerDeps: ListenerDeps = {
-    commands: new CommandRunner({ org, rounds, reports, insight, directory, slack, logger, clock }),
+    commands: new CommandRunner({ org, rounds, reports, insight, directory, slack, channels, logger, clock }),
     rounds,
     roundRepo,
     org,
@@ -159,10 +183,14 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     directory,
     slack,
     home: new HomeService({ org, reports, insight, rounds: roundRepo, directory }),
+    channels,
+    departures,
+    installs,
     logger,
   };
   app.use(ackWhatNoListenerTakes);
   app.use(dropRepeatedEvents());
+  app.use(resumeReinstalledWorkspaces(listenerDeps));
   commands.register(app, listenerDeps);
   actions.register(app, listenerDeps);
   views.register(app, listenerDeps);
@@ -181,6 +209,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     defaultTimezone: config.defaultTimezone,
     logger,
     afterTick: onQueued,
+    isActive: (workspaceId) => installs.isActive(workspaceId),
   });
 
   const server = createServer({
@@ -198,6 +227,8 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
   // Rows a crash left mid-send go out again: at most `concurrency` duplicates, nobody lost.
   const recovered = outbox.recoverInFlight(clock().toISOString());
   if (recovered > 0) logger.warn(`re-sending ${recovered} deliveries interrupted by the last shutdown`);
+  // A workspace marked uninstalled whose token works again was reinstalled while the app was down.
+  await installs.checkAllReinstalls();
   void sender.kick();
   // Deliveries scheduled for later (each member's local time) are picked up by this poll.
   const poll = setInterval(() => void sender.kick(), 5_000);

@@ -12,6 +12,12 @@ export interface SlackPort {
   findUserByName(name: string): Promise<string | undefined>;
   /** The id of a channel by its name, or undefined. */
   findChannelByName(name: string): Promise<string | undefined>;
+  /** auth.test: whose token this is. Throws SlackCallError (e.g. invalid_auth) for a dead token. */
+  authTest(): Promise<{ teamId: string; botUserId: string }>;
+  /** conversations.info, as far as the app needs it; throws SlackCallError('channel_not_found'). */
+  conversationInfo(channel: string): Promise<ConversationInfo>;
+  /** conversations.join (public channels only; scope channels:join). */
+  joinChannel(channel: string): Promise<void>;
   /** Uploads a file (files upload v2) into a channel, or into a person's DM when given a user id. */
   uploadFile(input: {
     channel: string;
@@ -22,6 +28,16 @@ export interface SlackPort {
     altText?: string;
     threadTs?: string;
   }): Promise<void>;
+}
+
+export interface ConversationInfo {
+  id: string;
+  name: string | null;
+  isMember: boolean;
+  isPrivate: boolean;
+  isArchived: boolean;
+  /** A DM or group DM rather than a channel. */
+  isConversation: boolean;
 }
 
 /** A Web API call that Slack answered with an error (ok: false) or that failed after its retries. */

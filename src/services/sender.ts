@@ -1,5 +1,6 @@
 import type { Delivery, OutboxRepository } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
+import type { DeliveryGuard } from './delivery-guard.js';
 import { type ChartRenderer, type Clock, SlackCallError, type SlackPort } from './ports.js';
 
 export interface SenderLogger {
@@ -88,6 +89,8 @@ export class DeliverySender {
       /** Web API calls per second at most; unset sends as fast as the client and Slack allow. */
       ratePerSecond?: number;
       charts?: ChartRenderer;
+      /** Uninstalled workspaces, deactivated people, channels the app is not in. */
+      guard?: DeliveryGuard;
     },
   ) {
     this.pacer = deps.ratePerSecond === undefined ? null : new DeliveryPacer(deps.ratePerSecond);
@@ -145,7 +148,7 @@ export class DeliverySender {
 
   private async deliver(delivery: Delivery): Promise<void> {
     const now = () => this.deps.clock().toISOString();
-    const skip = this.reasonToSkip(delivery);
+    const skip = this.reasonToSkip(delivery) ?? this.deps.guard?.before(delivery) ?? null;
     if (skip) {
       this.deps.outbox.markSkipped(delivery.id, skip, now());
       return;
@@ -158,13 +161,31 @@ export class DeliverySender {
       await this.pacer?.take();
       const posted = await this.deps.slack.postMessage(delivery.channel, delivery.payload);
       this.deps.outbox.markSent(delivery.id, posted.channel, posted.ts, now());
+      this.deps.guard?.sent(delivery);
     } catch (error) {
+      if (await this.recordRefusal(delivery, error)) return;
       const reason = error instanceof SlackCallError ? error.slackError : (error as Error).message;
       this.deps.outbox.markFailed(delivery.id, reason, now());
       this.deps.logger.warn(
         `delivery ${delivery.id} (${delivery.kind} to ${delivery.channel}) failed: ${reason}`,
       );
     }
+  }
+
+  /** Lets the guard record a refusal Slack made for good; true when it did. */
+  private async recordRefusal(delivery: Delivery, error: unknown): Promise<boolean> {
+    if (!this.deps.guard) return false;
+    const outcome = await this.deps.guard.refused(delivery, error);
+    const now = this.deps.clock().toISOString();
+    if (outcome.status === 'skipped') {
+      this.deps.outbox.markSkipped(delivery.id, outcome.reason, now);
+      return true;
+    }
+    this.deps.outbox.markFailed(delivery.id, outcome.reason, now);
+    this.deps.logger.warn(
+      `delivery ${delivery.id} (${delivery.kind} to ${delivery.channel}) failed: ${outcome.reason}`,
+    );
+    return true;
   }
 
   /**
@@ -203,7 +224,9 @@ export class DeliverySender {
         altText: chart.altText,
       });
       this.deps.outbox.markSent(delivery.id, delivery.channel, '', now());
+      this.deps.guard?.sent(delivery);
     } catch (error) {
+      if (await this.recordRefusal(delivery, error)) return;
       const reason = error instanceof SlackCallError ? error.slackError : (error as Error).message;
       this.deps.outbox.markFailed(delivery.id, reason, now());
       this.deps.logger.warn(`chart upload ${delivery.id} to ${delivery.channel} failed: ${reason}`);

@@ -266,4 +266,19 @@ export class RoundRepository extends Repository {
   openRoundsOfMember(workspaceId: string, userId: string): Round[] {
     return this.openOfMember.all(workspaceId, userId).map(toRound);
   }
+
+  private readonly dropUnanswered = this.db.prepare(
+    `DELETE FROM round_roster WHERE workspace_id = ? AND user_id = ?
+       AND round_id IN (SELECT id FROM rounds WHERE closed_at IS NULL)
+       AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.round_id = round_roster.round_id AND r.user_id = round_roster.user_id)`,
+  );
+
+  /**
+   * Takes a person off the roster snapshot of every open round they have not answered, so a
+   * round's headcount and response rate count only people who can still answer. Closed rounds,
+   * and rounds the person answered, keep them. Returns how many rounds changed.
+   */
+  dropFromOpenRounds(workspaceId: string, userId: string): number {
+    return this.dropUnanswered.run(workspaceId, userId).changes;
+  }
 }

@@ -167,6 +167,15 @@ export class TeamRepository extends Repository {
     return this.endMembership.run(now, teamId, userId).changes > 0;
   }
 
+  private readonly endEveryMembership = this.db.prepare(
+    'UPDATE members SET left_at = ? WHERE workspace_id = ? AND user_id = ? AND left_at IS NULL',
+  );
+
+  /** Takes a person off every team of the workspace; returns on how many they were. */
+  endMemberships(workspaceId: string, userId: string, now: string): number {
+    return this.endEveryMembership.run(now, workspaceId, userId).changes;
+  }
+
   private readonly workspacesWithTeams = this.db.prepare<[], { workspace_id: string }>(
     'SELECT DISTINCT workspace_id FROM teams ORDER BY workspace_id',
   );

@@ -14,6 +14,13 @@ export function offlineSlack(overrides: Partial<SlackPort> = {}): SlackPort {
     findUserByName: async () => undefined,
     findChannelByName: async () => undefined,
     uploadFile: async () => {},
+    authTest: async () => ({ teamId: 'T0SANDBOX', botUserId: 'UBOT' }),
+    conversationInfo: async () => {
+      throw new SlackCallError('channel_not_found', true);
+    },
+    joinChannel: async () => {
+      throw new SlackCallError('channel_not_found', true);
+    },
     ...overrides,
   };
 }

@@ -72,6 +72,8 @@ describe('Slack slow or limiting', () => {
       retryConfig: { retries: 1, factor: 1, minTimeout: 10, maxTimeout: 20 },
       requestTimeoutMs,
     });
+    // The app joins the public channel, as `subscribe` would have it do.
+    await app.client.conversations.join({ channel: 'C0LEADS' });
     const warnings: string[] = [];
     const outbox = new OutboxRepository(db);
     const sender = new DeliverySender({

@@ -27,7 +27,16 @@ const directory = (tz = 'Asia/Kolkata', isAdmin = false) =>
     slack: offlineSlack({
       userInfo: async (userId) => {
         calls.push(userId);
-        return { userId, name: 'x', tz, isAdmin, isOwner: false, isBot: false, deleted: false };
+        return {
+          userId,
+          name: 'x',
+          tz,
+          isAdmin,
+          isOwner: false,
+          isBot: false,
+          deleted: false,
+          isExternal: false,
+        };
       },
     }),
   });

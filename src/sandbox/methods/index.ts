@@ -17,6 +17,7 @@ export const METHODS: Readonly<Record<string, Method>> = {
   'conversations.open': conversations.open,
   'conversations.list': conversations.list,
   'conversations.info': conversations.info,
+  'conversations.join': conversations.join,
   'users.info': users.info,
   'users.list': users.list,
   'views.open': views.open,

@@ -1,6 +1,7 @@
 import { ADMIN_COMMANDS, type Command, type ParseResult, type Scope } from '../../domain/command.js';
 import { helpText, parseCommand } from '../../domain/parse-command.js';
 import { isValidTimeZone, nextOccurrence, parseCron } from '../../domain/schedule.js';
+import type { ChannelService } from '../../services/channels.js';
 import type { Directory } from '../../services/directory.js';
 import { AppError, InvalidInputError, NotAdminError } from '../../services/errors.js';
 import type { InsightService } from '../../services/insight.js';
@@ -8,6 +9,7 @@ import type { OrgService } from '../../services/org.js';
 import { type Clock, type SlackPort, systemClock } from '../../services/ports.js';
 import type { ReportService } from '../../services/reports.js';
 import type { RoundService } from '../../services/rounds.js';
+import { channelAccessNote } from '../views/channel-notices.js';
 import { teamDigest } from '../views/digest.js';
 import { forgetMeConfirmation } from '../views/forget-me.js';
 import { escapeText, slackDate } from '../views/format.js';
@@ -40,6 +42,8 @@ export interface CommandDeps {
   insight: InsightService;
   directory: Directory;
   slack: SlackPort;
+  /** Channel membership for subscriptions and home channels. */
+  channels: ChannelService;
   logger: CommandLogger;
   /** The app's clock, for "next opens at" replies; the system clock when not given. */
   clock?: Clock;
@@ -125,12 +129,13 @@ export class CommandRunner {
       case 'team-add': {
         if (command.timezone !== null && !isValidTimeZone(command.timezone)) {
           throw new InvalidInputError(
-            `“${command.timezone}” is not a time zone I know. Use an IANA name such as Europe/London or America/New_York.`,
+            `“${escapeText(command.timezone)}” is not a time zone I know. Use an IANA name such as Europe/London or America/New_York.`,
           );
         }
         const channelId = command.channel
           ? await directory.resolveChannel(command.channel, this.here(ctx))
           : null;
+        const access = channelId ? await this.deps.channels.access(channelId) : null;
         const team = org.addTeam({
           workspaceId: ws,
           name: command.team,
@@ -139,7 +144,7 @@ export class CommandRunner {
           createdBy: ctx.userId,
         });
         return textReply(
-          `Added team *${escapeText(team.name)}* (${team.timezone}${channelId ? `, home <#${channelId}>` : ''}). Next: \`/tooth-tail roster add ${team.name} @person as data-scientist\`.`,
+          `Added team *${escapeText(team.name)}* (${team.timezone}${channelId ? `, home <#${channelId}>` : ''}).${channelId && access ? channelAccessNote(channelId, access) : ''} Next: \`/tooth-tail roster add ${escapeText(team.name)} @person as data-scientist\`.`,
         );
       }
       case 'team-remove': {
@@ -200,7 +205,7 @@ export class CommandRunner {
         const timezone = command.timezone ?? team.timezone;
         if (!isValidTimeZone(timezone)) {
           throw new InvalidInputError(
-            `“${timezone}” is not a time zone I know. Use an IANA name such as Europe/London. Example: \`/tooth-tail schedule ${team.name} 0 10 * * MON tz Europe/London open 3d\``,
+            `“${escapeText(timezone)}” is not a time zone I know. Use an IANA name such as Europe/London. Example: \`/tooth-tail schedule ${escapeText(team.name)} 0 10 * * MON tz Europe/London open 3d\``,
           );
         }
         const openDays = command.openDays ?? team.openDays;
@@ -232,18 +237,19 @@ export class CommandRunner {
         const channelId = command.channel
           ? await directory.resolveChannel(command.channel, this.here(ctx))
           : ctx.channelId;
-        const scope: Scope = command.scope ?? { kind: 'all' };
         const cadence = command.cadence ?? 'each-round';
-        const { created, team } = org.subscribe({
+        const { created, team, access } = await this.deps.channels.subscribe({
           workspaceId: ws,
+          place: { channelId: ctx.channelId, channelName: ctx.channelName },
           channelId,
-          scope,
+          named: command.channel !== null,
+          scope: command.scope ?? { kind: 'all' },
           cadence,
           createdBy: ctx.userId,
         });
         const what = team ? `*${escapeText(team.name)}*` : 'the whole org';
         return textReply(
-          `${created ? 'Subscribed' : 'Updated'} <#${channelId}>: digests for ${what}, ${cadence}. Only team-level figures are posted, and only where enough people answered.`,
+          `${created ? 'Subscribed' : 'Updated'} <#${channelId}>: digests for ${what}, ${cadence}.${channelAccessNote(channelId, access)} Only team-level figures are posted, and only where enough people answered.`,
         );
       }
       case 'unsubscribe': {

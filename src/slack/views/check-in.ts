@@ -33,8 +33,8 @@ export function checkInMessage(input: {
   return {
     text:
       input.reminder === 0
-        ? `${input.teamName} check-in: four quick, anonymous questions (about a minute).`
-        : `Reminder: the ${input.teamName} check-in is still open.`,
+        ? `${team} check-in: four quick, anonymous questions (about a minute).`
+        : `Reminder: the ${team} check-in is still open.`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: lead } },
       answerButton(input.roundId, 'Answer (1 min)'),
@@ -58,7 +58,7 @@ export function thanksMessage(input: {
   closesAt: string;
 }): MessagePayload {
   return {
-    text: `Thanks, recorded. You can edit your ${input.teamName} answers until the check-in closes.`,
+    text: `Thanks, recorded. You can edit your ${escapeText(input.teamName)} answers until the check-in closes.`,
     blocks: [
       {
         type: 'section',

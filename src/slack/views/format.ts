@@ -42,6 +42,4 @@ export const day = (iso: string): string => iso.slice(0, 10);
 export const slackDate = (iso: string): string =>
   `<!date^${Math.floor(Date.parse(iso) / 1000)}^{date_short_pretty} at {time}|${iso.slice(0, 16).replace('T', ' ')} UTC>`;
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export const escapeText = (s: string): string =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+export { escapeText } from '../../domain/escape.js';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recommendation } from '../../../src/domain/recommend.js';
 import type { Answers, RosterEntry } from '../../../src/domain/types.js';
+import { ChannelService } from '../../../src/services/channels.js';
 import { Directory } from '../../../src/services/directory.js';
 import { InsightService, type OrgReport } from '../../../src/services/insight.js';
 import { OrgService } from '../../../src/services/org.js';
@@ -235,8 +236,18 @@ describe('/tooth-tail ratio', () => {
     const directory = new Directory({ users: new UserRepository(db), slack, clock, adminUserIds: [] });
     const reports = new ReportService({ summaries, rounds: roundRepo, clock, anonymityThreshold: 5 });
     const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: 5 });
+    const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' });
+    const channels = new ChannelService({
+      slack,
+      org,
+      subscriptions,
+      teams,
+      messages: blockKitMessages,
+      clock,
+      logger: { info: () => {}, warn: () => {} },
+    });
     const runner = new CommandRunner({
-      org: new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' }),
+      org,
       rounds: new RoundService({
         db,
         teams,
@@ -255,6 +266,7 @@ describe('/tooth-tail ratio', () => {
       insight,
       directory,
       slack,
+      channels,
       logger: { error: () => {} },
     });
     const reply = await runner.run(
