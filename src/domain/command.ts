@@ -45,13 +45,3 @@ export interface UsageError {
 }
 
 export type ParseResult = Command | UsageError;
-
-export const ADMIN_COMMANDS: ReadonlySet<CommandKind> = new Set([
-  'team-add',
-  'team-remove',
-  'roster-add',
-  'roster-remove',
-  'schedule',
-  'survey-now',
-  'survey-close',
-]);

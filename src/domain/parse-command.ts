@@ -11,7 +11,7 @@
 // - Keywords are case-insensitive; team names keep their case, with runs of spaces collapsed.
 //
 // Every message and usage string is Slack mrkdwn, already escaped: send it as it is.
-import type { ChannelRef, Command, ParseResult, RoleSpec, Scope, UserRef } from './command.js';
+import type { ChannelRef, Command, ParseResult, RoleSpec, Scope, UsageError, UserRef } from './command.js';
 import { CADENCES, type Cadence, SPECIALTIES, type Specialty } from './types.js';
 
 /** Longer input is refused before any work is done on it. */
@@ -450,19 +450,6 @@ function schedule(args: readonly Word[]): Command {
   return { kind: 'schedule', team, cron: fields.join(' '), timezone, openDays: days };
 }
 
-function survey(args: readonly Word[]): Command {
-  const action = keyword(args[0]);
-  const team = (key: string) => teamName(args.slice(1), key);
-  if (action === 'now') return { kind: 'survey-now', team: team('survey now') };
-  if (action === 'close') return { kind: 'survey-close', team: team('survey close') };
-  const usage = `${USAGE['survey now']}\n${USAGE['survey close']}`;
-  const what = args[0] ? `Unknown \`survey\` action ${show(args[0].raw)}` : '`survey` needs an action';
-  throw new CommandSyntaxError(
-    `${what}: use \`survey now &lt;team&gt;\` or \`survey close &lt;team&gt;\`.`,
-    usage,
-  );
-}
-
 /** `[#channel] [team|all]`: the channel, when given, comes first. */
 function channelAndScope(
   args: readonly Word[],
@@ -486,73 +473,75 @@ function subscribe(args: readonly Word[]): Command {
   return { kind: 'subscribe', ...channelAndScope(rest, 'subscribe'), cadence };
 }
 
-function subcommand(
-  group: 'team' | 'roster',
-  args: readonly Word[],
-  run: (action: string) => Command | null,
-) {
-  const action = keyword(args[0]);
-  const result = action === null ? null : run(action);
-  if (result) return result;
-  const usage = `${USAGE[`${group} add`]}\n${USAGE[`${group} remove`]}`;
+/**
+ * The grammar, by key: a key is the command's first word, or its first two for the families
+ * with actions (`team add`). Each reads the words after its key. The command modules in
+ * src/slack/commands declare the same keys, so a command's permission can be checked before
+ * these run.
+ */
+const GRAMMAR: Record<string, (args: readonly Word[]) => Command> = {
+  help: () => ({ kind: 'help' }),
+  summary,
+  ratio: (args) => bare('ratio', args),
+  teams: (args) => bare('teams', args),
+  'team add': teamAdd,
+  'team remove': (args) => ({ kind: 'team-remove', team: teamName(args, 'team remove') }),
+  'roster add': (args) => roster(args, 'add'),
+  'roster remove': (args) => roster(args, 'remove'),
+  join,
+  leave: (args) => ({ kind: 'leave', team: teamName(args, 'leave') }),
+  schedule,
+  'survey now': (args) => ({ kind: 'survey-now', team: teamName(args, 'survey now') }),
+  'survey close': (args) => ({ kind: 'survey-close', team: teamName(args, 'survey close') }),
+  subscribe,
+  unsubscribe: (args) => ({ kind: 'unsubscribe', ...channelAndScope(args, 'unsubscribe') }),
+  subscriptions: (args) => bare('subscriptions', args),
+  export: (args) => ({ kind: 'export', team: optionalTeam(args, 'export') }),
+  'forget-me': (args) => bare('forget-me', args),
+};
+
+/** Every grammar key, so the command modules can be checked against the grammar. */
+export const GRAMMAR_KEYS: readonly string[] = Object.keys(GRAMMAR);
+
+/** Families whose second word is an action; an unknown action gets that family's usage. */
+const FAMILIES: Record<string, (args: readonly Word[]) => never> = {
+  team: (args) =>
+    unknownAction('team', args, 'use `team add` or `team remove`.', ['team add', 'team remove']),
+  roster: (args) =>
+    unknownAction('roster', args, 'use `roster add` or `roster remove`.', ['roster add', 'roster remove']),
+  survey: (args) =>
+    unknownAction('survey', args, 'use `survey now &lt;team&gt;` or `survey close &lt;team&gt;`.', [
+      'survey now',
+      'survey close',
+    ]),
+};
+
+function bare<K extends 'ratio' | 'teams' | 'subscriptions' | 'forget-me'>(kind: K, args: readonly Word[]) {
+  noArguments(args, kind);
+  return { kind };
+}
+
+function unknownAction(group: string, args: readonly Word[], hint: string, keys: string[]): never {
   const what = args[0] ? `Unknown \`${group}\` action ${show(args[0].raw)}` : `\`${group}\` needs an action`;
-  throw new CommandSyntaxError(`${what}: use \`${group} add\` or \`${group} remove\`.`, usage);
+  throw new CommandSyntaxError(`${what}: ${hint}`, keys.map((k) => USAGE[k]).join('\n'));
 }
 
-function command(head: Word, args: readonly Word[]): Command {
-  switch (keyword(head)) {
-    case 'help':
-      return { kind: 'help' };
-    case 'summary':
-      return summary(args);
-    case 'ratio':
-    case 'teams':
-    case 'subscriptions':
-    case 'forget-me': {
-      const kind = keyword(head) as 'ratio' | 'teams' | 'subscriptions' | 'forget-me';
-      noArguments(args, kind);
-      return { kind };
-    }
-    case 'team':
-      return subcommand('team', args, (action) => {
-        if (action === 'add') return teamAdd(args.slice(1));
-        if (action === 'remove') return { kind: 'team-remove', team: teamName(args.slice(1), 'team remove') };
-        return null;
-      });
-    case 'roster':
-      return subcommand('roster', args, (action) =>
-        action === 'add' || action === 'remove' ? roster(args.slice(1), action) : null,
-      );
-    case 'join':
-      return join(args);
-    case 'leave':
-      return { kind: 'leave', team: teamName(args, 'leave') };
-    case 'schedule':
-      return schedule(args);
-    case 'survey':
-      return survey(args);
-    case 'subscribe':
-      return subscribe(args);
-    case 'unsubscribe':
-      return { kind: 'unsubscribe', ...channelAndScope(args, 'unsubscribe') };
-    case 'export':
-      return { kind: 'export', team: optionalTeam(args, 'export') };
-    default:
-      throw new CommandSyntaxError(`Unknown command ${show(head.raw)}.`, helpText());
-  }
+function hasOwn<T>(table: Record<string, T>, key: string | null): key is string {
+  return key !== null && Object.hasOwn(table, key);
 }
 
-/** The usage for the subcommand `input` starts with, or the full help. */
-function usageForText(input: string): string {
-  const [first = '', second = ''] = collapse(input).toLowerCase().split(' ');
-  return usageLine(`${first} ${second}`) ?? usageLine(first) ?? helpText();
+/** Input read into words; `key` is the grammar key they start with, when there is one. */
+export interface CommandWords {
+  key: string | null;
+  head: Word | undefined;
+  args: readonly Word[];
 }
 
 /**
- * Reads `/tooth-tail` text. Never throws: anything it cannot read comes back as a UsageError
- * saying what was wrong and how to write that subcommand.
+ * Splits `/tooth-tail` text into words and finds its grammar key, without reading any
+ * argument: what a permission check needs. A UsageError when the text cannot even be split.
  */
-export function parseCommand(text: string): ParseResult {
+export function readCommand(text: string): CommandWords | UsageError {
   const input = typeof text === 'string' ? text : '';
   if (input.length > MAX_INPUT_LENGTH) {
     return {
@@ -569,14 +558,43 @@ export function parseCommand(text: string): ParseResult {
       usage: usageForText(input),
     };
   }
-  const [head, ...args] = words;
-  if (head === undefined) return { kind: 'help' };
+  const [head, ...rest] = words;
+  if (head === undefined) return { key: 'help', head, args: [] };
+  const first = keyword(head);
+  const pair = first === null ? null : `${first} ${keyword(rest[0]) ?? ''}`;
+  if (hasOwn(GRAMMAR, pair)) return { key: pair, head, args: rest.slice(1) };
+  if (hasOwn(GRAMMAR, first)) return { key: first, head, args: rest };
+  return { key: null, head, args: rest };
+}
+
+/** Reads the arguments of words `readCommand` split. Never throws. */
+export function parseWords(words: CommandWords): ParseResult {
   try {
-    return command(head, args);
+    if (hasOwn(GRAMMAR, words.key))
+      return (GRAMMAR[words.key] as (args: readonly Word[]) => Command)(words.args);
+    const head = words.head as Word;
+    const family = keyword(head);
+    if (hasOwn(FAMILIES, family)) (FAMILIES[family] as (args: readonly Word[]) => never)(words.args);
+    throw new CommandSyntaxError(`Unknown command ${show(head.raw)}.`, helpText());
   } catch (error) {
     if (error instanceof CommandSyntaxError) {
       return { kind: 'usage-error', message: error.message, usage: error.usage };
     }
     throw error;
   }
+}
+
+/** The usage for the subcommand `input` starts with, or the full help. */
+function usageForText(input: string): string {
+  const [first = '', second = ''] = collapse(input).toLowerCase().split(' ');
+  return usageLine(`${first} ${second}`) ?? usageLine(first) ?? helpText();
+}
+
+/**
+ * Reads `/tooth-tail` text. Never throws: anything it cannot read comes back as a UsageError
+ * saying what was wrong and how to write that subcommand.
+ */
+export function parseCommand(text: string): ParseResult {
+  const words = readCommand(text);
+  return 'kind' in words ? words : parseWords(words);
 }

@@ -85,6 +85,11 @@ describe('admin commands refused to non-admins, with nothing written', () => {
     ['survey now Fraud', 'open check-ins'],
     ['survey close Fraud', 'close check-ins'],
     ['survey close Search', 'close check-ins'],
+    // Refused before the arguments are read: no syntax lesson for a command one may not run.
+    ['team add', 'add teams'],
+    ['roster add Fraud', 'change rosters'],
+    ['schedule Fraud every monday please', 'change schedules'],
+    ['survey now', 'open check-ins'],
   ];
 
   beforeAll(async () => {
