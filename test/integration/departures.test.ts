@@ -1,7 +1,7 @@
 // People who leave (issue 11, item 2): deactivated accounts leave every roster, whether Slack's
 // user_change reached the app or not; reactivation; who may not be put on a roster at all.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../helpers/harness.js';
+import { answerCheckIn, type Harness, startHarness } from '../helpers/harness.js';
 
 const ADMIN = 'UADMIN';
 const DS = ['U0DS1', 'U0DS2', 'U0DS3', 'U0DS4', 'U0DS5', 'U0DS6'];
@@ -67,12 +67,7 @@ const rosterOf = (roundId: number): string[] =>
     }>
   ).map((r) => r.user_id);
 
-async function answer(userId: string): Promise<void> {
-  const dm = await h.sandbox.waitFor(() => h.sandbox.dm(userId).at(-1), 5000, `a DM to ${userId}`);
-  await h.sandbox.clickButton(userId, { channel: userId, ts: dm.ts }, 'check_in_answer');
-  await h.sandbox.waitFor(() => h.sandbox.openViews(userId).at(-1), 5000, `a modal for ${userId}`);
-  await h.sandbox.fillAndSubmit(userId, { waiting_pct: '10', infra_pct: '5', path_to_prod: 'paired' });
-}
+const answer = (userId: string) => answerCheckIn(h, userId);
 
 async function round(answering: string[]): Promise<void> {
   await h.run(ADMIN, 'survey now Fraud');

@@ -1,7 +1,7 @@
 // Text people typed is escaped everywhere it is posted (issue 11, item 6), and a Home tab click
 // after the round closed is answered without a response_url.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../helpers/harness.js';
+import { answerCheckIn, type Harness, startHarness } from '../helpers/harness.js';
 
 const ADMIN = 'UADMIN';
 const DS = ['U0DS1', 'U0DS2', 'U0DS3'];
@@ -30,12 +30,8 @@ async function start(): Promise<Harness> {
   return h;
 }
 
-async function answer(userId: string): Promise<void> {
-  const dm = await h.sandbox.waitFor(() => h.sandbox.dm(userId).at(-1), 5000, `a DM to ${userId}`);
-  await h.sandbox.clickButton(userId, { channel: userId, ts: dm.ts }, 'check_in_answer');
-  await h.sandbox.waitFor(() => h.sandbox.openViews(userId).at(-1), 5000, `a modal for ${userId}`);
-  await h.sandbox.fillAndSubmit(userId, { waiting_pct: '30', infra_pct: '5', path_to_prod: 'rewrite' });
-}
+const answer = (userId: string) =>
+  answerCheckIn(h, userId, { waiting_pct: '30', infra_pct: '5', path_to_prod: 'rewrite' });
 
 /** Every string anywhere in a value: texts, block texts, fields, button labels, views. */
 function strings(value: unknown): string[] {

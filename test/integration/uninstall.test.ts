@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDeleteWorkspace } from '../../src/cli/delete-workspace.js';
 import { EXIT } from '../../src/cli/run.js';
-import { type Harness, startHarness } from '../helpers/harness.js';
+import { startApp } from '../../src/main.js';
+import { BOT_TOKEN, type Harness, SIGNING_SECRET, startHarness } from '../helpers/harness.js';
 
 const ADMIN = 'UADMIN';
 const EARLY = ['U0DS1', 'U0DS2'];
@@ -132,6 +133,45 @@ describe('uninstall', () => {
     await h.run(ADMIN, 'help');
     now = MONDAY + 96 * HOUR;
     expect(await h.app.scheduler.tick()).toEqual([]);
+  });
+});
+
+describe('a reinstall while the app was down', () => {
+  it('is recognised at start-up by a successful auth.test, and the workspace resumes', async () => {
+    await start();
+    await h.sandbox.uninstallApp();
+    const marked = () =>
+      h.app.db
+        .prepare('SELECT uninstalled_at IS NOT NULL FROM workspace_installs WHERE workspace_id = ?')
+        .pluck()
+        .get(WS);
+    expect(marked()).toBe(1);
+    await h.app.stop();
+    h.sandbox.reinstallApp();
+    const again = await startApp(
+      {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: h.sandbox.apiUrl,
+        DATABASE_PATH: h.databasePath,
+        PORT: '0',
+        ADMIN_USER_IDS: ADMIN,
+        LOG_LEVEL: 'error',
+      },
+      { scheduler: false, clock: () => new Date(now) },
+    );
+    try {
+      expect(
+        again.db
+          .prepare('SELECT uninstalled_at FROM workspace_installs WHERE workspace_id = ?')
+          .pluck()
+          .get(WS),
+      ).toBeNull();
+      now = MONDAY;
+      expect((await again.scheduler.tick()).map((a) => a.kind)).toEqual(['open-round']);
+    } finally {
+      await again.stop();
+    }
   });
 });
 

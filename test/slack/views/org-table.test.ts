@@ -68,6 +68,10 @@ function seedSmallOrg(db: Db) {
   ]);
 }
 
+/** The small org's teams as the fallback text words them. */
+const TEAMS_IN_WORDS =
+  " Fraud ML: handmaid (median waiting 20% (threshold 20%, +0); rewrite 100% of shipped work (threshold 50%, +50)). Handmaid mode: engineers are rewriting data scientists' work; invest in a paved path so data scientists ship without a rewrite. Search: not enough answers. Insufficient data: too few people answered to show figures without identifying anyone; encourage the team to answer the next check-in.";
+
 describe('orgTable', () => {
   let db: Db;
   let cleanup: () => void;
@@ -109,8 +113,9 @@ describe('orgTable', () => {
       ].join('\n'),
     );
     expect(texts).toContain('*Ads* · no closed check-in yet');
+    // The fallback text screen readers read: each team's verdict, signals and recommendation.
     expect(reply.text).toBe(
-      'Tooth-to-tail ratio by team: 3 teams: 1 handmaid, 1 not enough answers, 1 no check-in yet.',
+      `Tooth-to-tail ratio by team: 3 teams: 1 handmaid, 1 not enough answers, 1 no check-in yet.${TEAMS_IN_WORDS}`,
     );
     expect(reply.inChannel).toBeUndefined();
   });
@@ -204,7 +209,7 @@ describe('orgTable', () => {
     });
     expect(digest.blocks?.slice(1)).toEqual(table.blocks?.slice(1));
     expect(digest.text).toBe(
-      'tooth-tail digest: the whole org: 3 teams: 1 handmaid, 1 not enough answers, 1 no check-in yet.',
+      `tooth-tail digest: the whole org: 3 teams: 1 handmaid, 1 not enough answers, 1 no check-in yet.${TEAMS_IN_WORDS}`,
     );
     expect(orgDigest(report, 'Weekly tooth-tail digest: whole org').blocks?.[0]).toMatchObject({
       text: { text: 'Weekly tooth-tail digest: whole org' },
