@@ -73,13 +73,6 @@ export function toSlackUser(
   };
 }
 
-/** Errors that mean the bot token itself no longer works (the app was uninstalled or revoked). */
-export const DEAD_TOKEN_ERRORS: ReadonlySet<string> = new Set([
-  'invalid_auth',
-  'token_revoked',
-  'account_inactive',
-]);
-
 /** SlackPort over the Web API client (with its own 429 and retry handling). */
 export class SlackGateway implements SlackPort {
   private homeTeam: Promise<string | undefined> | undefined;
