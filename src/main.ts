@@ -1,7 +1,10 @@
-// The composition root: config → db → migrations → repositories → services → Slack app →
-// scheduler. Everything is wired here and nowhere else; SIGTERM closes it all in reverse.
+// The composition root, read top to bottom in startApp: config → database (migrated) →
+// repositories → Bolt app → services → listeners → scheduler → HTTP server → deliveries resumed.
+// The Bolt app comes before the services because they call Slack through its Web API client.
+// Everything is wired here and nowhere else; SIGTERM closes it all in reverse.
 import type http from 'node:http';
 import { pathToFileURL } from 'node:url';
+import type { App, HTTPReceiver, Logger } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 // Node's ESM loader cannot see this CommonJS export by name; the default export carries it.
 import webApi from '@slack/web-api';
@@ -77,25 +80,73 @@ export interface RunningApp {
 export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<RunningApp> {
   const config = loadConfig(env);
   const clock = options.clock ?? systemClock;
-  const db = openDatabase(config.databasePath);
+  const db = openMigratedDatabase(config.databasePath);
+  const repositories = createRepositories(db);
+  const { app, receiver } = createSlackApp(config, {
+    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+  });
+  const services = createServices({ config, clock, db, repositories, app, options });
+  registerListeners(app, services.listeners);
+  const scheduler = createScheduler({ config, clock, repositories, services });
+  const { server, port } = await listen(config, receiver, repositories.outbox);
+  if (config.mode === 'socket') await app.start();
+  // A workspace marked uninstalled whose token works again was reinstalled while the app was down.
+  await services.installs.checkAllReinstalls();
+  const poll = resumeDeliveries(repositories.outbox, services.sender, clock, app.logger);
+  if (options.scheduler !== false) scheduler.start();
+  app.logger.info(`tooth-tail listening on ${port} (${config.mode} mode), database ${config.databasePath}`);
+
+  // In reverse: no new work (poll, tick, requests), then the sends in flight, then the database.
+  const stop = once(async () => {
+    clearInterval(poll);
+    await scheduler.stop();
+    await closeServer(server);
+    await services.sender.stop();
+    if (config.mode === 'socket') await app.stop();
+    db.close();
+  });
+  return { config, db, server, port, scheduler, sender: services.sender, rounds: services.rounds, stop };
+}
+
+/** The database file, opened and migrated; closed again when a migration refuses it. */
+function openMigratedDatabase(file: string): Db {
+  const db = openDatabase(file);
   try {
     migrate(db);
   } catch (error) {
     db.close();
     throw error;
   }
+  return db;
+}
 
-  const teams = new TeamRepository(db);
-  const roundRepo = new RoundRepository(db);
-  const summaries = new SummaryRepository(db);
-  const subscriptions = new SubscriptionRepository(db);
-  const users = new UserRepository(db);
-  const outbox = new OutboxRepository(db);
+type Repositories = ReturnType<typeof createRepositories>;
 
-  const { app, receiver } = createSlackApp(
-    config,
-    options.retryConfig ? { retryConfig: options.retryConfig } : {},
-  );
+function createRepositories(db: Db) {
+  return {
+    teams: new TeamRepository(db),
+    rounds: new RoundRepository(db),
+    summaries: new SummaryRepository(db),
+    subscriptions: new SubscriptionRepository(db),
+    users: new UserRepository(db),
+    outbox: new OutboxRepository(db),
+  };
+}
+
+type Services = ReturnType<typeof createServices>;
+
+/** The sender and the use cases, over the repositories and the Bolt app's Web API client. */
+function createServices(input: {
+  config: Config;
+  clock: Clock;
+  db: Db;
+  repositories: Repositories;
+  app: App;
+  options: StartOptions;
+}) {
+  const { config, clock, db, app, options } = input;
+  const { teams, rounds: roundRepo, summaries, subscriptions, users, outbox } = input.repositories;
   const logger = app.logger;
   const slack = new SlackGateway(app.client);
   const directory = new Directory({ users, slack, clock, adminUserIds: config.adminUserIds });
@@ -174,7 +225,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     clock,
     onQueued,
   });
-  const listenerDeps: ListenerDeps = {
+  const listeners: ListenerDeps = {
     commands: new CommandRunner({ org, rounds, reports, insight, directory, slack, channels, logger, clock }),
     rounds,
     roundRepo,
@@ -188,30 +239,51 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     installs,
     logger,
   };
+  return { sender, rounds, digests, onQueued, listeners, installs };
+}
+
+function registerListeners(app: App, deps: ListenerDeps): void {
   app.use(ackWhatNoListenerTakes);
   app.use(dropRepeatedEvents());
-  app.use(resumeReinstalledWorkspaces(listenerDeps));
-  commands.register(app, listenerDeps);
-  actions.register(app, listenerDeps);
-  views.register(app, listenerDeps);
-  events.register(app, listenerDeps);
+  app.use(resumeReinstalledWorkspaces(deps));
+  commands.register(app, deps);
+  actions.register(app, deps);
+  views.register(app, deps);
+  events.register(app, deps);
   app.error(async (error) => {
-    logger.error(`unhandled error (${(error as { code?: string }).code ?? 'no code'}): ${error.message}`);
+    deps.logger.error(
+      `unhandled error (${(error as { code?: string }).code ?? 'no code'}): ${error.message}`,
+    );
   });
+}
 
-  const scheduler = new Scheduler({
-    teams,
-    rounds: roundRepo,
-    subscriptions,
-    roundService: rounds,
-    digests,
+function createScheduler(input: {
+  config: Config;
+  clock: Clock;
+  repositories: Repositories;
+  services: Services;
+}): Scheduler {
+  const { config, clock, repositories, services } = input;
+  return new Scheduler({
+    teams: repositories.teams,
+    rounds: repositories.rounds,
+    subscriptions: repositories.subscriptions,
+    roundService: services.rounds,
+    digests: services.digests,
     clock,
     defaultTimezone: config.defaultTimezone,
-    logger,
-    afterTick: onQueued,
-    isActive: (workspaceId) => installs.isActive(workspaceId),
+    logger: services.listeners.logger,
+    afterTick: services.onQueued,
+    isActive: (workspaceId) => services.installs.isActive(workspaceId),
   });
+}
 
+/** The HTTP server (/slack/events in HTTP mode, /healthz in both), listening on config.port. */
+async function listen(
+  config: Config,
+  receiver: HTTPReceiver | null,
+  outbox: OutboxRepository,
+): Promise<{ server: http.Server; port: number }> {
   const server = createServer({
     receiver,
     health: () => ({ mode: config.mode, outbox: outbox.statusCounts() }),
@@ -221,35 +293,38 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     server.listen(config.port, () => resolve());
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  if (config.mode === 'socket') await app.start();
+  return { server, port: typeof address === 'object' && address ? address.port : config.port };
+}
 
+/** Starts the sender on what the last run left, and polls for deliveries scheduled for later. */
+function resumeDeliveries(
+  outbox: OutboxRepository,
+  sender: DeliverySender,
+  clock: Clock,
+  logger: Logger,
+): NodeJS.Timeout {
   // Rows a crash left mid-send go out again: at most `concurrency` duplicates, nobody lost.
   const recovered = outbox.recoverInFlight(clock().toISOString());
   if (recovered > 0) logger.warn(`re-sending ${recovered} deliveries interrupted by the last shutdown`);
-  // A workspace marked uninstalled whose token works again was reinstalled while the app was down.
-  await installs.checkAllReinstalls();
   void sender.kick();
   // Deliveries scheduled for later (each member's local time) are picked up by this poll.
-  const poll = setInterval(() => void sender.kick(), 5_000);
-  if (options.scheduler !== false) scheduler.start();
-  logger.info(`tooth-tail listening on ${port} (${config.mode} mode), database ${config.databasePath}`);
+  return setInterval(() => void sender.kick(), 5_000);
+}
 
-  let stopping: Promise<void> | null = null;
-  const stop = () => {
-    stopping ??= (async () => {
-      clearInterval(poll);
-      await scheduler.stop();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      await closed;
-      await sender.stop();
-      if (config.mode === 'socket') await app.stop();
-      db.close();
-    })();
-    return stopping;
+/** Closes the server once its open requests are answered; idle keep-alive sockets go at once. */
+function closeServer(server: http.Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  return closed;
+}
+
+/** `stop` may be called twice (a signal during a test's cleanup); the second waits for the first. */
+function once(run: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () => {
+    running ??= run();
+    return running;
   };
-  return { config, db, server, port, scheduler, sender, rounds, stop };
 }
 
 async function main(): Promise<void> {

@@ -2,21 +2,14 @@
 // zones, wall-clock arithmetic across daylight-saving changes, per-member prompt times,
 // reminder times and digest periods. Every instant is a parameter; nothing reads the clock.
 //
-// The cron matcher is written here rather than borrowed from node-cron: node-cron 4 only answers
-// "next run after the real clock" on a live task (timers attached), cannot look backwards for the
-// occurrence a restart missed, takes an optional sixth seconds field we do not want, and does not
-// say what happens to a time a daylight-saving change skips or repeats. The planner needs all of
-// that from a fixed clock, so the matcher is small, explicit and tested with fixed instants.
+// Occurrences come from croner (no dependencies): the next or previous time an expression fires
+// in an IANA zone from any instant, DST included. node-cron stays the app's one-minute tick
+// (scheduler/); it cannot answer "when next" from a fixed clock or look back for a missed run.
+// The parser is our own for its messages: each names the field that is wrong and shows an
+// example, where croner's would say only that the pattern is invalid.
+import { Cron, CronDate } from 'croner';
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
-
-/**
- * How far the occurrence searches look before giving up. A leap-day schedule (`0 9 29 2 *`)
- * can wait eight years (2096 to 2104); rare day-of-month and day-of-week combinations longer.
- */
-const SEARCH_DAYS = 28 * 366;
+const DAY_MS = 24 * 60 * 60_000;
 
 /** The issue's default cadence: Mondays at 10:00 in the team's zone, open for 3 days. */
 export const DEFAULT_SCHEDULE = { cron: '0 10 * * MON', openDays: 3 } as const;
@@ -197,9 +190,22 @@ function fieldValue(text: string, field: CronField): number {
 
 /** True when `tz` is an IANA time zone name this runtime knows (`UTC`, `Europe/London`). */
 export function isValidTimeZone(tz: string): boolean {
-  if (tz === '' || tz.trim() !== tz || /^[+-]/.test(tz)) return false;
+  let valid = zoneValidity.get(tz);
+  if (valid === undefined) {
+    valid = tz !== '' && tz.trim() === tz && !/^[+-]/.test(tz) && intlKnows(tz);
+    // Building a formatter costs about as much as an occurrence search, and the planner asks
+    // about the same few zones every minute. Names are short and few; cap the map anyway.
+    if (zoneValidity.size >= 1_000) zoneValidity.clear();
+    zoneValidity.set(tz, valid);
+  }
+  return valid;
+}
+
+const zoneValidity = new Map<string, boolean>();
+
+function intlKnows(tz: string): boolean {
   try {
-    formatterFor(tz);
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
   } catch {
     return false;
@@ -218,177 +224,152 @@ export interface ZonedParts {
 
 export type WallClock = Pick<ZonedParts, 'year' | 'month' | 'day' | 'hour' | 'minute'>;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Throws RangeError for a zone Intl does not know. */
-function formatterFor(tz: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(tz);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(tz, formatter);
-  }
-  return formatter;
-}
-
-/** The wall clock at `ms` in `tz`, to the second, as a UTC epoch of the same fields. */
-function wallMsAt(ms: number, tz: string): number {
-  const f = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
-  for (const part of formatterFor(tz).formatToParts(ms)) {
-    if (part.type in f) f[part.type as keyof typeof f] = Number(part.value);
-  }
-  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second);
-}
-
-/** The zone's offset from UTC at instant `ms`, in milliseconds (Kolkata: +5.5 h). */
-function offsetAt(ms: number, tz: string): number {
-  const wholeSecond = ms - (((ms % 1000) + 1000) % 1000);
-  return wallMsAt(ms, tz) - wholeSecond;
-}
-
 /** The local date and time at `instant` in `tz`. Throws RangeError for an unknown zone. */
 export function zonedParts(instant: Date, tz: string): ZonedParts {
-  const wall = new Date(wallMsAt(instant.getTime(), tz));
+  const local = new CronDate(instant, checkedZone(tz));
   return {
-    year: wall.getUTCFullYear(),
-    month: wall.getUTCMonth() + 1,
-    day: wall.getUTCDate(),
-    hour: wall.getUTCHours(),
-    minute: wall.getUTCMinutes(),
-    weekday: wall.getUTCDay(),
+    year: local.year,
+    month: local.month + 1,
+    day: local.day,
+    hour: local.hour,
+    minute: local.minute,
+    weekday: new Date(Date.UTC(local.year, local.month, local.day)).getUTCDay(),
   };
 }
 
 /**
- * The instant at which clocks in `tz` show `parts`. Throws RangeError for an unknown zone.
+ * The instant at which clocks in `tz` show `parts`, as croner reads a local time in a zone.
+ * Throws RangeError for an unknown zone.
  *
  * - A wall time that happens twice (clocks go back: 01:30 in London on 2027-10-31) gives the
  *   FIRST occurrence (01:30 BST), so a schedule there fires once, not twice.
  * - A wall time that never happens (clocks go forward: 01:30 in London on 2027-03-28) is moved
  *   forward by the length of the gap (02:30 BST): the time read with the offset in force before
  *   the change. This is what java.time and Temporal ("compatible") do, and it fires once.
- *
- * Assumes at most one offset change within a day either side, true of every zone in use.
  */
 export function instantFromWallClock(parts: WallClock, tz: string): Date {
-  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute);
-  return new Date(offsetsBetween(wall - DAY_MS, wall + DAY_MS, tz).instantOf(wall));
+  return new CronDate(wallClockText(parts), checkedZone(tz)).getDate();
+}
+
+/** `2027-03-28T01:30:00`: the form croner reads as a local time in the job's zone. */
+function wallClockText({ year, month, day, hour, minute }: WallClock): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:00`;
+}
+
+/** croner throws a TypeError or a RangeError for an unknown zone, by call; callers rely on RangeError. */
+function checkedZone(tz: string): string {
+  if (!isValidTimeZone(tz)) throw new RangeError(`Invalid time zone specified: ${tz}`);
+  return tz;
 }
 
 /**
- * The zone's offsets over the instants [from, to], assumed to hold at most one change, and how
- * wall times in that stretch map to instants (the rules of instantFromWallClock).
+ * croner's job for a parsed expression in a zone. The pattern is written from the spec's value
+ * sets (not its source), so a spec is exactly what fires. Every field is then an explicit list,
+ * which croner (with fixedTimeRule `no-wildcard`, the Vixie rule) treats as a fixed-time job: a
+ * wall time that happens twice fires once, at its first occurrence. Day-of-month and day-of-week
+ * combine by the spec's own rule (`domAndDow`), since lists hide the `*` croner would look for.
+ * Null when a field allows nothing, so nothing can ever fire.
  */
-function offsetsBetween(from: number, to: number, tz: string): { instantOf: (wall: number) => number } {
-  const before = offsetAt(from, tz);
-  const after = offsetAt(to, tz);
-  if (before === after) return { instantOf: (wall) => wall - before };
-  // Binary search for the first whole second showing the new offset.
-  let low = Math.floor(from / 1000);
-  let high = Math.ceil(to / 1000);
-  while (high - low > 1) {
-    const mid = Math.floor((low + high) / 2);
-    if (offsetAt(mid * 1000, tz) === before) low = mid;
-    else high = mid;
+function cronerJob(cron: CronSpec, tz: string): Cron | null {
+  const fields = [cron.minutes, cron.hours, [...cron.daysOfMonth], [...cron.months], [...cron.daysOfWeek]];
+  if (fields.some((values) => values.length === 0)) return null;
+  const pattern = fields.map((values) => [...values].sort((a, b) => a - b).join(',')).join(' ');
+  const key = `${pattern}|${cron.dayRule}|${tz}`;
+  let job = jobs.get(key);
+  if (job === undefined) {
+    if (jobs.size >= MAX_CACHED_JOBS) jobs.clear();
+    job = new Cron(pattern, {
+      timezone: checkedZone(tz),
+      mode: '5-part',
+      domAndDow: cron.dayRule === 'both',
+      fixedTimeRule: 'no-wildcard',
+    });
+    jobs.set(key, job);
   }
-  const change = high * 1000;
-  return {
-    instantOf(wall) {
-      // Before a backward change the old offset is the larger one, so reading the wall time with
-      // it first gives the earlier of two valid instants; in a gap neither reading is valid and
-      // the old offset moves the time forward by the gap.
-      const withBefore = wall - before;
-      if (withBefore < change) return withBefore;
-      const withAfter = wall - after;
-      return withAfter >= change ? withAfter : withBefore;
-    },
-  };
+  return job;
 }
 
-/** A calendar date as the UTC epoch of its midnight, so days step by DAY_MS. */
-type CivilDay = number;
+/** Parsed jobs by pattern and zone: a tick asks about the same few teams every minute. */
+const jobs = new Map<string, Cron>();
+const MAX_CACHED_JOBS = 1_000;
 
-function civilDayAt(ms: number, tz: string): CivilDay {
-  const wall = wallMsAt(ms, tz);
-  return wall - (((wall % DAY_MS) + DAY_MS) % DAY_MS);
-}
-
-function dayMatches(cron: CronSpec, day: CivilDay): boolean {
-  const date = new Date(day);
-  if (!cron.months.has(date.getUTCMonth() + 1)) return false;
-  const dom = cron.daysOfMonth.has(date.getUTCDate());
-  const dow = cron.daysOfWeek.has(date.getUTCDay());
-  return cron.dayRule === 'both' ? dom && dow : dom || dow;
-}
-
-/** Every instant the cron fires on one local date in `tz`, in wall-clock order. */
-function occurrencesOn(cron: CronSpec, tz: string, day: CivilDay): number[] {
-  if (!dayMatches(cron, day)) return [];
-  // Local midnight lies within [day - 14 h, day + 12 h] in every zone, so this stretch holds the
-  // whole local day.
-  const { instantOf } = offsetsBetween(day - 14 * HOUR_MS, day + DAY_MS + 12 * HOUR_MS, tz);
-  const out: number[] = [];
+/**
+ * Where croner's answer and SPEC section 6 part: a time that a spring-forward change skips.
+ * croner (like Vixie cron) runs a fixed-time job at the first valid time after the gap (02:00 BST
+ * for a 01:30 London schedule on 2027-03-28). This project reads a skipped wall time with the
+ * offset before the change instead (02:30 BST), as instantFromWallClock does for members' prompt
+ * times, so a round and the prompts of its team's zone agree and the schedule keeps its minutes.
+ * When several scheduled times fall in one gap, croner fires once and so does this: at the first
+ * of them (`0,30 1 * * *` fires at 02:00 BST only), as a round opens once per change anyway.
+ *
+ * `run` is one of croner's runs of `cron`; the answer is the instant this project fires it at.
+ */
+function asScheduled(job: Cron, cron: CronSpec, tz: string, run: Date): Date {
+  if (job.match(run)) return run;
+  // Not a match: croner moved a skipped time here. The first scheduled time before it on the
+  // same local date that does not exist is that skipped time.
+  const local = zonedParts(run, tz);
   for (const hour of cron.hours) {
-    for (const minute of cron.minutes) out.push(instantOf(day + hour * HOUR_MS + minute * MINUTE_MS));
+    for (const minute of cron.minutes) {
+      if (hour * 60 + minute >= local.hour * 60 + local.minute) return run;
+      const wall = { year: local.year, month: local.month, day: local.day, hour, minute };
+      const instant = instantFromWallClock(wall, tz);
+      const back = zonedParts(instant, tz);
+      if (back.hour !== hour || back.minute !== minute) return instant;
+    }
   }
-  return out;
+  return run;
+}
+
+const GAP_LOOKBACK_MS = 3 * 60 * 60_000;
+
+/** How far `tz`'s clocks are ahead of UTC at `instant`, in minutes (Kolkata: 330). */
+function offsetMinutes(instant: Date, tz: string): number {
+  const { year, month, day, hour, minute } = zonedParts(instant, tz);
+  return Math.round((Date.UTC(year, month - 1, day, hour, minute) - instant.getTime()) / 60_000);
 }
 
 /**
  * The first instant strictly after `after` at which `cron` fires in `tz` (minute resolution),
- * or null when nothing matches within the search horizon (28 years; after parseCron only
- * contrived day-of-month and day-of-week combinations get there). Throws RangeError for an
- * unknown zone.
+ * or null when nothing can ever match. croner searches; asScheduled applies the gap rule, which
+ * can only move a run later, so the run just before `after` is checked too. Throws RangeError
+ * for an unknown zone.
  */
 export function nextOccurrence(cron: CronSpec, tz: string, after: Date): Date | null {
-  const from = after.getTime();
-  const firstDay = civilDayAt(from, tz) - DAY_MS;
-  let best: number | null = null;
-  let foundOn = 0;
-  for (let i = 0; i <= SEARCH_DAYS; i++) {
-    // A time moved forward out of a gap can land past the next day's first firing, so one more
-    // day is read before settling.
-    if (best !== null && i > foundOn + 1) break;
-    for (const t of occurrencesOn(cron, tz, firstDay + i * DAY_MS)) {
-      if (t > from && (best === null || t < best)) {
-        if (best === null) foundOn = i;
-        best = t;
-      }
+  const job = cronerJob(cron, tz);
+  if (job === null) return null;
+  // Only a run at a spring-forward change can be moved past `after`, by at most the gap (an hour,
+  // two in the odd zone); without a change in the three hours before `after`, skip the search.
+  if (offsetMinutes(new Date(after.getTime() - GAP_LOOKBACK_MS), tz) < offsetMinutes(after, tz)) {
+    const [before] = job.previousRuns(1, new Date(after.getTime() + 1));
+    if (before !== undefined) {
+      const moved = asScheduled(job, cron, tz, before);
+      if (moved.getTime() > after.getTime()) return moved;
     }
   }
-  return best === null ? null : new Date(best);
+  const next = job.nextRun(after);
+  return next === null ? null : asScheduled(job, cron, tz, next);
 }
 
 /**
  * The most recent instant in (notBefore, atOrBefore] at which `cron` fires in `tz`, or null.
- * Throws RangeError for an unknown zone.
+ * The gap rule can move croner's latest run past `atOrBefore`; then the run before it is the
+ * answer. Throws RangeError for an unknown zone.
  */
 export function latestOccurrence(cron: CronSpec, tz: string, atOrBefore: Date, notBefore: Date): Date | null {
   const high = atOrBefore.getTime();
   const low = notBefore.getTime();
   if (high <= low) return null;
-  const lastDay = civilDayAt(high, tz) + DAY_MS;
-  const days = Math.min(SEARCH_DAYS, Math.ceil((lastDay - civilDayAt(low, tz)) / DAY_MS) + 1);
-  let best: number | null = null;
-  let foundOn = 0;
-  for (let i = 0; i <= days; i++) {
-    if (best !== null && i > foundOn + 1) break;
-    for (const t of occurrencesOn(cron, tz, lastDay - i * DAY_MS)) {
-      if (t > low && t <= high && (best === null || t > best)) {
-        if (best === null) foundOn = i;
-        best = t;
-      }
-    }
+  const job = cronerJob(cron, tz);
+  if (job === null) return null;
+  let [run] = job.previousRuns(1, new Date(high + 1));
+  for (let tries = 0; run !== undefined && tries < 2; tries++) {
+    const at = asScheduled(job, cron, tz, run);
+    if (at.getTime() <= high) return at.getTime() > low ? at : null;
+    [run] = job.previousRuns(1, run);
   }
-  return best === null ? null : new Date(best);
+  return null;
 }
 
 /**

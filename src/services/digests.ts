@@ -4,8 +4,9 @@ import type { SubscriptionRepository } from '../storage/subscriptions.js';
 import type { SummaryRepository } from '../storage/summaries.js';
 import type { TeamRepository } from '../storage/teams.js';
 import type { InsightService } from './insight.js';
-import type { MessageBuilder, TeamReport } from './messages.js';
+import type { MessageBuilder } from './messages.js';
 import type { Clock } from './ports.js';
+import type { TeamReport } from './report-types.js';
 import type { ReportService } from './reports.js';
 
 /** Weekly and monthly digests: the rounds that closed in the period, queued once per period. */

@@ -2,35 +2,12 @@
 // frontier, and the round summaries as rows for the CLI, all through the anonymity rule.
 import { withholdBelow } from '../domain/anonymity.js';
 import type { ExportRow } from '../domain/export-csv.js';
-import { type Band, buildFrontier, type FrontierBand } from '../domain/frontier.js';
+import { buildFrontier, type FrontierBand } from '../domain/frontier.js';
 import type { SummaryRepository } from '../storage/summaries.js';
 import type { Team, TeamRepository } from '../storage/teams.js';
-import type { TeamReport } from './messages.js';
 import type { Clock } from './ports.js';
+import type { OrgReport, OrgTeamRow, WithheldCell } from './report-types.js';
 import type { ReportService } from './reports.js';
-
-/** One live team and its latest closed round (with the previous one, for trends), or null. */
-export interface OrgTeamRow {
-  team: Team;
-  report: TeamReport | null;
-}
-
-/** A figure the org report does not show, and why a reader sees '–' in its place. */
-export type WithheldCell =
-  | { kind: 'tooth' | 'tail'; teamName: string; roundId: number }
-  | { kind: 'band'; band: Band };
-
-export interface OrgReport {
-  workspaceId: string;
-  /** The org's anonymity threshold, which the frontier applies to its bands. */
-  k: number;
-  generatedAt: string;
-  /** Live teams by name. */
-  teams: OrgTeamRow[];
-  /** All four ratio bands, in order, from each team's latest round. */
-  frontier: FrontierBand[];
-  withheld: WithheldCell[];
-}
 
 /**
  * The whole organisation at a glance: the org table, the ratio frontier, and the summaries as

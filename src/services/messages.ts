@@ -1,13 +1,5 @@
 import type { MessagePayload } from '../storage/outbox.js';
-import type { RoundSummary } from '../storage/summaries.js';
-import type { OrgReport } from './insight.js';
-
-/** A team's latest closed round beside the one before it, for trends. */
-export interface TeamReport {
-  teamName: string;
-  summary: RoundSummary;
-  previous: RoundSummary | null;
-}
+import type { OrgReport, TeamReport } from './report-types.js';
 
 /**
  * How services word what they send. Implemented by slack/views (pure Block Kit builders) and
@@ -16,9 +8,9 @@ export interface TeamReport {
 export interface MessageBuilder {
   checkIn(input: { teamName: string; roundId: number; closesAt: string; reminder: number }): MessagePayload;
   teamDigest(report: TeamReport): MessagePayload;
-  /** The rounds that closed in a weekly or monthly period, for one team or the whole org. */
   /** For `all` subscriptions: the org table and the ratio frontier. */
   orgDigest(report: OrgReport, title?: string): MessagePayload;
+  /** The rounds that closed in a weekly or monthly period, for one team or the whole org. */
   periodDigest(input: {
     scopeName: string;
     cadence: 'weekly' | 'monthly';

@@ -5,8 +5,8 @@ import type { ChartRequest } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
 import type { RoundSummary, SummaryRepository } from '../storage/summaries.js';
 import type { Team } from '../storage/teams.js';
-import type { TeamReport } from './messages.js';
 import type { Clock } from './ports.js';
+import type { TeamReport } from './report-types.js';
 
 /** A trend chart shows this many closed rounds. */
 export const TREND_ROUNDS = 12;

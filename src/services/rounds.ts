@@ -17,8 +17,9 @@ import {
   RoundOpenError,
 } from './errors.js';
 import type { InsightService } from './insight.js';
-import type { MessageBuilder, TeamReport } from './messages.js';
+import type { MessageBuilder } from './messages.js';
 import type { Clock } from './ports.js';
+import type { TeamReport } from './report-types.js';
 import type { ReportService } from './reports.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

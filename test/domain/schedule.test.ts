@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -591,5 +592,77 @@ describe('digest periods', () => {
       '2027-01-01T03:30:00.000Z',
       '2027-02-01T03:30:00.000Z',
     ]);
+  });
+});
+
+// Where croner's own answer differs from what SPEC section 6 asks of this project (see the
+// comment on asScheduled in src/domain/schedule.ts and "Schedules" in the README).
+describe('croner for occurrences, with the project’s rules at daylight-saving changes', () => {
+  it('moves one skipped time by the gap, where croner alone would fire at the end of the gap', () => {
+    const croner = new Cron('30 1 * * *', { timezone: 'Europe/London', mode: '5-part' });
+    expect(iso(croner.nextRun(at('2027-03-27T12:00:00Z')))).toBe('2027-03-28T01:00:00.000Z'); // 02:00 BST
+    expect(series('30 1 * * *', 'Europe/London', '2027-03-27T12:00:00Z', 1)).toEqual([
+      '2027-03-28T01:30:00.000Z', // 02:30 BST
+    ]);
+  });
+
+  it('finds the moved time from inside the stretch it was moved across, looking either way', () => {
+    // 01:10Z is 02:10 BST: after croner's run at 02:00 BST, before this project's at 02:30 BST.
+    expect(series('30 1 * * *', 'Europe/London', '2027-03-28T01:10:00Z', 1)).toEqual([
+      '2027-03-28T01:30:00.000Z',
+    ]);
+    const latest = (atOrBefore: string) =>
+      iso(latestOccurrence(cron('30 1 * * *'), 'Europe/London', at(atOrBefore), at('2027-03-20T00:00:00Z')));
+    expect(latest('2027-03-28T01:10:00Z')).toBe('2027-03-27T01:30:00.000Z');
+    expect(latest('2027-03-28T01:30:00Z')).toBe('2027-03-28T01:30:00.000Z');
+  });
+
+  it('fires once, at the first, when several scheduled times fall in one gap', () => {
+    // 01:00 and 01:30 do not exist in London on 2027-03-28: one run, at 02:00 BST.
+    expect(series('0,30 1 * * *', 'Europe/London', '2027-03-27T12:00:00Z', 3)).toEqual([
+      '2027-03-28T01:00:00.000Z',
+      '2027-03-29T00:00:00.000Z',
+      '2027-03-29T00:30:00.000Z',
+    ]);
+    expect(
+      iso(
+        latestOccurrence(
+          cron('0,30 1 * * *'),
+          'Europe/London',
+          at('2027-03-28T03:00:00Z'),
+          at('2027-03-27T12:00:00Z'),
+        ),
+      ),
+    ).toBe('2027-03-28T01:00:00.000Z');
+  });
+
+  it('fires a repeated wall time once even for a step, where croner alone would fire both passes', () => {
+    const croner = new Cron('*/30 * * * *', { timezone: 'Europe/London', mode: '5-part' });
+    expect(croner.nextRuns(4, at('2027-10-30T23:45:00Z')).map(iso)).toEqual([
+      '2027-10-31T00:00:00.000Z', // 01:00 BST
+      '2027-10-31T00:30:00.000Z', // 01:30 BST
+      '2027-10-31T01:00:00.000Z', // 01:00 GMT, the second pass
+      '2027-10-31T01:30:00.000Z',
+    ]);
+    expect(series('*/30 * * * *', 'Europe/London', '2027-10-30T23:45:00Z', 3)).toEqual([
+      '2027-10-31T00:00:00.000Z',
+      '2027-10-31T00:30:00.000Z',
+      '2027-10-31T02:00:00.000Z', // 02:00 GMT
+    ]);
+  });
+
+  it('refuses an unknown zone with a RangeError, as before', () => {
+    expect(() => nextOccurrence(cron('0 10 * * MON'), 'Mars/Base', at('2027-03-01T00:00:00Z'))).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      latestOccurrence(
+        cron('0 10 * * MON'),
+        'Mars/Base',
+        at('2027-03-08T00:00:00Z'),
+        at('2027-03-01T00:00:00Z'),
+      ),
+    ).toThrow(RangeError);
+    expect(() => zonedParts(at('2027-03-01T00:00:00Z'), 'Mars/Base')).toThrow(RangeError);
   });
 });

@@ -17,9 +17,9 @@ import {
 } from '../../src/domain/types.js';
 import { Directory } from '../../src/services/directory.js';
 import { InsightService } from '../../src/services/insight.js';
-import type { TeamReport } from '../../src/services/messages.js';
 import { OrgService } from '../../src/services/org.js';
 import type { SlackPort } from '../../src/services/ports.js';
+import type { TeamReport } from '../../src/services/report-types.js';
 import { ReportService } from '../../src/services/reports.js';
 import { HomeService } from '../../src/slack/home.js';
 import { periodDigest, teamDigest } from '../../src/slack/views/digest.js';

@@ -49,8 +49,8 @@ const count = (h: Harness, sql: string): number =>
 
 describe('Slack slow or limiting', () => {
   /**
-   * The sender exactly as startApp wires it, with a short request timeout: startApp has no option
-   * for the timeout yet, and its default (15 s) is too long for a test.
+   * The sender exactly as startApp wires it, with a short request timeout (the default, 15 s, is
+   * too long for a test), alone, so the test counts only its calls.
    */
   async function senderWithTimeout(requestTimeoutMs: number) {
     const sandbox = await Sandbox.start({

@@ -1,5 +1,5 @@
 import { describeSignal, recommendation } from '../../domain/recommend.js';
-import type { TeamReport } from '../../services/messages.js';
+import type { TeamReport } from '../../services/report-types.js';
 import type { MessagePayload } from '../../storage/outbox.js';
 import {
   day,

@@ -1,7 +1,8 @@
 // The App Home tab (SPEC section 6): a member's teams, open check-ins and own answers; for
 // admins the org table, the frontier and setup hints.
-import type { OrgReport, OrgTeamRow } from '../../services/insight.js';
+
 import type { TeamHeadcount } from '../../services/org.js';
+import type { OrgReport, OrgTeamRow } from '../../services/report-types.js';
 import type { StoredResponse } from '../../storage/rounds.js';
 import { ANSWER_ACTION } from './check-in.js';
 import { day, escapeText, slackDate, VERDICT_LABEL, withTrend } from './format.js';

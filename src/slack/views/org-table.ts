@@ -3,7 +3,7 @@
 import type { FrontierBand } from '../../domain/frontier.js';
 import { describeSignal, recommendation } from '../../domain/recommend.js';
 import type { FailureMode } from '../../domain/types.js';
-import type { OrgReport, OrgTeamRow } from '../../services/insight.js';
+import type { OrgReport, OrgTeamRow } from '../../services/report-types.js';
 import type { MessagePayload } from '../../storage/outbox.js';
 import { escapeText, mixText, pct, ratioText, VERDICT_LABEL, WITHHELD, withTrend } from './format.js';
 import type { Reply } from './replies.js';
