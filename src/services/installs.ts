@@ -20,6 +20,12 @@ const TOKEN_DEAD = new Set(['invalid_auth', 'token_revoked', 'account_inactive',
  * admin deletes it (`tooth-tail delete-workspace`).
  */
 export class InstallService {
+  /**
+   * The workspaces marked uninstalled, held in memory too: every request asks (to spot a
+   * reinstall), and its acknowledgement should not wait on the database.
+   */
+  private readonly gone: Set<string>;
+
   constructor(
     private readonly deps: {
       installs: InstallRepository;
@@ -28,15 +34,18 @@ export class InstallService {
       clock: Clock;
       logger: InstallLogger;
     },
-  ) {}
+  ) {
+    this.gone = new Set(deps.installs.uninstalledWorkspaces());
+  }
 
   isActive(workspaceId: string): boolean {
-    return !this.deps.installs.isUninstalled(workspaceId);
+    return !this.gone.has(workspaceId);
   }
 
   /** Marks the workspace uninstalled and skips its pending deliveries; true the first time. */
   uninstalled(workspaceId: string, reason: string): boolean {
     const now = this.deps.clock().toISOString();
+    this.gone.add(workspaceId);
     if (!this.deps.installs.markUninstalled(workspaceId, reason, now)) return false;
     const skipped = this.deps.outbox.skipPendingOfWorkspace(workspaceId, `app_uninstalled: ${reason}`, now);
     this.deps.logger.warn(
@@ -73,7 +82,9 @@ export class InstallService {
     } catch {
       return false;
     }
-    if (!this.deps.installs.markReinstalled(workspaceId)) return false;
+    this.gone.delete(workspaceId);
+    // No row to clear when an admin deleted the workspace's data meanwhile: it resumes all the same.
+    this.deps.installs.markReinstalled(workspaceId);
     this.deps.logger.info(`workspace ${workspaceId} has tooth-tail again: sends and schedules resume`);
     return true;
   }

@@ -2,9 +2,6 @@ import { Repository } from './repository.js';
 
 /** Whether each workspace still has the app installed, as far as the app knows. */
 export class InstallRepository extends Repository {
-  private readonly byId = this.db.prepare<[string], { uninstalled_at: string | null }>(
-    'SELECT uninstalled_at FROM workspace_installs WHERE workspace_id = ?',
-  );
   private readonly markGone = this.db.prepare(
     `INSERT INTO workspace_installs (workspace_id, uninstalled_at, reason) VALUES (?, ?, ?)
      ON CONFLICT (workspace_id) DO UPDATE SET uninstalled_at = excluded.uninstalled_at, reason = excluded.reason
@@ -16,10 +13,6 @@ export class InstallRepository extends Repository {
   private readonly gone = this.db.prepare<[], { workspace_id: string }>(
     'SELECT workspace_id FROM workspace_installs WHERE uninstalled_at IS NOT NULL',
   );
-
-  isUninstalled(workspaceId: string): boolean {
-    return (this.byId.get(workspaceId)?.uninstalled_at ?? null) !== null;
-  }
 
   /** Records the uninstall; false when it was recorded already (so it is acted on and logged once). */
   markUninstalled(workspaceId: string, reason: string, now: string): boolean {
