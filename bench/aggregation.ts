@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { summariseRound } from '../src/domain/aggregate.js';
 import { type Answers, PATHS_TO_PROD, PERCENT_BUCKETS, type RosterEntry } from '../src/domain/types.js';
+import { AccessService } from '../src/services/access.js';
 import { ChannelService } from '../src/services/channels.js';
 import { Directory } from '../src/services/directory.js';
 import { InsightService } from '../src/services/insight.js';
@@ -93,6 +94,7 @@ export function services(db: Db, clock: Clock) {
   });
   const commands = new CommandRunner({
     org,
+    access: AccessService.on({ db, teams, directory, clock }),
     rounds: roundService,
     reports,
     insight,

@@ -11,6 +11,7 @@ import webApi from '@slack/web-api';
 import { chartRenderer } from './charts/renderer.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { Scheduler } from './scheduler/scheduler.js';
+import { AccessService } from './services/access.js';
 import { ChannelService } from './services/channels.js';
 import { DeliveryGuard } from './services/delivery-guard.js';
 import { DepartureService } from './services/departures.js';
@@ -225,11 +226,24 @@ function createServices(input: {
     clock,
     onQueued,
   });
+  const access = AccessService.on({ db, teams, directory, clock });
   const listeners: ListenerDeps = {
-    commands: new CommandRunner({ org, rounds, reports, insight, directory, slack, channels, logger, clock }),
+    commands: new CommandRunner({
+      org,
+      access,
+      rounds,
+      reports,
+      insight,
+      directory,
+      slack,
+      channels,
+      logger,
+      clock,
+    }),
     rounds,
     roundRepo,
     org,
+    access,
     reports,
     directory,
     slack,

@@ -24,6 +24,9 @@ export type Command =
   | { kind: 'team-remove'; team: string }
   | { kind: 'roster-add'; team: string; users: UserRef[]; role: RoleSpec }
   | { kind: 'roster-remove'; team: string; users: UserRef[] }
+  | { kind: 'lead-add'; team: string; users: UserRef[] }
+  | { kind: 'lead-remove'; team: string; users: UserRef[] }
+  | { kind: 'ratio-access'; visibility: 'everyone' | 'leads' }
   | { kind: 'join'; team: string; role: RoleSpec }
   | { kind: 'leave'; team: string }
   | { kind: 'schedule'; team: string; cron: string; timezone: string | null; openDays: number | null }

@@ -37,11 +37,14 @@ export const USAGE: Record<string, string> = Object.fromEntries(
     help: '/tooth-tail help',
     summary: '/tooth-tail summary [team] [post]',
     ratio: '/tooth-tail ratio',
+    'ratio access': '/tooth-tail ratio access <everyone|leads>',
     teams: '/tooth-tail teams',
     'team add': '/tooth-tail team add <name> [#channel] [tz <IANA zone>]',
     'team remove': '/tooth-tail team remove <name>',
     'roster add': '/tooth-tail roster add <team> <@person …> as <role>',
     'roster remove': '/tooth-tail roster remove <team> <@person …>',
+    'lead add': '/tooth-tail lead add <team> <@person …>',
+    'lead remove': '/tooth-tail lead remove <team> <@person …>',
     join: '/tooth-tail join <team> as <role>',
     leave: '/tooth-tail leave <team>',
     schedule: '/tooth-tail schedule <team> <minute hour day month weekday> [tz <IANA zone>] [open <days>d]',
@@ -68,23 +71,19 @@ const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
   [
     'Everyone',
     [
-      ['summary', 'latest closed round of a team, or of each of your teams; `post` shares it here'],
+      ['summary', 'latest closed round of a team, or of each team you are on or lead; `post` shares it here'],
       ['ratio', 'the org table: ratio, verdict, productive share, trend, and the ratio frontier'],
-      ['teams', 'teams and their headcount by role'],
-      ['join', 'put yourself on a team'],
+      ['teams', 'teams, their leads and headcount by role'],
+      ['join', 'ask to join a team; its leads (or an admin) approve'],
       ['leave', 'take yourself off a team'],
-      ['subscribe', 'digests for a team or `all` in a channel (default: this channel)'],
-      ['unsubscribe', 'stop those digests'],
-      ['subscriptions', "this channel's digests"],
+      ['subscriptions', "this workspace's digests"],
       ['export', 'round summaries as a CSV in your DM'],
       ['forget-me', 'delete your own answers'],
     ],
   ],
   [
-    'Admins',
+    "A team's leads, and admins",
     [
-      ['team add', 'create a team'],
-      ['team remove', 'delete a team'],
       ['roster add', 'add people to a team'],
       ['roster remove', 'take people off a team'],
       [
@@ -93,6 +92,18 @@ const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
       ],
       ['survey now', 'open a round now'],
       ['survey close', 'close the open round now'],
+      ['subscribe', 'digests for a team in a channel (default: this channel); `all`: admins only'],
+      ['unsubscribe', 'stop those digests'],
+    ],
+  ],
+  [
+    'Admins',
+    [
+      ['team add', 'create a team'],
+      ['team remove', 'remove a team (its history is kept)'],
+      ['lead add', 'make people leads of a team'],
+      ['lead remove', 'stop people leading a team'],
+      ['ratio access', 'who may read `ratio`'],
     ],
   ],
 ];
@@ -368,16 +379,19 @@ function teamAdd(args: readonly Word[]): Command {
   return { kind: 'team-add', team, channel, timezone };
 }
 
-/** `<team> <@person …>` and, for `roster add`, `as <role>`. */
-function roster(args: readonly Word[], action: 'add' | 'remove'): Command {
-  const key = `roster ${action}`;
+/** `<team> <@person …>`, stopping at `as` when `withRole`; returns where it stopped. */
+function teamAndPeople(
+  args: readonly Word[],
+  key: string,
+  withRole: boolean,
+): { team: string; users: UserRef[]; end: number } {
   const first = args.findIndex(isUserLike);
   if (first === -1) fail(`\`${key}\` needs at least one @person.`, key);
   if (first === 0) fail(`\`${key}\` needs a team name before the people.`, key);
   const team = teamName(args.slice(0, first), key);
   const users: UserRef[] = [];
   let i = first;
-  for (; i < args.length && !(action === 'add' && isKeyword(args[i], 'as')); i++) {
+  for (; i < args.length && !(withRole && isKeyword(args[i], 'as')); i++) {
     const word = args[i] as Word;
     // "@ana, @bo" reads naturally; the commas carry nothing.
     const raw = word.quoted ? word.raw : word.raw.replace(/,+$/, '');
@@ -388,10 +402,30 @@ function roster(args: readonly Word[], action: 'add' | 'remove'): Command {
       users.push(ref);
     }
   }
+  return { team, users, end: i };
+}
+
+/** `<team> <@person …>` and, for `roster add`, `as <role>`. */
+function roster(args: readonly Word[], action: 'add' | 'remove'): Command {
+  const key = `roster ${action}`;
+  const { team, users, end } = teamAndPeople(args, key, action === 'add');
   if (action === 'remove') return { kind: 'roster-remove', team, users };
-  if (i >= args.length)
+  if (end >= args.length)
     fail(`\`${key}\` needs \`as &lt;role&gt;\` after the people. Roles: ${ROLE_LIST}.`, key);
-  return { kind: 'roster-add', team, users, role: roleSpec(args.slice(i + 1), key) };
+  return { kind: 'roster-add', team, users, role: roleSpec(args.slice(end + 1), key) };
+}
+
+/** `lead add|remove <team> <@person …>`: leads are not on the roster, so there is no role. */
+function lead(args: readonly Word[], action: 'add' | 'remove'): Command {
+  const { team, users } = teamAndPeople(args, `lead ${action}`, false);
+  return { kind: action === 'add' ? 'lead-add' : 'lead-remove', team, users };
+}
+
+function ratioAccess(args: readonly Word[]): Command {
+  const key = 'ratio access';
+  const value = args.length === 1 ? keyword(args[0]) : null;
+  if (value === 'everyone' || value === 'leads') return { kind: 'ratio-access', visibility: value };
+  fail('`ratio access` takes `everyone` or `leads`.', key);
 }
 
 function join(args: readonly Word[]): Command {
@@ -483,11 +517,14 @@ const GRAMMAR: Record<string, (args: readonly Word[]) => Command> = {
   help: () => ({ kind: 'help' }),
   summary,
   ratio: (args) => bare('ratio', args),
+  'ratio access': ratioAccess,
   teams: (args) => bare('teams', args),
   'team add': teamAdd,
   'team remove': (args) => ({ kind: 'team-remove', team: teamName(args, 'team remove') }),
   'roster add': (args) => roster(args, 'add'),
   'roster remove': (args) => roster(args, 'remove'),
+  'lead add': (args) => lead(args, 'add'),
+  'lead remove': (args) => lead(args, 'remove'),
   join,
   leave: (args) => ({ kind: 'leave', team: teamName(args, 'leave') }),
   schedule,
@@ -509,6 +546,8 @@ const FAMILIES: Record<string, (args: readonly Word[]) => never> = {
     unknownAction('team', args, 'use `team add` or `team remove`.', ['team add', 'team remove']),
   roster: (args) =>
     unknownAction('roster', args, 'use `roster add` or `roster remove`.', ['roster add', 'roster remove']),
+  lead: (args) =>
+    unknownAction('lead', args, 'use `lead add` or `lead remove`.', ['lead add', 'lead remove']),
   survey: (args) =>
     unknownAction('survey', args, 'use `survey now &lt;team&gt;` or `survey close &lt;team&gt;`.', [
       'survey now',

@@ -51,6 +51,11 @@ export class Directory {
     return this.deps.users.get(workspaceId, userId);
   }
 
+  /** The admins named in ADMIN_USER_IDS: the ones the app can find without asking Slack. */
+  namedAdmins(): readonly string[] {
+    return this.deps.adminUserIds;
+  }
+
   /** Admins are ADMIN_USER_IDS plus the workspace's admins and owners (users.info). */
   async isAdmin(workspaceId: string, userId: string): Promise<boolean> {
     if (this.deps.adminUserIds.includes(userId)) return true;

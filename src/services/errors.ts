@@ -16,6 +16,11 @@ export class NotAdminError extends AppError {
   }
 }
 
+/** A refusal that names who can do it, for anything other than the admin-only commands. */
+export class NotAllowedError extends AppError {
+  readonly code = 'not_allowed';
+}
+
 export class TeamNotFoundError extends AppError {
   readonly code = 'team_not_found';
   constructor(name: string, known: string[]) {

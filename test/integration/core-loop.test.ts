@@ -77,15 +77,18 @@ describe('the core loop', () => {
     expect(reply.text).toMatch(/only tooth-tail admins can add teams/);
     expect(reply.response_type).toBe('ephemeral');
     expect(count('teams')).toBe(0);
+    for (const text of ['team remove Fraud', 'team add Other']) {
+      expect((await h.run(OUTSIDER, text)).text).toMatch(/only tooth-tail admins/);
+    }
+    // A team's leads may run these too; someone who leads no team is refused all the same.
     for (const text of [
       'survey now Fraud',
       'survey close Fraud',
       'roster add Fraud <@U0DS1> as data-scientist',
       'schedule Fraud 0 10 * * MON',
-      'team remove Fraud',
       'roster remove Fraud <@U0DS1>',
     ]) {
-      expect((await h.run(OUTSIDER, text)).text).toMatch(/only tooth-tail admins/);
+      expect((await h.run(OUTSIDER, text)).text).toMatch(/only a team's leads or a tooth-tail admin/);
     }
   });
 
@@ -133,15 +136,21 @@ describe('the core loop', () => {
     expect(subs.text).toContain('<#C0ORG>: the whole org, each-round');
   });
 
-  it('lets anyone join and leave for themselves', async () => {
+  it('lets anyone ask to join (an admin approves, as the team has no leads) and leave for themselves', async () => {
     expect((await h.run(OUTSIDER, 'join Fraud as engineer:app')).text).toMatch(
-      /You are on \*Fraud\* as engineer:app/,
+      /Asked the admins \(<@UADMIN>\) to approve you joining \*Fraud\* as engineer:app/,
     );
+    expect((await h.run(OUTSIDER, 'teams')).text).toContain('3 engineers');
+    const request = await h.sandbox.waitFor(() => h.sandbox.dm(ADMIN).at(-1), 5000, 'the join request');
+    await h.sandbox.clickButton(ADMIN, { channel: ADMIN, ts: request.ts }, 'join_approve');
+    await h.sandbox.waitFor(() => h.sandbox.dm(OUTSIDER).at(-1), 5000, 'the outcome DM');
     expect((await h.run(OUTSIDER, 'teams')).text).toContain('4 engineers');
     expect((await h.run(OUTSIDER, 'leave Fraud')).text).toMatch(/You have left \*Fraud\*/);
     expect((await h.run(OUTSIDER, 'leave Fraud')).text).toMatch(/You are not on \*Fraud\*/);
     expect((await h.run(OUTSIDER, 'join Nope as engineer')).text).toMatch(/no team called “Nope”/);
-    expect((await h.run(OUTSIDER, 'unsubscribe <#C0LEADS> all')).text).toMatch(/was not subscribed/);
+    expect((await h.run(OUTSIDER, 'unsubscribe <#C0LEADS> all')).text).toMatch(
+      /only a team's leads or a tooth-tail admin can stop its digests/,
+    );
   });
 
   it('says a team has no closed round yet, and when the next opens', async () => {
@@ -159,7 +168,10 @@ describe('the core loop', () => {
       expect(dms).toHaveLength(1);
       expect(JSON.stringify(dms[0]?.blocks)).toContain('Answer (1 min)');
     }
-    expect(h.sandbox.dm(OUTSIDER)).toHaveLength(0);
+    // The outsider, who joined and left, has only the join outcome: no check-in.
+    expect(h.sandbox.dm(OUTSIDER).map((m) => m.text)).toEqual([
+      expect.stringMatching(/^<@UADMIN> approved your request: you are on \*Fraud\* as engineer:app/),
+    ]);
   });
 
   it('opens the modal for the member’s role', async () => {
@@ -353,7 +365,7 @@ describe('the core loop', () => {
     expect(JSON.stringify(mine.blocks)).toContain('Handmaid');
     const posted = await h.run(DS[1] as string, 'summary Fraud post', { channelId: LEADS });
     expect(posted.response_type).toBe('in_channel');
-    expect((await h.run(OUTSIDER, 'summary')).text).toMatch(/not on any team/);
+    expect((await h.run(OUTSIDER, 'summary')).text).toMatch(/not on or leading any team/);
     expect((await h.run(OUTSIDER, 'summary Nope')).text).toMatch(/no team called “Nope”/);
   });
 

@@ -71,25 +71,33 @@ describe('admin commands refused to non-admins, with nothing written', () => {
     ['someone on another team', OUTSIDER],
     ['a deactivated workspace admin', FORMER_ADMIN],
   ];
+  const ADMINS_ONLY = (what: string) =>
+    `Sorry, only tooth-tail admins can ${what}. Admins are workspace admins and owners, and the people in ADMIN_USER_IDS.`;
+  const LEADS_ONLY = (what: string) =>
+    `Sorry, only a team's leads or a tooth-tail admin can ${what}. \`/tooth-tail teams\` shows each team's leads.`;
   const COMMANDS: Array<[string, string]> = [
-    ['team add Skunkworks', 'add teams'],
-    ['team add Fraud', 'add teams'],
-    ['team remove Fraud', 'remove teams'],
-    ['team remove Nope', 'remove teams'],
-    [`roster add Fraud <@${OUTSIDER}> as engineer:app`, 'change rosters'],
-    ['roster add Fraud @nobody as data-scientist', 'change rosters'],
-    [`roster remove Fraud <@${DS[1]}>`, 'change rosters'],
-    ['schedule Fraud 0 9 * * TUE tz Europe/Paris open 2d', 'change schedules'],
-    ['schedule Nope 0 9 * * TUE', 'change schedules'],
-    ['survey now Search', 'open check-ins'],
-    ['survey now Fraud', 'open check-ins'],
-    ['survey close Fraud', 'close check-ins'],
-    ['survey close Search', 'close check-ins'],
+    ['team add Skunkworks', ADMINS_ONLY('add teams')],
+    ['team add Fraud', ADMINS_ONLY('add teams')],
+    ['team remove Fraud', ADMINS_ONLY('remove teams')],
+    ['team remove Nope', ADMINS_ONLY('remove teams')],
+    [`lead add Fraud <@${DS[0]}>`, ADMINS_ONLY('choose team leads')],
+    ['ratio access leads', ADMINS_ONLY('choose who reads the org ratio table')],
+    [`roster add Fraud <@${OUTSIDER}> as engineer:app`, LEADS_ONLY('change its roster')],
+    ['roster add Fraud @nobody as data-scientist', LEADS_ONLY('change its roster')],
+    [`roster remove Fraud <@${DS[1]}>`, LEADS_ONLY('change its roster')],
+    ['schedule Fraud 0 9 * * TUE tz Europe/Paris open 2d', LEADS_ONLY('change its schedule')],
+    ['schedule Nope 0 9 * * TUE', LEADS_ONLY('change its schedule')],
+    ['survey now Search', LEADS_ONLY('open its check-ins')],
+    ['survey now Fraud', LEADS_ONLY('open its check-ins')],
+    ['survey close Fraud', LEADS_ONLY('close its check-ins')],
+    ['survey close Search', LEADS_ONLY('close its check-ins')],
+    ['subscribe <#C0ORG> Fraud weekly', LEADS_ONLY('subscribe channels to its digests')],
+    ['unsubscribe <#C0ORG> all', LEADS_ONLY('stop its digests')],
     // Refused before the arguments are read: no syntax lesson for a command one may not run.
-    ['team add', 'add teams'],
-    ['roster add Fraud', 'change rosters'],
-    ['schedule Fraud every monday please', 'change schedules'],
-    ['survey now', 'open check-ins'],
+    ['team add', ADMINS_ONLY('add teams')],
+    ['roster add Fraud', LEADS_ONLY('change its roster')],
+    ['schedule Fraud every monday please', LEADS_ONLY('change its schedule')],
+    ['survey now', LEADS_ONLY('open its check-ins')],
   ];
 
   beforeAll(async () => {
@@ -98,16 +106,16 @@ describe('admin commands refused to non-admins, with nothing written', () => {
   });
 
   it.each(
-    NON_ADMINS.flatMap(([who, userId]) => COMMANDS.map(([text, what]) => [who, text, userId, what] as const)),
-  )('%s: `%s` is refused', async (_who, text, userId, what) => {
+    NON_ADMINS.flatMap(([who, userId]) =>
+      COMMANDS.map(([text, refusal]) => [who, text, userId, refusal] as const),
+    ),
+  )('%s: `%s` is refused', async (_who, text, userId, refusal) => {
     const before = snapshot(h.app.db);
     const calls = h.sandbox.calls.length;
     const reply = await h.run(userId, text);
     expect(reply.response_type).toBe('ephemeral');
     // Refused before anything is looked up: not even whether the team exists is revealed.
-    expect(reply.text).toBe(
-      `Sorry, only tooth-tail admins can ${what}. Admins are workspace admins and owners, and the people in ADMIN_USER_IDS.`,
-    );
+    expect(reply.text).toBe(refusal);
     await h.settle();
     expect(snapshot(h.app.db)).toEqual(before);
     expect(h.sandbox.calls.slice(calls).map((c) => c.method)).toEqual([]);

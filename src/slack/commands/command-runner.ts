@@ -1,7 +1,8 @@
-import type { ParseResult } from '../../domain/command.js';
+import type { Command, ParseResult } from '../../domain/command.js';
 import { parseWords, readCommand } from '../../domain/parse-command.js';
-import { AppError, NotAdminError } from '../../services/errors.js';
-import { type Reply, textReply } from '../views/replies.js';
+import { AppError, NotAdminError, NotAllowedError } from '../../services/errors.js';
+import { escapeText } from '../views/format.js';
+import { mention, type Reply, textReply } from '../views/replies.js';
 import { COMMAND_MODULES } from './index.js';
 import type { CommandContext, CommandDeps, CommandModule } from './module.js';
 
@@ -27,9 +28,10 @@ export class CommandRunner {
       local: module.local,
       run: (ctx) =>
         this.guard(module.key, async () => {
-          await this.checkAccess(ctx, module);
+          const standing = await this.checkAccess(ctx, module);
           const command = parseWords(words);
           if (command.kind === 'usage-error') return usageReply(command);
+          if (standing === 'lead') this.checkLeadOf(ctx, module, command);
           return module.run(ctx, command, this.deps);
         }),
     };
@@ -39,12 +41,50 @@ export class CommandRunner {
     return this.prepare(text).run(ctx);
   }
 
-  /** Reads only the module's declaration and who the person is, never the command's arguments. */
-  private async checkAccess(ctx: CommandContext, module: CommandModule): Promise<void> {
+  /**
+   * Reads only the module's declaration and who the person is, never the command's arguments.
+   * 'lead' means the person leads some team and may run the command on that team only, which
+   * `checkLeadOf` settles once the arguments name it.
+   */
+  private async checkAccess(ctx: CommandContext, module: CommandModule): Promise<'allowed' | 'lead'> {
+    const { access: roles } = this.deps;
     const { access } = module;
-    if (access.who === 'anyone') return;
-    if (await this.deps.directory.isAdmin(ctx.workspaceId, ctx.userId)) return;
-    throw new NotAdminError(access.what);
+    const ws = ctx.workspaceId;
+    switch (access.who) {
+      case 'anyone':
+        return 'allowed';
+      case 'readers':
+        if (roles.ratioVisibility(ws) === 'everyone' || roles.leadsAnyTeam(ws, ctx.userId)) return 'allowed';
+        if (await roles.isAdmin(ws, ctx.userId)) return 'allowed';
+        throw new NotAllowedError(
+          `Sorry, an admin has made it so only team leads and tooth-tail admins can ${access.what}. Your own teams' figures are in \`/tooth-tail summary\`.`,
+        );
+      case 'admins':
+        if (await roles.isAdmin(ws, ctx.userId)) return 'allowed';
+        throw new NotAdminError(access.what);
+      case 'leads':
+        if (await roles.isAdmin(ws, ctx.userId)) return 'allowed';
+        if (roles.leadsAnyTeam(ws, ctx.userId)) return 'lead';
+        throw new NotAllowedError(
+          `Sorry, only a team's leads or a tooth-tail admin can ${access.what}. \`/tooth-tail teams\` shows each team's leads.`,
+        );
+    }
+  }
+
+  /** A lead (not an admin) may act on the teams they lead, and never on the whole org. */
+  private checkLeadOf(ctx: CommandContext, module: CommandModule, command: Command): void {
+    const { access } = module;
+    if (access.who !== 'leads') return;
+    const name = access.team(command);
+    if (name === null) throw new NotAdminError(access.orgWhat ?? access.what);
+    const team = this.deps.org.team(ctx.workspaceId, name);
+    if (this.deps.access.isLead(team, ctx.userId)) return;
+    const leads = this.deps.access.leadsOf(team);
+    throw new NotAllowedError(
+      leads.length > 0
+        ? `Sorry, only *${escapeText(team.name)}*'s leads (${leads.map(mention).join(', ')}) or a tooth-tail admin can ${access.what}.`
+        : `Sorry, *${escapeText(team.name)}* has no leads yet, so only a tooth-tail admin can ${access.what}.`,
+    );
   }
 
   private async guard(key: string, work: () => Promise<Reply>): Promise<Reply> {

@@ -3,9 +3,10 @@
 import { exportCsv } from './export.js';
 import { forgetMe } from './forget-me.js';
 import { help } from './help.js';
+import { leadAdd, leadRemove } from './lead.js';
 import { join, leave } from './membership.js';
 import type { CommandModule } from './module.js';
-import { ratio } from './ratio.js';
+import { ratio, ratioAccess } from './ratio.js';
 import { rosterAdd, rosterRemove } from './roster.js';
 import { schedule } from './schedule.js';
 import { subscribe, subscriptions, unsubscribe } from './subscriptions.js';
@@ -18,11 +19,14 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   help,
   summary,
   ratio,
+  ratioAccess,
   teams,
   teamAdd,
   teamRemove,
   rosterAdd,
   rosterRemove,
+  leadAdd,
+  leadRemove,
   join,
   leave,
   schedule,

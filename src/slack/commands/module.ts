@@ -2,6 +2,7 @@
 // reads `access` before a word of the arguments is parsed, so a person who may not run a command
 // hears who can, never a lesson in its syntax.
 import type { Command, CommandKind } from '../../domain/command.js';
+import type { AccessService } from '../../services/access.js';
 import type { ChannelService } from '../../services/channels.js';
 import type { Directory } from '../../services/directory.js';
 import type { InsightService } from '../../services/insight.js';
@@ -25,6 +26,7 @@ export interface CommandLogger {
 
 export interface CommandDeps {
   org: OrgService;
+  access: AccessService;
   rounds: RoundService;
   reports: ReportService;
   insight: InsightService;
@@ -37,15 +39,29 @@ export interface CommandDeps {
   clock?: Clock;
 }
 
-/** Who may run a command. `what` finishes the refusal "Sorry, only tooth-tail admins can …". */
-export type Access = { who: 'anyone' } | { who: 'admins'; what: string };
+/**
+ * Who may run a command, read before its arguments. `what` finishes a refusal ("Sorry, only
+ * tooth-tail admins can …"), so it says who can do it.
+ * - `anyone`.
+ * - `admins`: ADMIN_USER_IDS, workspace admins and owners.
+ * - `leads`: admins, and the leads of the team the command acts on. Someone who leads no team is
+ *   refused before the arguments are read; a lead's command is read to learn its team, and
+ *   refused if it is not theirs. `team` names that team, or null when the command acts on the
+ *   whole org, which only admins may (`orgWhat` then finishes the refusal).
+ * - `readers`: anyone, unless an admin has restricted the command to leads and admins.
+ */
+export type Access<C = Command> =
+  | { who: 'anyone' }
+  | { who: 'admins'; what: string }
+  | { who: 'leads'; what: string; team: (command: C) => string | null; orgWhat?: string }
+  | { who: 'readers'; what: string };
 
-export const ANYONE: Access = { who: 'anyone' };
+export const ANYONE = { who: 'anyone' } as const;
 
 export interface CommandModule<K extends CommandKind = CommandKind> {
   /** The grammar key in src/domain/parse-command.ts: the first word, or two for `team add`. */
   key: string;
-  access: Access;
+  access: Access<Extract<Command, { kind: K }>>;
   /**
    * Answered from the database alone, with no Slack call: the reply can travel in the
    * acknowledgement itself, a round trip fewer than the response_url.

@@ -4,7 +4,7 @@ import { defineCommand, roleText } from './module.js';
 
 export const rosterAdd = defineCommand<'roster-add'>({
   key: 'roster add',
-  access: { who: 'admins', what: 'change rosters' },
+  access: { who: 'leads', what: 'change its roster', team: (c) => c.team },
   local: false,
   run: async (ctx, command, { org, directory }) => {
     const team = org.team(ctx.workspaceId, command.team);
@@ -21,7 +21,7 @@ export const rosterAdd = defineCommand<'roster-add'>({
 
 export const rosterRemove = defineCommand<'roster-remove'>({
   key: 'roster remove',
-  access: { who: 'admins', what: 'change rosters' },
+  access: { who: 'leads', what: 'change its roster', team: (c) => c.team },
   local: false,
   run: async (ctx, command, { org, directory }) => {
     const team = org.team(ctx.workspaceId, command.team);

@@ -7,7 +7,7 @@ import { defineCommand } from './module.js';
 
 export const schedule = defineCommand<'schedule'>({
   key: 'schedule',
-  access: { who: 'admins', what: 'change schedules' },
+  access: { who: 'leads', what: 'change its schedule', team: (c) => c.team },
   local: false,
   run: async (ctx, command, { org, clock }) => {
     const team = org.team(ctx.workspaceId, command.team);

@@ -17,9 +17,18 @@ async function channelAndScope(
   };
 }
 
+/** The team a subscription command names; null for `all`, which is also the default. */
+const teamOf = (command: { scope: Scope | null }): string | null =>
+  command.scope?.kind === 'team' ? command.scope.team : null;
+
 export const subscribe = defineCommand<'subscribe'>({
   key: 'subscribe',
-  access: ANYONE,
+  access: {
+    who: 'leads',
+    what: 'subscribe channels to its digests',
+    team: teamOf,
+    orgWhat: "subscribe channels to the whole org's digests",
+  },
   local: false,
   run: async (ctx, command, { channels, directory }) => {
     const { channelId, scope } = await channelAndScope(ctx, command, directory);
@@ -42,7 +51,12 @@ export const subscribe = defineCommand<'subscribe'>({
 
 export const unsubscribe = defineCommand<'unsubscribe'>({
   key: 'unsubscribe',
-  access: ANYONE,
+  access: {
+    who: 'leads',
+    what: 'stop its digests',
+    team: teamOf,
+    orgWhat: "stop the whole org's digests",
+  },
   local: false,
   run: async (ctx, command, { org, directory }) => {
     const { channelId, scope } = await channelAndScope(ctx, command, directory);

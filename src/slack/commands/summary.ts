@@ -1,6 +1,18 @@
+import type { AccessService } from '../../services/access.js';
+import type { OrgService } from '../../services/org.js';
+import type { Team } from '../../storage/teams.js';
 import { teamDigest } from '../views/digest.js';
 import { noRoundYetReply, type Reply, textReply } from '../views/replies.js';
 import { ANYONE, type CommandContext, type CommandDeps, defineCommand } from './module.js';
+
+/** The teams a person is on, then those they lead and are not on, each once, by name. */
+function yourTeams(ctx: CommandContext, org: OrgService, access: AccessService): Team[] {
+  const teams = org.teamsOf(ctx.workspaceId, ctx.userId);
+  for (const led of access.teamsLedBy(ctx.workspaceId, ctx.userId)) {
+    if (!teams.some((t) => t.id === led.id)) teams.push(led);
+  }
+  return teams.sort((a, b) => a.name.localeCompare(b.name));
+}
 
 /** Slack allows 50 blocks per message; stop adding teams well before that. */
 const MAX_BLOCKS = 40;
@@ -16,13 +28,12 @@ async function summaryReply(
   ctx: CommandContext,
   teamName: string | null,
   post: boolean,
-  { org, reports }: CommandDeps,
+  { org, access, reports }: CommandDeps,
 ): Promise<Reply> {
-  const teams =
-    teamName === null ? org.teamsOf(ctx.workspaceId, ctx.userId) : [org.team(ctx.workspaceId, teamName)];
+  const teams = teamName === null ? yourTeams(ctx, org, access) : [org.team(ctx.workspaceId, teamName)];
   if (teams.length === 0) {
     return textReply(
-      'You are not on any team. Name one: `/tooth-tail summary <team>`, or see `/tooth-tail teams`.',
+      'You are not on or leading any team. Name one: `/tooth-tail summary <team>`, or see `/tooth-tail teams`.',
     );
   }
   const blocks: unknown[] = [];

@@ -5,7 +5,7 @@ import { defineCommand } from './module.js';
 
 export const surveyNow = defineCommand<'survey-now'>({
   key: 'survey now',
-  access: { who: 'admins', what: 'open check-ins' },
+  access: { who: 'leads', what: 'open its check-ins', team: (c) => c.team },
   local: false,
   run: async (ctx, command, { org, rounds }) => {
     const team = org.team(ctx.workspaceId, command.team);
@@ -19,7 +19,7 @@ export const surveyNow = defineCommand<'survey-now'>({
 
 export const surveyClose = defineCommand<'survey-close'>({
   key: 'survey close',
-  access: { who: 'admins', what: 'close check-ins' },
+  access: { who: 'leads', what: 'close its check-ins', team: (c) => c.team },
   local: false,
   run: async (ctx, command, { org, rounds, reports }) => {
     const team = org.team(ctx.workspaceId, command.team);

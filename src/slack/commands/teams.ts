@@ -5,5 +5,6 @@ export const teams = defineCommand<'teams'>({
   key: 'teams',
   access: ANYONE,
   local: true,
-  run: async (ctx, _command, deps) => teamsReply(deps.org.headcounts(ctx.workspaceId)),
+  run: async (ctx, _command, { org, access }) =>
+    teamsReply(org.headcounts(ctx.workspaceId).map((row) => ({ ...row, leads: access.leadsOf(row.team) }))),
 });

@@ -1,8 +1,10 @@
 import type { AllMiddlewareArgs, App, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { AppError } from '../../services/errors.js';
+import { roleText } from '../commands/module.js';
 import { ANSWER_ACTION } from '../views/check-in.js';
 import { FORGET_ME_CANCEL, FORGET_ME_CONFIRM } from '../views/forget-me.js';
+import { JOIN_APPROVE, JOIN_DECLINE, joinDecidedText, joinOutcomeText } from '../views/join-request.js';
 import { surveyModal } from '../views/survey-modal.js';
 import type { ListenerDeps } from './deps.js';
 
@@ -105,7 +107,58 @@ export const cancelForgetMe =
     await respond({ replace_original: true, text: 'Nothing was deleted.' });
   };
 
+const joinClick = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().regex(/^\d{1,12}$/) })).min(1),
+});
+
+/**
+ * Approve or Decline on a join request, clicked by one of the team's leads or an admin. The
+ * first click decides; the message then says who decided, and the requester hears it by DM.
+ */
+export const decideJoin =
+  (deps: ListenerDeps, approve: boolean) =>
+  async ({ ack, body, respond }: ActionArgs): Promise<void> => {
+    await ack();
+    const parsed = joinClick.safeParse(body);
+    if (!parsed.success) {
+      deps.logger.warn(`ignored a malformed join decision: ${parsed.error.message}`);
+      return;
+    }
+    const deciderId = parsed.data.user.id;
+    try {
+      const decision = await deps.access.decide(Number(parsed.data.actions[0]?.value), deciderId, approve);
+      const { request } = decision;
+      const view = {
+        requestId: request.id,
+        teamName: decision.team?.name ?? 'a removed team',
+        userId: request.userId,
+        role: roleText(request),
+        approved: request.status === 'approved',
+        decidedBy: request.decidedBy ?? deciderId,
+      };
+      if (decision.kind === 'removed') {
+        await respond({
+          replace_original: true,
+          text: `${view.teamName} has been removed; there is nothing to decide.`,
+        });
+        return;
+      }
+      await respond({ replace_original: true, text: joinDecidedText(view) });
+      if (decision.kind === 'decided')
+        await deps.slack.postMessage(request.userId, { text: joinOutcomeText(view) });
+    } catch (error) {
+      if (error instanceof AppError) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: error.message });
+        return;
+      }
+      throw error;
+    }
+  };
+
 export function register(app: App, deps: ListenerDeps): void {
+  app.action(JOIN_APPROVE, decideJoin(deps, true));
+  app.action(JOIN_DECLINE, decideJoin(deps, false));
   app.action(ANSWER_ACTION, openCheckIn(deps));
   app.action(FORGET_ME_CONFIRM, confirmForgetMe(deps));
   app.action(FORGET_ME_CANCEL, cancelForgetMe());

@@ -1,4 +1,5 @@
 import type { Logger } from '@slack/bolt';
+import type { AccessService } from '../../services/access.js';
 import type { ChannelService } from '../../services/channels.js';
 import type { DepartureService } from '../../services/departures.js';
 import type { Directory } from '../../services/directory.js';
@@ -17,6 +18,7 @@ export interface ListenerDeps {
   rounds: RoundService;
   roundRepo: RoundRepository;
   org: OrgService;
+  access: AccessService;
   reports: ReportService;
   directory: Directory;
   slack: SlackPort;

@@ -1,10 +1,17 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { ANSWER_ACTION } from '../views/check-in.js';
 import { FORGET_ME_CANCEL, FORGET_ME_CONFIRM } from '../views/forget-me.js';
+import { JOIN_APPROVE, JOIN_DECLINE } from '../views/join-request.js';
 import { SURVEY_CALLBACK } from '../views/survey-modal.js';
 import { COMMAND_NAME } from './commands.js';
 
-const OUR_ACTIONS: ReadonlySet<unknown> = new Set([ANSWER_ACTION, FORGET_ME_CONFIRM, FORGET_ME_CANCEL]);
+const OUR_ACTIONS: ReadonlySet<unknown> = new Set([
+  ANSWER_ACTION,
+  FORGET_ME_CONFIRM,
+  FORGET_ME_CANCEL,
+  JOIN_APPROVE,
+  JOIN_DECLINE,
+]);
 
 /** Whether one of the app's listeners takes this request; each of them acks what it takes. */
 function isForOurListeners(body: Record<string, unknown>): boolean {

@@ -17,12 +17,12 @@ export const textReply = (text: string): Reply => ({ text });
 
 export const mention = (userId: string): string => `<@${userId}>`;
 
-export function teamsReply(rows: TeamHeadcount[]): Reply {
+export function teamsReply(rows: Array<TeamHeadcount & { leads?: string[] }>): Reply {
   if (rows.length === 0)
     return textReply('There are no teams yet. An admin can add one with `/tooth-tail team add <name>`.');
   const lines = rows.map(
-    ({ team, tooth, tail }) =>
-      `• *${escapeText(team.name)}*: ${tooth} data scientist${tooth === 1 ? '' : 's'}, ${tail} engineer${tail === 1 ? '' : 's'}${team.channelId ? ` · <#${team.channelId}>` : ''} · ${team.timezone}`,
+    ({ team, tooth, tail, leads = [] }) =>
+      `• *${escapeText(team.name)}*: ${tooth} data scientist${tooth === 1 ? '' : 's'}, ${tail} engineer${tail === 1 ? '' : 's'}${team.channelId ? ` · <#${team.channelId}>` : ''} · ${team.timezone} · ${leads.length === 0 ? 'no leads' : `lead${leads.length === 1 ? '' : 's'} ${leads.map(mention).join(', ')}`}`,
   );
   return textReply(`*Teams*\n${lines.join('\n')}`);
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recommendation } from '../../../src/domain/recommend.js';
 import type { Answers, RosterEntry } from '../../../src/domain/types.js';
+import { AccessService } from '../../../src/services/access.js';
 import { ChannelService } from '../../../src/services/channels.js';
 import { Directory } from '../../../src/services/directory.js';
 import { InsightService } from '../../../src/services/insight.js';
@@ -254,6 +255,7 @@ describe('/tooth-tail ratio', () => {
     });
     const runner = new CommandRunner({
       org,
+      access: AccessService.on({ db, teams, directory, clock }),
       rounds: new RoundService({
         db,
         teams,
