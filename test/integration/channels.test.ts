@@ -29,6 +29,8 @@ async function start(): Promise<Harness> {
   });
   await h.run(ADMIN, 'team add Fraud');
   await h.run(ADMIN, `roster add Fraud ${DS.map((id) => `<@${id}>`).join(' ')} as data-scientist`);
+  // The manager leads the team, so may subscribe channels to its digests.
+  await h.run(ADMIN, `lead add Fraud <@${MANAGER}>`);
   return h;
 }
 
@@ -171,6 +173,7 @@ describe('a channel that refuses digests later', () => {
     });
     await h.run(ADMIN, 'team add Fraud');
     await h.run(ADMIN, `roster add Fraud ${DS.map((id) => `<@${id}>`).join(' ')} as data-scientist`);
+    await h.run(ADMIN, `lead add Fraud <@${MANAGER}>`);
     await h.run(MANAGER, `subscribe <#${PUBLIC.id}|${PUBLIC.name}> Fraud each-round`);
     h.sandbox.removeApp(PUBLIC.id);
     await closeARound();

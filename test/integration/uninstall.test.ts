@@ -178,6 +178,7 @@ describe('a reinstall while the app was down', () => {
 describe('deleting a workspace’s data', () => {
   it('counts without --yes, deletes everything of the workspace with it', async () => {
     await start();
+    await h.run(ADMIN, `lead add Fraud <@${EARLY[0]}>`);
     await h.run(ADMIN, 'survey now Fraud');
     await h.settle();
     await h.sandbox.uninstallApp();
