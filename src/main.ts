@@ -24,7 +24,7 @@ import { type ChartRenderer, type Clock, systemClock } from './services/ports.js
 import { ReportService } from './services/reports.js';
 import { RoundService } from './services/rounds.js';
 import { DeliverySender } from './services/sender.js';
-import { createSlackApp } from './slack/app.js';
+import { createSlackApp, webClientOptions } from './slack/app.js';
 import { CommandRunner } from './slack/commands/command-runner.js';
 import { dropRepeatedEvents } from './slack/dedupe.js';
 import { SlackGateway } from './slack/gateway.js';
@@ -36,6 +36,7 @@ import * as events from './slack/listeners/events.js';
 import { resumeReinstalledWorkspaces } from './slack/listeners/events.js';
 import { ackWhatNoListenerTakes } from './slack/listeners/fallback.js';
 import * as views from './slack/listeners/views.js';
+import { RequestGate } from './slack/request-gate.js';
 import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
 import { type Db, openDatabase } from './storage/database.js';
@@ -57,10 +58,12 @@ export interface StartOptions {
   /** How many DMs are in flight at once. */
   concurrency?: number;
   /**
-   * The sender's Web API calls per second at most (DeliveryPacer), a little under the workspace's
-   * Slack limit, so a large fan-out never pays for 429 pauses; unset leaves sends unpaced.
+   * The sender's Web API calls per second at most (DELIVERY_RATE_PER_SECOND); below it the
+   * DeliveryPacer learns the workspace's limit from Slack's 429s.
    */
   deliveryRatePerSecond?: number;
+  /** The wait before a transiently failed delivery's first retry (default 30 s); tests shorten it. */
+  deliveryRetryBaseMs?: number;
   /** Off in tests that drive the scheduler's tick themselves. */
   scheduler?: boolean;
   /** Replaces the chart renderer (tests inject one that fails); null turns charts off. */
@@ -87,10 +90,11 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   });
-  const services = createServices({ config, clock, db, repositories, app, options });
+  const gate = new RequestGate();
+  const services = createServices({ config, clock, db, repositories, app, gate, options });
   registerListeners(app, services.listeners);
   const scheduler = createScheduler({ config, clock, repositories, services });
-  const { server, port } = await listen(config, receiver, repositories.outbox);
+  const { server, port } = await listen(config, receiver, repositories.outbox, gate);
   if (config.mode === 'socket') await app.start();
   // A workspace marked uninstalled whose token works again was reinstalled while the app was down.
   await services.installs.checkAllReinstalls();
@@ -144,9 +148,10 @@ function createServices(input: {
   db: Db;
   repositories: Repositories;
   app: App;
+  gate: RequestGate;
   options: StartOptions;
 }) {
-  const { config, clock, db, app, options } = input;
+  const { config, clock, db, app, gate, options } = input;
   const { teams, rounds: roundRepo, summaries, subscriptions, users, outbox } = input.repositories;
   const logger = app.logger;
   const slack = new SlackGateway(app.client);
@@ -170,21 +175,29 @@ function createServices(input: {
     logger,
   });
   const deliveryRate = options.deliveryRatePerSecond ?? config.deliveryRatePerSecond;
+  // The sender's own client gets each HTTP 429 back at once, to pace itself (DeliverySender):
+  // Bolt's client would pause every call of the app, answers to people included, for each one.
+  const senderClient = new webApi.WebClient(config.botToken, {
+    ...webClientOptions(config, {
+      ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    }),
+    logger,
+    rejectRateLimitedCalls: true,
+  });
   const sender = new DeliverySender({
     outbox,
     rounds: roundRepo,
-    slack,
+    slack: new SlackGateway(senderClient),
     clock,
     logger,
     concurrency: options.concurrency ?? 8,
+    yieldTo: () => gate.quiet(),
     ...(deliveryRate === undefined ? {} : { ratePerSecond: deliveryRate }),
+    ...(options.deliveryRetryBaseMs === undefined ? {} : { retryBaseMs: options.deliveryRetryBaseMs }),
     ...(options.charts === null ? {} : { charts: options.charts ?? chartRenderer }),
     guard: new DeliveryGuard({ installs, departures, channels, directory }),
   });
-  // The client pauses its whole queue for a 429's Retry-After; the sender's pace waits it out too.
-  app.client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number) =>
-    sender.rateLimited(retryAfterSeconds),
-  );
   const onQueued = () => void sender.kick();
   const reports = new ReportService({
     summaries,
@@ -297,10 +310,12 @@ async function listen(
   config: Config,
   receiver: HTTPReceiver | null,
   outbox: OutboxRepository,
+  gate: RequestGate,
 ): Promise<{ server: http.Server; port: number }> {
   const server = createServer({
     receiver,
     health: () => ({ mode: config.mode, outbox: outbox.statusCounts() }),
+    gate,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { type ControlDeps, handleControl } from './control.js';
 import { Delivery, SignedHttp } from './delivery.js';
-import { FaultQueue, RateLimiter } from './faults.js';
+import { FaultQueue } from './faults.js';
 import { BodyTooLargeError, readBody, sendJson, sendText } from './http.js';
 import { assertTimeZone, userJson } from './methods/users.js';
 import { pushView, replaceView } from './methods/views.js';
@@ -21,6 +21,7 @@ import {
   viewBlockActions,
   viewSubmission,
 } from './payloads.js';
+import { RateLimiter } from './rate-limits.js';
 import { type ResponseSource, ResponseUrls } from './response-urls.js';
 import { SocketModeServer } from './socket-mode.js';
 import type {
@@ -274,22 +275,40 @@ export class Sandbox {
 
   // ----- fault injection -----
 
-  /** The next `times` calls of `method` ('*' for any) get HTTP 429 with this Retry-After. */
-  rateLimitNext(method: string, options: { retryAfterSeconds: number; times?: number }): void {
+  /**
+   * The next `times` calls of `method` ('*' for any) get HTTP 429 with this Retry-After; with
+   * `channel`, only calls into that channel (a user id: that person's DM).
+   */
+  rateLimitNext(
+    method: string,
+    options: { retryAfterSeconds: number; times?: number; channel?: string },
+  ): void {
     this.faults.add(
       method,
       { kind: 'rate_limited', retryAfterSeconds: options.retryAfterSeconds },
       options.times,
+      options.channel === undefined ? undefined : this.conversationId(options.channel),
     );
   }
 
-  /** The next `times` calls of `method` ('*' for any) fail: HTTP `status`, else `{ ok:false, error }`. */
-  failNext(method: string, options: { error?: string; status?: number; times?: number }): void {
+  /**
+   * The next `times` calls of `method` ('*' for any) fail: HTTP `status`, else `{ ok:false, error }`;
+   * with `channel`, only calls into that channel (a user id: that person's DM).
+   */
+  failNext(
+    method: string,
+    options: { error?: string; status?: number; times?: number; channel?: string },
+  ): void {
     const fault =
       options.status !== undefined
         ? ({ kind: 'status', status: options.status } as const)
         : ({ kind: 'error', error: options.error ?? 'internal_error' } as const);
-    this.faults.add(method, fault, options.times);
+    this.faults.add(
+      method,
+      fault,
+      options.times,
+      options.channel === undefined ? undefined : this.conversationId(options.channel),
+    );
   }
 
   /**
@@ -303,6 +322,7 @@ export class Sandbox {
     this.faults.add(method, { kind: 'delay', ms: options.ms }, options.times);
   }
 
+  /** Replaces the rate limits: each one left out is Slack's default again, null turns one off. */
   setLimits(limits: SandboxLimits): void {
     this.limiter.setLimits(limits);
   }

@@ -8,6 +8,8 @@ export interface SlackPort {
   updateMessage(channel: string, ts: string, message: MessagePayload): Promise<void>;
   /** Throws SlackCallError('user_not_found') for an unknown person. */
   userInfo(userId: string): Promise<Omit<SlackUser, 'fetchedAt'>>;
+  /** Everyone in the workspace, a page at a time (users.list). */
+  listUsers(): AsyncIterable<Array<Omit<SlackUser, 'fetchedAt'>>>;
   /** The id of a person by their handle, or undefined. */
   findUserByName(name: string): Promise<string | undefined>;
   /** The id of a channel by its name, or undefined. */
@@ -40,13 +42,18 @@ export interface ConversationInfo {
   isConversation: boolean;
 }
 
-/** A Web API call that Slack answered with an error (ok: false) or that failed after its retries. */
+/**
+ * A Web API call that Slack answered with an error (ok: false) or that failed after its retries.
+ * `permanent` errors (user_not_found, account_inactive, …) will fail again; the others (HTTP 429
+ * `ratelimited`, 5xx, timeouts) may pass later. `retryAfterSeconds` is a 429's Retry-After.
+ */
 export class SlackCallError extends Error {
   readonly code: string;
   constructor(
     readonly slackError: string,
     readonly permanent: boolean,
     message?: string,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message ?? `Slack answered ${slackError}`);
     this.code = slackError;

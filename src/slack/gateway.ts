@@ -1,4 +1,4 @@
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import { ErrorCode, type UsersListResponse, type WebClient } from '@slack/web-api';
 import type { SlackPort } from '../services/ports.js';
 import { SlackCallError } from '../services/ports.js';
 import type { MessagePayload } from '../storage/outbox.js';
@@ -10,12 +10,25 @@ import type { SlackUser } from '../storage/users.js';
  * neither do we. HTTP and network errors arrive here only after the client's bounded retries.
  */
 export function toSlackCallError(error: unknown): SlackCallError {
-  const e = error as { code?: string; data?: { error?: string }; message?: string };
+  const e = error as {
+    code?: string;
+    data?: { error?: string };
+    message?: string;
+    retryAfter?: number;
+    original?: { message?: string };
+  };
   if (e.code === ErrorCode.PlatformError && e.data?.error) {
     return new SlackCallError(e.data.error, true);
   }
-  if (e.code === ErrorCode.RateLimitedError) return new SlackCallError('ratelimited', false);
+  // With rejectRateLimitedCalls the client hands an HTTP 429 back at once, with its Retry-After.
+  if (e.code === ErrorCode.RateLimitedError)
+    return new SlackCallError('ratelimited', false, e.message, e.retryAfter);
   if (e.code === ErrorCode.HTTPError) return new SlackCallError('http_error', false, e.message);
+  // Without it, the client sleeps out each 429 and then throws a plain Error inside its retry
+  // policy (WebClient.makeRequest); when the policy runs out, that error arrives wrapped as a
+  // request error. It is still a rate limit, and passes later.
+  if (e.code === ErrorCode.RequestError && e.original?.message?.startsWith('A rate limit was exceeded'))
+    return new SlackCallError('ratelimited', false, e.message);
   if (e.code === ErrorCode.RequestError) return new SlackCallError('request_error', false, e.message);
   return new SlackCallError('unknown_error', false, e.message);
 }
@@ -140,6 +153,25 @@ export class SlackGateway implements SlackPort {
   async userInfo(userId: string) {
     const { user } = await call(() => this.client.users.info({ user: userId }));
     return toSlackUser(userId, user as SlackUserObject | undefined, await this.homeTeamId());
+  }
+
+  /**
+   * users.list is Tier 2 (20+ calls a minute) but returns up to 200 people a call: Slack's
+   * pagination guide recommends a `limit` of 100-200. For a large team that is far fewer calls
+   * than one users.info (Tier 4, 100+ a minute) per person.
+   */
+  async *listUsers() {
+    try {
+      for await (const page of this.client.paginate('users.list', { limit: 200 })) {
+        const members = (page as UsersListResponse).members ?? [];
+        const home = await this.homeTeamId();
+        yield members
+          .filter((m) => m.id !== undefined)
+          .map((m) => toSlackUser(m.id as string, m as SlackUserObject, home));
+      }
+    } catch (error) {
+      throw toSlackCallError(error);
+    }
   }
 
   async findUserByName(name: string): Promise<string | undefined> {

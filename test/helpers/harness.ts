@@ -53,6 +53,8 @@ export async function startHarness(input: {
       scheduler: false,
       // Fail fast in tests: one quick retry instead of minutes.
       retryConfig: { retries: 1, factor: 1, minTimeout: 10, maxTimeout: 20 },
+      // A transiently failed delivery comes back in tens of milliseconds, not half a minute.
+      deliveryRetryBaseMs: 20,
       ...(input.clock ? { clock: input.clock } : {}),
       ...input.options,
     },

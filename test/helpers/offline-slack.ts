@@ -11,6 +11,7 @@ export function offlineSlack(overrides: Partial<SlackPort> = {}): SlackPort {
     userInfo: async () => {
       throw new SlackCallError('user_not_found', true);
     },
+    listUsers: async function* () {},
     findUserByName: async () => undefined,
     findChannelByName: async () => undefined,
     uploadFile: async () => {},
