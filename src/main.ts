@@ -12,6 +12,7 @@ import { chartRenderer } from './charts/renderer.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { AccessService } from './services/access.js';
+import { BlockerThemeService } from './services/blocker-themes.js';
 import { ChannelService } from './services/channels.js';
 import { DeliveryGuard } from './services/delivery-guard.js';
 import { DepartureService } from './services/departures.js';
@@ -20,8 +21,11 @@ import { Directory } from './services/directory.js';
 import { InsightService } from './services/insight.js';
 import { InstallService } from './services/installs.js';
 import { OrgService } from './services/org.js';
+import { OrgDigestService } from './services/org-digests.js';
 import { type ChartRenderer, type Clock, systemClock } from './services/ports.js';
 import { ReportService } from './services/reports.js';
+import { RetentionService } from './services/retention.js';
+import { RosterSyncService } from './services/roster-sync.js';
 import { RoundService } from './services/rounds.js';
 import { DeliverySender } from './services/sender.js';
 import { createSlackApp, webClientOptions } from './slack/app.js';
@@ -42,7 +46,9 @@ import { blockKitMessages } from './slack/views/messages.js';
 import { type Db, openDatabase } from './storage/database.js';
 import { InstallRepository } from './storage/installs.js';
 import { migrate } from './storage/migrate.js';
+import { OrgSettingsRepository } from './storage/org-settings.js';
 import { OutboxRepository } from './storage/outbox.js';
+import { RosterSyncRepository } from './storage/roster-syncs.js';
 import { RoundRepository } from './storage/rounds.js';
 import { SubscriptionRepository } from './storage/subscriptions.js';
 import { SummaryRepository } from './storage/summaries.js';
@@ -212,6 +218,19 @@ function createServices(input: {
     clock,
     anonymityThreshold: config.anonymityThreshold,
   });
+  const orgDigests = new OrgDigestService({
+    db,
+    subscriptions,
+    summaries,
+    rounds: roundRepo,
+    teams,
+    outbox,
+    insight,
+    messages: blockKitMessages,
+    clock,
+    defaultTimezone: config.defaultTimezone,
+    onQueued,
+  });
   const rounds = new RoundService({
     db,
     teams,
@@ -226,6 +245,7 @@ function createServices(input: {
     clock,
     anonymityThreshold: config.anonymityThreshold,
     onQueued,
+    orgDigests,
   });
   const digests = new DigestService({
     db,
@@ -239,6 +259,19 @@ function createServices(input: {
     clock,
     onQueued,
   });
+  const rosterSync = new RosterSyncService({ db, teams, syncs: new RosterSyncRepository(db), slack, clock });
+  const blockerThemes = new BlockerThemeService({
+    db,
+    settings: new OrgSettingsRepository(db),
+    rounds: roundRepo,
+    subscriptions,
+    outbox,
+    clock,
+    defaultTimezone: config.defaultTimezone,
+    anonymityThreshold: config.anonymityThreshold,
+    onQueued,
+  });
+  const retention = new RetentionService({ rounds: roundRepo, clock, retentionDays: config.retentionDays });
   const access = AccessService.on({ db, teams, directory, clock });
   const listeners: ListenerDeps = {
     commands: new CommandRunner({
@@ -250,6 +283,8 @@ function createServices(input: {
       directory,
       slack,
       channels,
+      rosterSync,
+      blockerThemes,
       logger,
       clock,
     }),
@@ -260,13 +295,22 @@ function createServices(input: {
     reports,
     directory,
     slack,
-    home: new HomeService({ org, reports, insight, rounds: roundRepo, directory }),
+    home: new HomeService({
+      org,
+      reports,
+      insight,
+      rounds: roundRepo,
+      directory,
+      users,
+      retentionDays: config.retentionDays,
+    }),
+    rosterSync,
     channels,
     departures,
     installs,
     logger,
   };
-  return { sender, rounds, digests, onQueued, listeners, installs };
+  return { sender, rounds, digests, orgDigests, blockerThemes, retention, onQueued, listeners, installs };
 }
 
 function registerListeners(app: App, deps: ListenerDeps): void {
@@ -297,6 +341,9 @@ function createScheduler(input: {
     subscriptions: repositories.subscriptions,
     roundService: services.rounds,
     digests: services.digests,
+    orgDigests: services.orgDigests,
+    blockerThemes: services.blockerThemes,
+    retention: services.retention,
     clock,
     defaultTimezone: config.defaultTimezone,
     logger: services.listeners.logger,

@@ -18,6 +18,8 @@ import {
   listActionIds,
   messageBlockActions,
   stateFromAnswers,
+  subteamMembersChanged,
+  subteamUpdated,
   viewBlockActions,
   viewSubmission,
 } from './payloads.js';
@@ -38,6 +40,7 @@ import type {
   SandboxLimits,
   SandboxOptions,
   SandboxUser,
+  SandboxUsergroup,
   StateValue,
   View,
 } from './types.js';
@@ -115,6 +118,8 @@ export class Sandbox {
     );
     for (const user of options.users ?? []) this.workspace.users.set(user.id, { ...user });
     for (const channel of options.channels ?? []) this.workspace.channels.set(channel.id, { ...channel });
+    for (const group of options.usergroups ?? []) this.addUsergroup(group);
+    this.workspace.freePlan = options.freePlan ?? false;
     this.limiter = new RateLimiter(options.limits);
     const ackTimeoutMs = options.socketAckTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.socket = new SocketModeServer({
@@ -156,6 +161,42 @@ export class Sandbox {
     const user = this.requireUser(id);
     if (patch.tz !== undefined) assertTimeZone(patch.tz);
     Object.assign(user, patch);
+  }
+
+  addUsergroup(group: SandboxUsergroup): void {
+    this.workspace.usergroups.set(group.id, { ...group, users: [...group.users] });
+  }
+
+  usergroup(id: string): SandboxUsergroup | undefined {
+    return this.workspace.usergroups.get(id);
+  }
+
+  /**
+   * Someone changes a user group's members in Slack: the group becomes `users`, and Slack sends
+   * `subteam_members_changed` with the delta (signed, like every event). `alsoUpdated` sends the
+   * `subteam_updated` event Slack sends beside it, with the group's full member list.
+   */
+  async setUsergroupMembers(
+    id: string,
+    users: string[],
+    options: { alsoUpdated?: boolean } = {},
+  ): Promise<{ status: number; body: unknown }> {
+    const group = this.workspace.usergroups.get(id);
+    if (group === undefined) throw new Error(`no sandbox user group ${id}`);
+    const before = new Set(group.users);
+    const after = new Set(users);
+    const previousUpdate = Math.floor(this.workspace.now() / 1000) - 60;
+    group.users = [...after];
+    const ack = await this.sendEvent(
+      subteamMembersChanged(this.workspace, {
+        subteamId: id,
+        added: users.filter((u) => !before.has(u)),
+        removed: [...before].filter((u) => !after.has(u)),
+        previousUpdate,
+      }),
+    );
+    if (options.alsoUpdated) return this.sendEvent(subteamUpdated(this.workspace, group));
+    return ack;
   }
 
   addChannel(channel: SandboxChannel): void {
@@ -361,6 +402,11 @@ export class Sandbox {
   homeView(userId: string): View['view'] | undefined {
     const id = this.workspace.homes.get(userId);
     return id === undefined ? undefined : this.workspace.views.get(id)?.view;
+  }
+
+  /** The id of the person's published Home view, for clickViewButton. */
+  homeViewId(userId: string): string | undefined {
+    return this.workspace.homes.get(userId);
   }
 
   /** A trigger_id as if the person had just acted, for driving views.open directly in tests. */

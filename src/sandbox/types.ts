@@ -18,6 +18,18 @@ export interface SandboxUser {
   external?: boolean;
 }
 
+/** A Slack user group (`@fraud-ml`), which Slack calls a subteam in events. */
+export interface SandboxUsergroup {
+  /** `S…` */
+  id: string;
+  /** The mention name, without `@`. */
+  handle: string;
+  name?: string;
+  users: string[];
+  /** A disabled group: usergroups.users.list answers only with include_disabled. */
+  disabled?: boolean;
+}
+
 export interface SandboxChannel {
   id: string;
   name: string;
@@ -67,6 +79,12 @@ export interface SandboxOptions {
   mode?: 'http' | 'socket';
   users?: SandboxUser[];
   channels?: SandboxChannel[];
+  usergroups?: SandboxUsergroup[];
+  /**
+   * A workspace on Slack's free plan has no user groups: the usergroups methods answer
+   * `plan_upgrade_required`. Default false.
+   */
+  freePlan?: boolean;
   /** Default 'T0SANDBOX'. */
   teamId?: string;
   /** Default 'UBOT'. */

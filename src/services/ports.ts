@@ -12,6 +12,14 @@ export interface SlackPort {
   listUsers(): AsyncIterable<Array<Omit<SlackUser, 'fetchedAt'>>>;
   /** The id of a person by their handle, or undefined. */
   findUserByName(name: string): Promise<string | undefined>;
+  /**
+   * The members of a Slack user group (usergroups.users.list). Throws SlackCallError with Slack's
+   * code: `no_such_subteam` (no such group, or it was disabled), `plan_upgrade_required` (a free
+   * workspace has no groups), `missing_scope` (the app lacks usergroups:read).
+   */
+  usergroupMembers(usergroupId: string): Promise<string[]>;
+  /** The user group with this handle (`fraud-ml` for `@fraud-ml`), or undefined. */
+  findUsergroupByHandle(handle: string): Promise<{ id: string; handle: string } | undefined>;
   /** The id of a channel by its name, or undefined. */
   findChannelByName(name: string): Promise<string | undefined>;
   /** auth.test: whose token this is. Throws SlackCallError (e.g. invalid_auth) for a dead token. */

@@ -197,8 +197,9 @@ export class DeliverySender {
       guard?: DeliveryGuard;
       pacer?: DeliveryPacer;
       /**
-       * Resolves when a send may start: main wires it to the HTTP server's RequestGate, so under
-       * a burst of requests from Slack the acks go first and the sends follow in the next lull.
+       * Resolves when an `update` delivery may be sent: main wires it to the HTTP server's
+       * RequestGate, so under a burst of submissions the acks go first and the DM edits follow in
+       * the next lull.
        */
       yieldTo?: () => Promise<void>;
     },
@@ -276,8 +277,6 @@ export class DeliverySender {
     // that bounds the duplicates a crash can cause.
     const worker = async (): Promise<void> => {
       while (!this.stopped) {
-        await this.deps.yieldTo?.();
-        if (this.stopped) return;
         const [delivery] = this.deps.outbox.claimDue(this.deps.clock().toISOString(), 1);
         if (!delivery) return;
         claimed += 1;
@@ -302,6 +301,9 @@ export class DeliverySender {
     // chat.update has its own limit (Tier 3), so its turns come from a pacer of its own.
     const update = delivery.kind === 'update' ? delivery.payload.updateTs : undefined;
     if (update) {
+      // An edit (the check-in DM's thanks) is the one delivery sent right after a request from
+      // Slack, in bursts when many people answer at once: it waits for a lull in them.
+      await this.deps.yieldTo?.();
       await this.send(delivery, 1, this.updatePacer, async () => {
         await this.deps.slack.updateMessage(delivery.channel, update, delivery.payload);
         this.deps.outbox.markSent(delivery.id, delivery.channel, update, now());

@@ -200,6 +200,18 @@ export class SlackGateway implements SlackPort {
     });
   }
 
+  async usergroupMembers(usergroupId: string): Promise<string[]> {
+    const result = await call(() => this.client.usergroups.users.list({ usergroup: usergroupId }));
+    return result.users ?? [];
+  }
+
+  async findUsergroupByHandle(handle: string): Promise<{ id: string; handle: string } | undefined> {
+    const wanted = handle.toLowerCase();
+    const result = await call(() => this.client.usergroups.list({}));
+    const match = (result.usergroups ?? []).find((g) => g.handle?.toLowerCase() === wanted);
+    return match?.id && match.handle ? { id: match.id, handle: match.handle } : undefined;
+  }
+
   async findChannelByName(name: string): Promise<string | undefined> {
     const wanted = name.toLowerCase();
     return call(async () => {

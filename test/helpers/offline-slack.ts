@@ -14,6 +14,10 @@ export function offlineSlack(overrides: Partial<SlackPort> = {}): SlackPort {
     listUsers: async function* () {},
     findUserByName: async () => undefined,
     findChannelByName: async () => undefined,
+    usergroupMembers: async () => {
+      throw new SlackCallError('no_such_subteam', true);
+    },
+    findUsergroupByHandle: async () => undefined,
     uploadFile: async () => {},
     authTest: async () => ({ teamId: 'T0SANDBOX', botUserId: 'UBOT' }),
     conversationInfo: async () => {

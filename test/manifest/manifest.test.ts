@@ -45,7 +45,15 @@ describe('manifest.yml', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(
-      ['app_home_opened', 'app_uninstalled', 'member_joined_channel', 'tokens_revoked', 'user_change'].sort(),
+      [
+        'app_home_opened',
+        'app_uninstalled',
+        'member_joined_channel',
+        'subteam_members_changed',
+        'subteam_updated',
+        'tokens_revoked',
+        'user_change',
+      ].sort(),
     );
   });
 
@@ -60,6 +68,7 @@ describe('manifest.yml', () => {
         'groups:read',
         'im:write',
         'users:read',
+        'usergroups:read',
       ].sort(),
     );
   });

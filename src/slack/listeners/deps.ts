@@ -7,6 +7,7 @@ import type { InstallService } from '../../services/installs.js';
 import type { OrgService } from '../../services/org.js';
 import type { SlackPort } from '../../services/ports.js';
 import type { ReportService } from '../../services/reports.js';
+import type { RosterSyncService } from '../../services/roster-sync.js';
 import type { RoundService } from '../../services/rounds.js';
 import type { RoundRepository } from '../../storage/rounds.js';
 import type { CommandRunner } from '../commands/command-runner.js';
@@ -26,5 +27,6 @@ export interface ListenerDeps {
   channels: ChannelService;
   departures: DepartureService;
   installs: InstallService;
+  rosterSync: RosterSyncService;
   logger: Logger;
 }
