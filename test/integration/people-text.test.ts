@@ -89,7 +89,7 @@ describe('names people typed', () => {
     // The check-in DM's notification text, and the digest's, were among them.
     const checkIn = h.sandbox.dm(DS[0] as string)[0];
     expect(checkIn?.history[0]?.text).toBe(
-      '&lt;!channel&gt; Ops check-in: four quick, anonymous questions (about a minute).',
+      '&lt;!channel&gt; Ops check-in: four quick, confidential questions (about a minute).',
     );
     expect(
       texts.some(
