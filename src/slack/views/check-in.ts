@@ -61,7 +61,7 @@ export function thanksMessage(input: {
 }): MessagePayload {
   const names = input.teamNames && input.teamNames.length > 1 ? listOf(input.teamNames) : input.teamName;
   return {
-    text: `Thanks, recorded for ${names}. You can edit your answers until the check-in closes.`,
+    text: `Thanks, recorded for ${escapeText(names)}. You can edit your answers until the check-in closes.`,
     blocks: [
       {
         type: 'section',
