@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npx tooth-tail report …`: see src/cli/args.ts for the usage and src/cli/run.ts for the work;
+// `npx tooth-tail report …` and `npx tooth-tail backup <file>`: see src/cli/args.ts for the usage and src/cli/run.ts for the work;
 // `npx tooth-tail delete-workspace …`: see src/cli/delete-workspace.ts.
 import { runDeleteWorkspace } from './delete-workspace.js';
 import { runCli } from './run.js';
@@ -18,4 +18,4 @@ const [command, ...rest] = process.argv.slice(2);
 process.exitCode =
   command === 'delete-workspace'
     ? runDeleteWorkspace(rest, process.env, io)
-    : runCli(process.argv.slice(2), process.env, io);
+    : await runCli(process.argv.slice(2), process.env, io);
