@@ -1,3 +1,5 @@
+import { slackDate } from './when.js';
+
 // Errors a person can cause and fix. Each carries a code for the logs and a message written
 // for the person who typed the command (it is shown to them as is).
 
@@ -41,7 +43,7 @@ export class RoundOpenError extends AppError {
   readonly code = 'round_already_open';
   constructor(team: string, closesAt: string) {
     super(
-      `${team} already has a check-in open until ${closesAt}. Close it first with \`/tooth-tail survey close ${team}\`.`,
+      `${team} already has a check-in open${closesAt ? ` until ${slackDate(closesAt)}` : ''}. Close it first with \`/tooth-tail survey close ${team}\`.`,
     );
   }
 }
