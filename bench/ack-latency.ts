@@ -1,8 +1,9 @@
-// Benchmark 1: time to the HTTP response (the ack) of `/tooth-tail help`, `summary` and a
-// check-in submission, over signed loopback requests at a fixed concurrency, beside a bare Bolt
-// app built the same way whose listeners only ack (the floor), and the same bare app making the
-// one Slack call tooth-tail makes after each ack (a reference). All run as child processes; the
-// client, the sandbox and the request bodies are the same for each, and their blocks rotate.
+// Benchmark 1: time to the HTTP response (the ack) of `/tooth-tail help`, `summary`, `ratio`, a
+// click on "Answer" in the check-in DM (which opens the modal) and a check-in submission, over
+// signed loopback requests at a fixed concurrency, beside a bare Bolt app built the same way whose
+// listeners only ack (the floor), and the same bare app making the one Slack call tooth-tail
+// makes after each ack (a reference). All run as child processes; the client, the sandbox and
+// the request bodies are the same for each, and their blocks rotate.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -88,10 +89,19 @@ export async function ackLatency(sizes: AckSizes, rt: Runtime, cleanups: Cleanup
   sandbox.setAppUrl(appUrl);
   await closedRoundThenOpenRound(sandbox, members);
   const submissions = await captureSubmissions(sandbox, capture, members, appUrl);
+  const clicks = await captureClicks(sandbox, capture, members, appUrl);
   const total = sizes.warmup + sizes.requests;
-  const kinds: Array<{ name: string; bodies: SlackBody[] }> = [
+  const kinds: Array<{ name: string; bodies: Array<SlackBody | (() => SlackBody)> }> = [
     { name: '`help`', bodies: await captureCommands(sandbox, capture, members, 'help', total, appUrl) },
     { name: '`summary`', bodies: await captureCommands(sandbox, capture, members, 'summary', total, appUrl) },
+    { name: '`ratio`', bodies: await captureCommands(sandbox, capture, members, 'ratio', total, appUrl) },
+    {
+      name: '"Answer" click',
+      bodies: Array.from(
+        { length: total },
+        (_, i) => clicks[i % clicks.length] as SlackBody | (() => SlackBody),
+      ),
+    },
     {
       name: 'modal submission',
       bodies: Array.from({ length: total }, (_, i) => submissions[i % submissions.length] as SlackBody),
@@ -152,7 +162,8 @@ function latencyRows(kind: string, m: Record<Target, Measured>, sizes: AckSizes)
   const at = (t: Target, p: number) => percentile(m[t].latencies, p);
   const cpu = (t: Target) => (m[t].cpuMs / m[t].latencies.length).toFixed(2);
   const p99 = { figure: at('app', 99), floor: at('bare', 99) };
-  const replyCall = kind === 'modal submission' ? 'chat.update' : 'respond()';
+  const replyCall =
+    kind === 'modal submission' ? 'chat.update' : kind === '"Answer" click' ? 'views.open' : 'respond()';
   return [
     {
       benchmark: `${what} p50`,
@@ -183,7 +194,7 @@ function latencyRows(kind: string, m: Record<Target, Measured>, sizes: AckSizes)
  */
 async function run(
   { child, client }: { child: Child; client: SignedClient },
-  bodies: SlackBody[],
+  bodies: Array<SlackBody | (() => SlackBody)>,
   concurrency: number,
   sandbox: Sandbox,
 ): Promise<LoadResult & { cpuMs: number }> {
@@ -267,6 +278,35 @@ async function captureSubmissions(
     bodies.push(capture.take());
   }
   return bodies;
+}
+
+/**
+ * One click on "Answer" per member, in the open round's check-in DM. A trigger_id is good for one
+ * views.open within 3 s, so each is sent with a fresh one, issued by the sandbox as Slack would.
+ */
+async function captureClicks(
+  sandbox: Sandbox,
+  capture: CaptureServer,
+  members: Person[],
+  appUrl: string,
+): Promise<Array<() => SlackBody>> {
+  const clicks: Array<() => SlackBody> = [];
+  sandbox.setAppUrl(capture.url);
+  for (const member of members) {
+    const dm = sandbox.dm(member.id).at(-1);
+    if (!dm) throw new Error(`no check-in DM to ${member.id}`);
+    await sandbox.clickButton(member.id, { channel: member.id, ts: dm.ts }, 'check_in_answer');
+    const { body, contentType } = capture.take();
+    const payload = JSON.parse(new URLSearchParams(body).get('payload') ?? 'null') as { trigger_id: string };
+    clicks.push(() => ({
+      contentType,
+      body: new URLSearchParams({
+        payload: JSON.stringify({ ...payload, trigger_id: sandbox.issueTriggerId(member.id) }),
+      }).toString(),
+    }));
+  }
+  sandbox.setAppUrl(appUrl);
+  return clicks;
 }
 
 /** `count` bodies of `/tooth-tail <text>`, each with its own response_url (which takes 5 posts at most). */

@@ -31,6 +31,7 @@ import type { ListenerDeps } from './slack/listeners/deps.js';
 import * as events from './slack/listeners/events.js';
 import { ackWhatNoListenerTakes } from './slack/listeners/fallback.js';
 import * as views from './slack/listeners/views.js';
+import { RequestGate } from './slack/request-gate.js';
 import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
 import { type Db, openDatabase } from './storage/database.js';
@@ -81,10 +82,11 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   });
-  const services = createServices({ config, clock, db, repositories, app, options });
+  const gate = new RequestGate();
+  const services = createServices({ config, clock, db, repositories, app, gate, options });
   registerListeners(app, services.listeners);
   const scheduler = createScheduler({ config, clock, repositories, services });
-  const { server, port } = await listen(config, receiver, repositories.outbox);
+  const { server, port } = await listen(config, receiver, repositories.outbox, gate);
   if (config.mode === 'socket') await app.start();
   const poll = resumeDeliveries(repositories.outbox, services.sender, clock, app.logger);
   if (options.scheduler !== false) scheduler.start();
@@ -136,9 +138,10 @@ function createServices(input: {
   db: Db;
   repositories: Repositories;
   app: App;
+  gate: RequestGate;
   options: StartOptions;
 }) {
-  const { config, clock, db, app, options } = input;
+  const { config, clock, db, app, gate, options } = input;
   const { teams, rounds: roundRepo, summaries, subscriptions, users, outbox } = input.repositories;
   const logger = app.logger;
   const slack = new SlackGateway(app.client);
@@ -150,6 +153,7 @@ function createServices(input: {
     clock,
     logger,
     concurrency: options.concurrency ?? 8,
+    yieldTo: () => gate.quiet(),
     ...(deliveryRate === undefined ? {} : { ratePerSecond: deliveryRate }),
     ...(options.charts === null ? {} : { charts: options.charts ?? chartRenderer }),
   });
@@ -255,10 +259,12 @@ async function listen(
   config: Config,
   receiver: HTTPReceiver | null,
   outbox: OutboxRepository,
+  gate: RequestGate,
 ): Promise<{ server: http.Server; port: number }> {
   const server = createServer({
     receiver,
     health: () => ({ mode: config.mode, outbox: outbox.statusCounts() }),
+    gate,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

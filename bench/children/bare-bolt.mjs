@@ -1,8 +1,9 @@
 // The floor for acknowledgement latency: a Bolt app built exactly as tooth-tail builds its own
 // (createSlackApp's HTTPReceiver and createServer's /healthz and timestamp check), whose
 // listeners only ack. With BENCH_BARE_REPLY=1 they also make the one Slack call tooth-tail makes
-// after each ack (a reply to the command's response_url; chat.update of the check-in DM), with
-// fixed text: a reference for how much of the app's cost is that call. JavaScript for the reason
+// after each ack (a reply to the command's response_url; views.open for a click on "Answer";
+// chat.update of the check-in DM), with fixed text: a reference for how much of the app's cost
+// is that call. JavaScript for the reason
 // given in app.mjs.
 import { pathToFileURL } from 'node:url';
 
@@ -21,6 +22,19 @@ const reply = process.env.BENCH_BARE_REPLY === '1';
 app.command('/tooth-tail', async ({ ack, respond }) => {
   await ack();
   if (reply) await respond({ response_type: 'ephemeral', text: 'ok' });
+});
+app.action('check_in_answer', async ({ ack, body, client }) => {
+  await ack();
+  if (!reply) return;
+  await client.views.open({
+    trigger_id: body.trigger_id,
+    view: {
+      type: 'modal',
+      callback_id: 'check_in_submit',
+      title: { type: 'plain_text', text: 'Check-in' },
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'ok' } }],
+    },
+  });
 });
 app.view('check_in_submit', async ({ ack, body, client }) => {
   await ack();

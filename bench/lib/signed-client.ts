@@ -33,14 +33,17 @@ export class SignedClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   }
 
-  /** Posts `bodies` in order with `concurrency` in flight; each is signed just before it is sent. */
-  async load(bodies: readonly SlackBody[], concurrency: number): Promise<LoadResult> {
+  /**
+   * Posts `bodies` in order with `concurrency` in flight; each is signed just before it is sent.
+   * A function is called for its body just before sending (a click needs a fresh trigger_id).
+   */
+  async load(bodies: ReadonlyArray<SlackBody | (() => SlackBody)>, concurrency: number): Promise<LoadResult> {
     const result: LoadResult = { latencies: [], failures: 0 };
     let next = 0;
     const worker = async () => {
       while (next < bodies.length) {
-        const item = bodies[next++] as SlackBody;
-        const answer = await this.post(item);
+        const entry = bodies[next++] as SlackBody | (() => SlackBody);
+        const answer = await this.post(typeof entry === 'function' ? entry() : entry);
         if (answer.status === 200) result.latencies.push(answer.ms);
         else {
           result.failures += 1;

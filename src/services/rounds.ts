@@ -252,24 +252,48 @@ export class RoundService {
   }
 
   /**
-   * Records (or replaces) a member's answers. Throws NotInRoundError, RoundClosedError, or
-   * InvalidInputError when the answers are for the other role. Returns whether it replaced one.
+   * Records (or replaces) a member's answers and, when the check-in DM they answered from is
+   * known, queues its change to "Thanks, recorded" in the same transaction: the sender edits the
+   * DM a moment later, off the submission's request path. Throws NotInRoundError,
+   * RoundClosedError, or InvalidInputError when the answers are for the other role. Returns
+   * whether it replaced an answer.
    */
-  submit(roundId: number, userId: string, answers: Answers): { round: Round; team: Team; replaced: boolean } {
-    return this.deps.db.transaction(() => {
+  submit(
+    roundId: number,
+    userId: string,
+    answers: Answers,
+    dm: { channel: string; ts: string } | null = null,
+  ): { round: Round; team: Team; replaced: boolean } {
+    const recorded = this.deps.db.transaction(() => {
       const { round, team, role } = this.checkInFor(roundId, userId);
       if (answers.role !== role)
         throw new InvalidInputError('These answers are for a different role than yours.');
       const replaced = this.deps.rounds.response(roundId, userId) !== undefined;
-      this.deps.rounds.saveResponse({
-        workspaceId: round.workspaceId,
-        roundId,
-        userId,
-        answers,
-        now: this.deps.clock().toISOString(),
-      });
+      const now = this.deps.clock().toISOString();
+      this.deps.rounds.saveResponse({ workspaceId: round.workspaceId, roundId, userId, answers, now });
+      if (dm) {
+        const thanks = this.deps.messages.thanks({ teamName: team.name, roundId, closesAt: round.closesAt });
+        this.deps.outbox.enqueue(
+          [
+            {
+              workspaceId: round.workspaceId,
+              kind: 'update',
+              // One edit per submission: an edit of the answers shows the DM's thanks again.
+              dedupeKey: `thanks:${roundId}:${userId}:${dm.ts}:${now}`,
+              channel: dm.channel,
+              payload: { ...thanks, updateTs: dm.ts },
+              roundId,
+              userId,
+              notBefore: now,
+            },
+          ],
+          now,
+        );
+      }
       return { round, team, replaced };
     })();
+    if (dm) this.deps.onQueued?.();
+    return recorded;
   }
 
   previousAnswers(roundId: number, userId: string): Answers | undefined {

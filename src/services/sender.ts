@@ -88,6 +88,11 @@ export class DeliverySender {
       /** Web API calls per second at most; unset sends as fast as the client and Slack allow. */
       ratePerSecond?: number;
       charts?: ChartRenderer;
+      /**
+       * Resolves when a send may start: main wires it to the HTTP server's RequestGate, so under
+       * a burst of requests from Slack the acks go first and the sends follow in the next lull.
+       */
+      yieldTo?: () => Promise<void>;
     },
   ) {
     this.pacer = deps.ratePerSecond === undefined ? null : new DeliveryPacer(deps.ratePerSecond);
@@ -135,6 +140,8 @@ export class DeliverySender {
     // that bounds the duplicates a crash can cause.
     const worker = async (): Promise<void> => {
       while (!this.stopped) {
+        await this.deps.yieldTo?.();
+        if (this.stopped) return;
         const [delivery] = this.deps.outbox.claimDue(this.deps.clock().toISOString(), 1);
         if (!delivery) return;
         await this.deliver(delivery);
@@ -156,6 +163,12 @@ export class DeliverySender {
     }
     try {
       await this.pacer?.take();
+      const { updateTs } = delivery.payload;
+      if (delivery.kind === 'update' && updateTs) {
+        await this.deps.slack.updateMessage(delivery.channel, updateTs, delivery.payload);
+        this.deps.outbox.markSent(delivery.id, delivery.channel, updateTs, now());
+        return;
+      }
       const posted = await this.deps.slack.postMessage(delivery.channel, delivery.payload);
       this.deps.outbox.markSent(delivery.id, posted.channel, posted.ts, now());
     } catch (error) {

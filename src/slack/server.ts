@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { HTTPReceiver } from '@slack/bolt';
+import type { RequestGate } from './request-gate.js';
 
 /** Bolt refuses timestamps over 5 minutes old but accepts any in the future; we refuse both. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -112,6 +113,8 @@ export function createServer(input: {
   receiver: HTTPReceiver | null;
   health: () => Record<string, unknown>;
   now?: () => number;
+  /** Told of each request to /slack/events until its response is written (the ack). */
+  gate?: RequestGate;
 }): http.Server {
   const now = input.now ?? Date.now;
   return http.createServer((req, res) => {
@@ -124,6 +127,11 @@ export function createServer(input: {
     }
     if (url.pathname === '/slack/events' && input.receiver) {
       const receiver = input.receiver;
+      const leave = input.gate?.enter();
+      if (leave) {
+        res.once('finish', leave);
+        res.once('close', leave);
+      }
       slackEvents(receiver, req, res, now).catch(() => {
         if (!res.headersSent) answer(res, 400, 'could not read the request');
         else res.destroy();

@@ -1,6 +1,7 @@
 import { Repository } from './repository.js';
 
-export type DeliveryKind = 'prompt' | 'reminder' | 'digest' | 'file';
+/** `update` edits a message already sent (chat.update) instead of posting a new one. */
+export type DeliveryKind = 'prompt' | 'reminder' | 'digest' | 'file' | 'update';
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 
 import type { FrontierBand } from '../domain/frontier.js';
@@ -21,6 +22,8 @@ export interface MessagePayload {
   blocks?: unknown[];
   threadTs?: string;
   chart?: ChartRequest;
+  /** For an `update` delivery: the ts of the message in `channel` that this text replaces. */
+  updateTs?: string;
 }
 
 export interface Delivery {

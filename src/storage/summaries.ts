@@ -1,3 +1,4 @@
+import { deepFreeze } from '../domain/deep-freeze.js';
 import type { RoundFigures } from '../domain/types.js';
 import { Repository } from './repository.js';
 
@@ -35,8 +36,28 @@ const toSummary = (r: SummaryRow): RoundSummary => ({
   teamName: r.team_name,
   openedAt: r.opened_at,
   closedAt: r.closed_at,
-  figures: JSON.parse(r.figures) as RoundFigures,
+  figures: parsedFigures(r.figures),
 });
+
+/**
+ * Parsed figures by their stored JSON. A summary is written once, when its round closes, and
+ * read on every `summary`, `ratio`, digest and Home tab, where parsing it was most of the cost.
+ * Keyed by the text itself, so a cached value can never be stale (a rolled-back close, a
+ * re-close after a failure: different text, different entry). Frozen because it is shared, and
+ * that also lets the views reuse what they rendered from the very same object.
+ */
+const figuresByJson = new Map<string, RoundFigures>();
+const MAX_PARSED_FIGURES = 5_000;
+
+function parsedFigures(json: string): RoundFigures {
+  let figures = figuresByJson.get(json);
+  if (figures === undefined) {
+    figures = deepFreeze(JSON.parse(json) as RoundFigures);
+    if (figuresByJson.size >= MAX_PARSED_FIGURES) figuresByJson.clear();
+    figuresByJson.set(json, figures);
+  }
+  return figures;
+}
 
 export class SummaryRepository extends Repository {
   private readonly insert = this.db.prepare(

@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { AppError } from '../../services/errors.js';
-import { thanksMessage } from '../views/check-in.js';
 import { readSurveyAnswers, SURVEY_CALLBACK, stateValues, surveyMetadata } from '../views/survey-modal.js';
 import type { ListenerDeps } from './deps.js';
 
@@ -20,7 +19,8 @@ const FIRST_BLOCK = { 'data-scientist': 'waiting_pct', engineer: 'rewrite_pct' }
 
 /**
  * Records a check-in. Invalid input goes back beside its field (`response_action: errors`);
- * a valid one closes the modal at once, and the DM is then updated to "Thanks, recorded".
+ * a valid one closes the modal at once. The DM's change to "Thanks, recorded" is queued with the
+ * answer and sent by the outbox's sender, so the ack waits on no Slack call.
  */
 export const submitCheckIn =
   (deps: ListenerDeps) =>
@@ -54,31 +54,15 @@ export const submitCheckIn =
       await ack({ response_action: 'errors', errors: read.errors } as never);
       return;
     }
-    let recorded: ReturnType<typeof deps.rounds.submit>;
+    const dm = metadata.channel && metadata.ts ? { channel: metadata.channel, ts: metadata.ts } : null;
     try {
-      recorded = deps.rounds.submit(metadata.roundId, userId, read.answers);
+      deps.rounds.submit(metadata.roundId, userId, read.answers, dm);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       await ack({ response_action: 'errors', errors: { [FIRST_BLOCK[role]]: error.message } } as never);
       return;
     }
     await ack();
-    if (metadata.channel && metadata.ts) {
-      try {
-        await deps.slack.updateMessage(
-          metadata.channel,
-          metadata.ts,
-          thanksMessage({
-            teamName: recorded.team.name,
-            roundId: recorded.round.id,
-            closesAt: recorded.round.closesAt,
-          }),
-        );
-      } catch (error) {
-        // The answer is stored; a DM that keeps its old text is cosmetic.
-        deps.logger.warn(`could not update the check-in DM: ${(error as Error).message}`);
-      }
-    }
   };
 
 function parseMetadata(raw: string) {

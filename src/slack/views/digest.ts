@@ -1,4 +1,6 @@
+import { deepFreeze } from '../../domain/deep-freeze.js';
 import { describeSignal, recommendation } from '../../domain/recommend.js';
+import type { RoundFigures } from '../../domain/types.js';
 import type { TeamReport } from '../../services/report-types.js';
 import type { MessagePayload } from '../../storage/outbox.js';
 import {
@@ -73,9 +75,31 @@ export function teamDigestText(report: TeamReport): string {
   return `${report.teamName}: ${VERDICT_LABEL[f.failureMode].replace(/^:[a-z_]+: /, '')}. Ratio ${f.tail}:${f.tooth}, productive share ${pct(f.medianProductivePct)}.`;
 }
 
+/**
+ * A team's digest, rendered once per closed round as long as what it shows is the same: closed
+ * rounds never change, and `summary` shows the same ones over and over. A hit needs the same
+ * round (id and dates), previous round and team name, and the very same figures objects (the summaries store
+ * shares one frozen object per stored summary; a different k withholds into a new one), so a
+ * rename, a change of k or a newer round renders afresh. The payload is frozen: it is shared.
+ */
 export function teamDigest(report: TeamReport): MessagePayload {
-  return { text: teamDigestText(report), blocks: teamDigestBlocks(report) };
+  const { roundId, openedAt, closedAt } = report.summary;
+  const key = `${roundId}:${openedAt}:${closedAt}:${report.previous?.roundId ?? ''}:${report.teamName}`;
+  const figures = report.summary.figures;
+  const previous = report.previous?.figures ?? null;
+  const hit = renderedDigests.get(key);
+  if (hit && hit.figures === figures && hit.previous === previous) return hit.payload;
+  const payload = deepFreeze({ text: teamDigestText(report), blocks: teamDigestBlocks(report) });
+  if (renderedDigests.size >= MAX_RENDERED_DIGESTS) renderedDigests.clear();
+  renderedDigests.set(key, { figures, previous, payload });
+  return payload;
 }
+
+const renderedDigests = new Map<
+  string,
+  { figures: RoundFigures; previous: RoundFigures | null; payload: MessagePayload }
+>();
+const MAX_RENDERED_DIGESTS = 2_000;
 
 /** Slack allows 50 blocks per message: a team digest is four, so ten teams and a footer fit. */
 const MAX_TEAMS_PER_DIGEST = 10;

@@ -1,0 +1,104 @@
+// A check-in submission is acknowledged without waiting on Slack: the DM's change to "Thanks,
+// recorded" is queued in the outbox with the answer, in one transaction, and the sender makes it
+// a moment later. The person sees the modal close at once and the DM change within a second or two.
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from '../helpers/harness.js';
+
+const ADMIN = 'UADMIN';
+const DS = 'U0DS1';
+const ANSWERS = { waiting_pct: '20', infra_pct: '10', path_to_prod: 'paired' };
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+/** A team of one data scientist with a round open: the check-in DM is there, its modal open. */
+async function openCheckIn(): Promise<{ h: Harness; dmTs: string; dmChannel: string }> {
+  h = await startHarness({
+    users: [
+      { id: ADMIN, name: 'ada', tz: 'UTC' },
+      { id: DS, name: 'dee', tz: 'UTC' },
+    ],
+    adminUserIds: [ADMIN],
+  });
+  const harness = h;
+  await harness.run(ADMIN, 'team add Fraud');
+  await harness.run(ADMIN, `roster add Fraud <@${DS}> as data-scientist`);
+  await harness.run(ADMIN, 'survey now Fraud');
+  const dm = await harness.sandbox.waitFor(() => harness.sandbox.dm(DS).at(-1), 5000, 'the check-in DM');
+  const click = await harness.sandbox.clickButton(DS, { channel: DS, ts: dm.ts }, 'check_in_answer');
+  expect(click.status).toBe(200);
+  await harness.sandbox.waitFor(() => harness.sandbox.openViews(DS).at(-1), 5000, 'the modal');
+  return { h: harness, dmTs: dm.ts, dmChannel: dm.channel };
+}
+
+const updates = (h: Harness) =>
+  h.app.db
+    .prepare("SELECT channel, status, error, message_ts FROM deliveries WHERE kind = 'update' ORDER BY id")
+    .all() as Array<{ channel: string; status: string; error: string | null; message_ts: string | null }>;
+
+const responses = (h: Harness) =>
+  (h.app.db.prepare('SELECT count(*) AS n FROM responses').get() as { n: number }).n;
+
+describe('the check-in DM after a submission', () => {
+  it('closes the modal at once, then changes the DM to "Thanks, recorded" through the outbox', async () => {
+    const { h, dmTs, dmChannel } = await openCheckIn();
+    // Slack holds chat.update for a second: the ack must not wait for it.
+    h.sandbox.delayNext('chat.update', { ms: 1000 });
+    const submitted = await h.sandbox.fillAndSubmit(DS, ANSWERS);
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toBeNull();
+    expect(responses(h)).toBe(1);
+    expect(h.sandbox.dm(DS).find((m) => m.ts === dmTs)?.updates).toBe(0);
+
+    const thanked = await h.sandbox.waitFor(
+      () => h.sandbox.dm(DS).find((m) => m.ts === dmTs && m.updates > 0),
+      3000,
+      'the DM to say thanks',
+    );
+    expect(thanked.text).toMatch(/^Thanks, recorded/);
+    await h.settle();
+    expect(updates(h)).toEqual([{ channel: dmChannel, status: 'sent', error: null, message_ts: dmTs }]);
+  });
+
+  it('says thanks again after an edit, within two seconds each time', async () => {
+    const { h, dmTs } = await openCheckIn();
+    await h.sandbox.fillAndSubmit(DS, ANSWERS);
+    await h.sandbox.waitFor(() => h.sandbox.dm(DS).find((m) => m.updates === 1), 2000, 'the first thanks');
+    const click = await h.sandbox.clickButton(DS, { channel: DS, ts: dmTs }, 'check_in_answer');
+    expect(click.status).toBe(200);
+    await h.sandbox.waitFor(() => h.sandbox.openViews(DS).at(-1), 5000, 'the modal again');
+    await h.sandbox.fillAndSubmit(DS, { ...ANSWERS, waiting_pct: '30' });
+    await h.sandbox.waitFor(() => h.sandbox.dm(DS).find((m) => m.updates === 2), 2000, 'the second thanks');
+    await h.settle();
+    expect(responses(h)).toBe(1);
+    expect(updates(h).map((u) => u.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('keeps the answer and records the failure when Slack refuses the change', async () => {
+    const { h, dmTs, dmChannel } = await openCheckIn();
+    h.sandbox.failNext('chat.update', { error: 'message_not_found' });
+    const submitted = await h.sandbox.fillAndSubmit(DS, ANSWERS);
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toBeNull();
+    await h.settle();
+    expect(responses(h)).toBe(1);
+    expect(updates(h)).toEqual([
+      { channel: dmChannel, status: 'failed', error: 'message_not_found', message_ts: null },
+    ]);
+    expect(h.sandbox.dm(DS).find((m) => m.ts === dmTs)?.updates).toBe(0);
+  });
+
+  it('queues nothing when the answer is refused', async () => {
+    const { h } = await openCheckIn();
+    await h.run(ADMIN, 'survey close Fraud');
+    const submitted = await h.sandbox.fillAndSubmit(DS, ANSWERS);
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toMatchObject({ response_action: 'errors' });
+    await h.settle();
+    expect(responses(h)).toBe(0);
+    expect(updates(h)).toEqual([]);
+  });
+});
