@@ -6,16 +6,20 @@ import path from 'node:path';
 import { summariseRound } from '../src/domain/aggregate.js';
 import { type Answers, PATHS_TO_PROD, PERCENT_BUCKETS, type RosterEntry } from '../src/domain/types.js';
 import { AccessService } from '../src/services/access.js';
+import { BlockerThemeService } from '../src/services/blocker-themes.js';
 import { Directory } from '../src/services/directory.js';
 import { InsightService } from '../src/services/insight.js';
 import { OrgService } from '../src/services/org.js';
 import { type Clock, SlackCallError, type SlackPort } from '../src/services/ports.js';
 import { ReportService } from '../src/services/reports.js';
+import { RosterSyncService } from '../src/services/roster-sync.js';
 import { RoundService } from '../src/services/rounds.js';
 import { type CommandContext, CommandRunner } from '../src/slack/commands/command-runner.js';
 import { blockKitMessages } from '../src/slack/views/messages.js';
 import type { Db } from '../src/storage/database.js';
+import { OrgSettingsRepository } from '../src/storage/org-settings.js';
 import { OutboxRepository } from '../src/storage/outbox.js';
+import { RosterSyncRepository } from '../src/storage/roster-syncs.js';
 import { RoundRepository } from '../src/storage/rounds.js';
 import { SubscriptionRepository } from '../src/storage/subscriptions.js';
 import { SummaryRepository } from '../src/storage/summaries.js';
@@ -90,6 +94,17 @@ export function services(db: Db, clock: Clock) {
     insight,
     directory,
     slack,
+    rosterSync: new RosterSyncService({ db, teams, syncs: new RosterSyncRepository(db), slack, clock }),
+    blockerThemes: new BlockerThemeService({
+      db,
+      settings: new OrgSettingsRepository(db),
+      rounds,
+      subscriptions,
+      outbox,
+      clock,
+      defaultTimezone: 'UTC',
+      anonymityThreshold: K,
+    }),
     logger,
   });
   return { teams, rounds, summaries, subscriptions, roundService, commands };

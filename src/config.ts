@@ -66,6 +66,14 @@ const envSchema = z.object({
       .max(1000, { error: 'must be at most 1000' })
       .optional(),
   ),
+  RETENTION_DAYS: optionalText.pipe(
+    z.coerce
+      .number<string | undefined>({ error: 'must be a whole number of days, e.g. 365' })
+      .int({ error: 'must be a whole number of days, e.g. 365' })
+      .min(1, { error: 'must be at least 1 day' })
+      .max(36500, { error: 'must be at most 36500 days (100 years)' })
+      .optional(),
+  ),
   LOG_LEVEL: optionalText.pipe(
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
   ),
@@ -84,6 +92,8 @@ export interface Config {
   logLevel: LogLevel;
   /** The sender's Web API calls per second at most; undefined leaves sends unpaced. */
   deliveryRatePerSecond: number | undefined;
+  /** Raw answers are deleted this many days after their round closed; summaries stay. */
+  retentionDays: number;
   mode: 'socket' | 'http';
 }
 
@@ -120,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     anonymityThreshold: e.ANONYMITY_THRESHOLD ?? 5,
     logLevel: e.LOG_LEVEL ?? 'info',
     deliveryRatePerSecond: e.DELIVERY_RATE_PER_SECOND,
+    retentionDays: e.RETENTION_DAYS ?? 365,
     mode: e.SLACK_APP_TOKEN === undefined ? 'http' : 'socket',
   };
 }

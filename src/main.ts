@@ -12,15 +12,19 @@ import { chartRenderer } from './charts/renderer.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { AccessService } from './services/access.js';
+import { BlockerThemeService } from './services/blocker-themes.js';
 import { DigestService } from './services/digests.js';
 import { Directory } from './services/directory.js';
 import { InsightService } from './services/insight.js';
 import { OrgService } from './services/org.js';
+import { OrgDigestService } from './services/org-digests.js';
 import { type ChartRenderer, type Clock, systemClock } from './services/ports.js';
 import { ReportService } from './services/reports.js';
+import { RetentionService } from './services/retention.js';
+import { RosterSyncService } from './services/roster-sync.js';
 import { RoundService } from './services/rounds.js';
 import { DeliverySender } from './services/sender.js';
-import { createSlackApp } from './slack/app.js';
+import { createSlackApp, webClientOptions } from './slack/app.js';
 import { CommandRunner } from './slack/commands/command-runner.js';
 import { dropRepeatedEvents } from './slack/dedupe.js';
 import { SlackGateway } from './slack/gateway.js';
@@ -36,7 +40,9 @@ import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
 import { type Db, openDatabase } from './storage/database.js';
 import { migrate } from './storage/migrate.js';
+import { OrgSettingsRepository } from './storage/org-settings.js';
 import { OutboxRepository } from './storage/outbox.js';
+import { RosterSyncRepository } from './storage/roster-syncs.js';
 import { RoundRepository } from './storage/rounds.js';
 import { SubscriptionRepository } from './storage/subscriptions.js';
 import { SummaryRepository } from './storage/summaries.js';
@@ -52,10 +58,12 @@ export interface StartOptions {
   /** How many DMs are in flight at once. */
   concurrency?: number;
   /**
-   * The sender's Web API calls per second at most (DeliveryPacer), a little under the workspace's
-   * Slack limit, so a large fan-out never pays for 429 pauses; unset leaves sends unpaced.
+   * The sender's Web API calls per second at most (DELIVERY_RATE_PER_SECOND); below it the
+   * DeliveryPacer learns the workspace's limit from Slack's 429s.
    */
   deliveryRatePerSecond?: number;
+  /** The wait before a transiently failed delivery's first retry (default 30 s); tests shorten it. */
+  deliveryRetryBaseMs?: number;
   /** Off in tests that drive the scheduler's tick themselves. */
   scheduler?: boolean;
   /** Replaces the chart renderer (tests inject one that fails); null turns charts off. */
@@ -146,21 +154,28 @@ function createServices(input: {
   const logger = app.logger;
   const slack = new SlackGateway(app.client);
   const deliveryRate = options.deliveryRatePerSecond ?? config.deliveryRatePerSecond;
+  // The sender's own client gets each HTTP 429 back at once, to pace itself (DeliverySender):
+  // Bolt's client would pause every call of the app, answers to people included, for each one.
+  const senderClient = new webApi.WebClient(config.botToken, {
+    ...webClientOptions(config, {
+      ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    }),
+    logger,
+    rejectRateLimitedCalls: true,
+  });
   const sender = new DeliverySender({
     outbox,
     rounds: roundRepo,
-    slack,
+    slack: new SlackGateway(senderClient),
     clock,
     logger,
     concurrency: options.concurrency ?? 8,
     yieldTo: () => gate.quiet(),
     ...(deliveryRate === undefined ? {} : { ratePerSecond: deliveryRate }),
+    ...(options.deliveryRetryBaseMs === undefined ? {} : { retryBaseMs: options.deliveryRetryBaseMs }),
     ...(options.charts === null ? {} : { charts: options.charts ?? chartRenderer }),
   });
-  // The client pauses its whole queue for a 429's Retry-After; the sender's pace waits it out too.
-  app.client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number) =>
-    sender.rateLimited(retryAfterSeconds),
-  );
   const onQueued = () => void sender.kick();
   const directory = new Directory({ users, slack, clock, adminUserIds: config.adminUserIds });
   const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: config.defaultTimezone });
@@ -177,6 +192,19 @@ function createServices(input: {
     clock,
     anonymityThreshold: config.anonymityThreshold,
   });
+  const orgDigests = new OrgDigestService({
+    db,
+    subscriptions,
+    summaries,
+    rounds: roundRepo,
+    teams,
+    outbox,
+    insight,
+    messages: blockKitMessages,
+    clock,
+    defaultTimezone: config.defaultTimezone,
+    onQueued,
+  });
   const rounds = new RoundService({
     db,
     teams,
@@ -191,6 +219,7 @@ function createServices(input: {
     clock,
     anonymityThreshold: config.anonymityThreshold,
     onQueued,
+    orgDigests,
   });
   const digests = new DigestService({
     db,
@@ -204,9 +233,34 @@ function createServices(input: {
     clock,
     onQueued,
   });
+  const rosterSync = new RosterSyncService({ db, teams, syncs: new RosterSyncRepository(db), slack, clock });
+  const blockerThemes = new BlockerThemeService({
+    db,
+    settings: new OrgSettingsRepository(db),
+    rounds: roundRepo,
+    subscriptions,
+    outbox,
+    clock,
+    defaultTimezone: config.defaultTimezone,
+    anonymityThreshold: config.anonymityThreshold,
+    onQueued,
+  });
+  const retention = new RetentionService({ rounds: roundRepo, clock, retentionDays: config.retentionDays });
   const access = AccessService.on({ db, teams, directory, clock });
   const listeners: ListenerDeps = {
-    commands: new CommandRunner({ org, access, rounds, reports, insight, directory, slack, logger, clock }),
+    commands: new CommandRunner({
+      org,
+      access,
+      rounds,
+      reports,
+      insight,
+      directory,
+      slack,
+      rosterSync,
+      blockerThemes,
+      logger,
+      clock,
+    }),
     rounds,
     roundRepo,
     org,
@@ -214,10 +268,19 @@ function createServices(input: {
     reports,
     directory,
     slack,
-    home: new HomeService({ org, reports, insight, rounds: roundRepo, directory }),
+    home: new HomeService({
+      org,
+      reports,
+      insight,
+      rounds: roundRepo,
+      directory,
+      users,
+      retentionDays: config.retentionDays,
+    }),
+    rosterSync,
     logger,
   };
-  return { sender, rounds, digests, onQueued, listeners };
+  return { sender, rounds, digests, orgDigests, blockerThemes, retention, onQueued, listeners };
 }
 
 function registerListeners(app: App, deps: ListenerDeps): void {
@@ -247,6 +310,9 @@ function createScheduler(input: {
     subscriptions: repositories.subscriptions,
     roundService: services.rounds,
     digests: services.digests,
+    orgDigests: services.orgDigests,
+    blockerThemes: services.blockerThemes,
+    retention: services.retention,
     clock,
     defaultTimezone: config.defaultTimezone,
     logger: services.listeners.logger,

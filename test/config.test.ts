@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       anonymityThreshold: 5,
       logLevel: 'info',
       deliveryRatePerSecond: undefined,
+      retentionDays: 365,
       mode: 'http',
     });
   });
@@ -44,6 +45,7 @@ describe('loadConfig', () => {
       ANONYMITY_THRESHOLD: '3',
       LOG_LEVEL: 'debug',
       DELIVERY_RATE_PER_SECOND: '9.5',
+      RETENTION_DAYS: '90',
     });
     expect(config).toMatchObject({
       mode: 'socket',
@@ -55,6 +57,7 @@ describe('loadConfig', () => {
       anonymityThreshold: 3,
       logLevel: 'debug',
       deliveryRatePerSecond: 9.5,
+      retentionDays: 90,
     });
   });
 
@@ -77,6 +80,9 @@ describe('loadConfig', () => {
     [{ ...valid, LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of debug, info, warn, error/],
     [{ ...valid, DELIVERY_RATE_PER_SECOND: 'fast' }, /DELIVERY_RATE_PER_SECOND must be a number/],
     [{ ...valid, DELIVERY_RATE_PER_SECOND: '0' }, /DELIVERY_RATE_PER_SECOND must be more than 0/],
+    [{ ...valid, RETENTION_DAYS: 'a year' }, /RETENTION_DAYS must be a whole number of days/],
+    [{ ...valid, RETENTION_DAYS: '30.5' }, /RETENTION_DAYS must be a whole number of days/],
+    [{ ...valid, RETENTION_DAYS: '0' }, /RETENTION_DAYS must be at least 1 day/],
   ])('names the problem: %o', (env, message) => {
     const problems = problemsOf(env as Record<string, string>);
     expect(problems).toHaveLength(1);

@@ -7,6 +7,9 @@ export type UserRef = { id: string; name?: string } | { id?: undefined; name: st
 /** `<#C123|name>` or `<#C123>` gives an id; a plain `#name` gives a name to resolve. */
 export type ChannelRef = { id: string; name?: string } | { id?: undefined; name: string };
 
+/** `<!subteam^S123|@name>` or `<!subteam^S123>` gives an id; a plain `@name` gives a handle to resolve. */
+export type UsergroupRef = { id: string; handle?: string } | { id?: undefined; handle: string };
+
 export interface RoleSpec {
   role: Role;
   specialty: Specialty | null;
@@ -24,6 +27,9 @@ export type Command =
   | { kind: 'team-remove'; team: string }
   | { kind: 'roster-add'; team: string; users: UserRef[]; role: RoleSpec }
   | { kind: 'roster-remove'; team: string; users: UserRef[] }
+  | { kind: 'roster-sync'; team: string; group: UsergroupRef; role: RoleSpec }
+  | { kind: 'roster-unsync'; team: string; group: UsergroupRef }
+  | { kind: 'blocker-themes'; turn: 'on' | 'off' | null }
   | { kind: 'lead-add'; team: string; users: UserRef[] }
   | { kind: 'lead-remove'; team: string; users: UserRef[] }
   | { kind: 'ratio-access'; visibility: 'everyone' | 'leads' }

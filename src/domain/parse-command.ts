@@ -12,6 +12,7 @@
 //
 // Every message and usage string is Slack mrkdwn, already escaped: send it as it is.
 import type { ChannelRef, Command, ParseResult, RoleSpec, Scope, UsageError, UserRef } from './command.js';
+import { parseUsergroupMention } from './roster-sync.js';
 import { CADENCES, type Cadence, SPECIALTIES, type Specialty } from './types.js';
 
 /** Longer input is refused before any work is done on it. */
@@ -43,6 +44,9 @@ export const USAGE: Record<string, string> = Object.fromEntries(
     'team remove': '/tooth-tail team remove <name>',
     'roster add': '/tooth-tail roster add <team> <@person …> as <role>',
     'roster remove': '/tooth-tail roster remove <team> <@person …>',
+    'roster sync': '/tooth-tail roster sync <team> <@usergroup> as <role>',
+    'roster unsync': '/tooth-tail roster unsync <team> <@usergroup>',
+    blockers: '/tooth-tail blockers [on|off]',
     'lead add': '/tooth-tail lead add <team> <@person …>',
     'lead remove': '/tooth-tail lead remove <team> <@person …>',
     join: '/tooth-tail join <team> as <role>',
@@ -86,6 +90,8 @@ const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
     [
       ['roster add', 'add people to a team'],
       ['roster remove', 'take people off a team'],
+      ['roster sync', 'keep a team’s roster equal to a Slack user group'],
+      ['roster unsync', 'stop following a user group (the roster stays as it is)'],
       [
         'schedule',
         'when check-ins open (five cron fields, in the team’s zone); a team name with spaces needs quotes',
@@ -104,6 +110,7 @@ const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
       ['lead add', 'make people leads of a team'],
       ['lead remove', 'stop people leading a team'],
       ['ratio access', 'who may read `ratio`'],
+      ['blockers', 'weekly blocker themes in `all` channels (off until turned on)'],
     ],
   ],
 ];
@@ -428,6 +435,35 @@ function ratioAccess(args: readonly Word[]): Command {
   fail('`ratio access` takes `everyone` or `leads`.', key);
 }
 
+/** `<team> <@usergroup>` and, for `roster sync`, `as <role>`. */
+function rosterSync(args: readonly Word[], action: 'sync' | 'unsync'): Command {
+  const key = `roster ${action}`;
+  const at = args.findIndex(isMentionLike);
+  if (at === -1) fail(`\`${key}\` needs a Slack user group, like \`@fraud-ml\`.`, key);
+  if (at === 0) fail(`\`${key}\` needs a team name before the user group.`, key);
+  const team = teamName(args.slice(0, at), key);
+  const word = args[at] as Word;
+  if (word.raw.startsWith('<@')) fail(`${show(word.raw)} is a person; \`${key}\` takes a user group.`, key);
+  const group = parseUsergroupMention(word.raw);
+  if (group === undefined) fail(`${show(word.raw)} is not a Slack user group.`, key);
+  const rest = args.slice(at + 1);
+  if (action === 'unsync') {
+    if (rest[0]) unexpected(rest[0], key);
+    return { kind: 'roster-unsync', team, group };
+  }
+  if (!isKeyword(rest[0], 'as'))
+    fail(`\`${key}\` needs \`as &lt;role&gt;\` after the user group. Roles: ${ROLE_LIST}.`, key);
+  return { kind: 'roster-sync', team, group, role: roleSpec(rest.slice(1), key) };
+}
+
+function blockers(args: readonly Word[]): Command {
+  const [first, second] = args;
+  if (second) unexpected(second, 'blockers');
+  if (first === undefined) return { kind: 'blocker-themes', turn: null };
+  if (isKeyword(first, 'on', 'off')) return { kind: 'blocker-themes', turn: keyword(first) as 'on' | 'off' };
+  return unexpected(first, 'blockers');
+}
+
 function join(args: readonly Word[]): Command {
   let as = -1;
   args.forEach((w, i) => {
@@ -552,6 +588,9 @@ const GRAMMAR: Record<string, (args: readonly Word[]) => Command> = {
   'team remove': (args) => ({ kind: 'team-remove', team: teamName(args, 'team remove') }),
   'roster add': (args) => roster(args, 'add'),
   'roster remove': (args) => roster(args, 'remove'),
+  'roster sync': (args) => rosterSync(args, 'sync'),
+  'roster unsync': (args) => rosterSync(args, 'unsync'),
+  blockers,
   'lead add': (args) => lead(args, 'add'),
   'lead remove': (args) => lead(args, 'remove'),
   join,
@@ -574,7 +613,12 @@ const FAMILIES: Record<string, (args: readonly Word[]) => never> = {
   team: (args) =>
     unknownAction('team', args, 'use `team add` or `team remove`.', ['team add', 'team remove']),
   roster: (args) =>
-    unknownAction('roster', args, 'use `roster add` or `roster remove`.', ['roster add', 'roster remove']),
+    unknownAction('roster', args, 'use `roster add`, `roster remove`, `roster sync` or `roster unsync`.', [
+      'roster add',
+      'roster remove',
+      'roster sync',
+      'roster unsync',
+    ]),
   lead: (args) =>
     unknownAction('lead', args, 'use `lead add` or `lead remove`.', ['lead add', 'lead remove']),
   survey: (args) =>

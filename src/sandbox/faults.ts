@@ -1,6 +1,4 @@
-// Fault injection and Slack-like rate limits: how the sandbox makes the app meet a bad day.
-import { performance } from 'node:perf_hooks';
-import type { SandboxLimits } from './types.js';
+// Fault injection: how the sandbox makes the app meet a bad day. Rate limits: rate-limits.ts.
 
 export type Fault =
   | { kind: 'rate_limited'; retryAfterSeconds: number }
@@ -12,75 +10,38 @@ export type Fault =
 interface Queued {
   fault: Fault;
   remaining: number;
+  /** Only calls into this channel (a user id also matches its DM); any channel when unset. */
+  channel?: string;
 }
 
 /** Faults queued per method name ('*' matches any method), consumed in order. */
 export class FaultQueue {
   private readonly queued = new Map<string, Queued[]>();
 
-  add(method: string, fault: Fault, times = 1): void {
+  add(method: string, fault: Fault, times = 1, channel?: string): void {
     if (!Number.isInteger(times) || times < 1)
       throw new RangeError(`times must be a positive integer, got ${times}`);
     const list = this.queued.get(method) ?? [];
-    list.push({ fault, remaining: times });
+    list.push({ fault, remaining: times, ...(channel === undefined ? {} : { channel }) });
     this.queued.set(method, list);
   }
 
-  take(method: string): Fault | undefined {
+  /** The first fault queued for this method (or '*') that applies to a call into `channel`. */
+  take(method: string, channel?: string): Fault | undefined {
     for (const key of [method, '*']) {
       const list = this.queued.get(key);
-      const head = list?.[0];
-      if (list === undefined || head === undefined) continue;
-      head.remaining -= 1;
-      if (head.remaining === 0) list.shift();
+      const index = list?.findIndex((q) => q.channel === undefined || q.channel === channel) ?? -1;
+      const found = list?.[index];
+      if (list === undefined || found === undefined) continue;
+      found.remaining -= 1;
+      if (found.remaining === 0) list.splice(index, 1);
       if (list.length === 0) this.queued.delete(key);
-      return head.fault;
+      return found.fault;
     }
     return undefined;
   }
 
   clear(): void {
     this.queued.clear();
-  }
-}
-
-const WINDOW_MS = 1000;
-
-/**
- * Sliding one-second windows, against the real clock because the WebClient sleeps for real before
- * it retries. Only admitted calls count, so a client that honours Retry-After gets through.
- */
-export class RateLimiter {
-  private workspaceHits: number[] = [];
-  private readonly channelHits = new Map<string, number[]>();
-
-  constructor(private limits: SandboxLimits = {}) {}
-
-  setLimits(limits: SandboxLimits): void {
-    this.limits = { ...limits };
-  }
-
-  /** Whether the call may proceed; counts it when it may. */
-  admit(method: string, channel: string | undefined): boolean {
-    const now = performance.now();
-    const recent = (hits: number[]) => hits.filter((t) => now - t < WINDOW_MS);
-    this.workspaceHits = recent(this.workspaceHits);
-    const { workspacePerSecond, postMessagePerChannelPerSecond } = this.limits;
-    if (workspacePerSecond !== undefined && this.workspaceHits.length >= workspacePerSecond) return false;
-    if (
-      method === 'chat.postMessage' &&
-      channel !== undefined &&
-      postMessagePerChannelPerSecond !== undefined
-    ) {
-      const hits = recent(this.channelHits.get(channel) ?? []);
-      if (hits.length >= postMessagePerChannelPerSecond) {
-        this.channelHits.set(channel, hits);
-        return false;
-      }
-      hits.push(now);
-      this.channelHits.set(channel, hits);
-    }
-    this.workspaceHits.push(now);
-    return true;
   }
 }

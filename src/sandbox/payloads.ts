@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { messageJson } from './methods/chat.js';
-import type { Message, SandboxUser, SelectOption, SlackView, StateValue } from './types.js';
+import type { Message, SandboxUser, SandboxUsergroup, SelectOption, SlackView, StateValue } from './types.js';
 import { dmChannelId, type Workspace } from './workspace.js';
 
 /** Slack's legacy verification token; Bolt ignores it but real payloads carry one. */
@@ -221,6 +221,56 @@ export function eventCallback(
     ],
     is_ext_shared_channel: false,
     event_context: `4-${randomUUID()}`,
+  };
+}
+
+/** `subteam_members_changed`: only the delta of a user group's members, as Slack sends it. */
+export function subteamMembersChanged(
+  workspace: Workspace,
+  input: { subteamId: string; added: string[]; removed: string[]; previousUpdate: number },
+): object {
+  const now = workspace.now() / 1000;
+  return {
+    type: 'subteam_members_changed',
+    subteam_id: input.subteamId,
+    team_id: workspace.identity.teamId,
+    date_previous_update: input.previousUpdate,
+    date_update: Math.floor(now),
+    added_users: input.added,
+    added_users_count: input.added.length,
+    removed_users: input.removed,
+    removed_users_count: input.removed.length,
+    event_ts: now.toFixed(6),
+  };
+}
+
+/** `subteam_updated`: the whole group, members included (Slack truncates `users` at 500). */
+export function subteamUpdated(workspace: Workspace, group: SandboxUsergroup): object {
+  const now = workspace.now() / 1000;
+  return {
+    type: 'subteam_updated',
+    subteam: {
+      id: group.id,
+      team_id: workspace.identity.teamId,
+      is_usergroup: true,
+      is_subteam: true,
+      name: group.name ?? group.handle,
+      description: '',
+      handle: group.handle,
+      is_external: false,
+      date_create: Math.floor(now) - 86_400,
+      date_update: Math.floor(now),
+      date_delete: group.disabled ? Math.floor(now) : 0,
+      auto_type: null,
+      created_by: workspace.identity.botUserId,
+      updated_by: workspace.identity.botUserId,
+      deleted_by: null,
+      prefs: { channels: [], groups: [] },
+      users: group.users.slice(0, 500),
+      user_count: group.users.length,
+      channel_count: 0,
+    },
+    event_ts: now.toFixed(6),
   };
 }
 

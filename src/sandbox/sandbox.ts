@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { type ControlDeps, handleControl } from './control.js';
 import { Delivery, SignedHttp } from './delivery.js';
-import { FaultQueue, RateLimiter } from './faults.js';
+import { FaultQueue } from './faults.js';
 import { BodyTooLargeError, readBody, sendJson, sendText } from './http.js';
 import { assertTimeZone } from './methods/users.js';
 import { pushView, replaceView } from './methods/views.js';
@@ -18,9 +18,12 @@ import {
   listActionIds,
   messageBlockActions,
   stateFromAnswers,
+  subteamMembersChanged,
+  subteamUpdated,
   viewBlockActions,
   viewSubmission,
 } from './payloads.js';
+import { RateLimiter } from './rate-limits.js';
 import { type ResponseSource, ResponseUrls } from './response-urls.js';
 import { SocketModeServer } from './socket-mode.js';
 import type {
@@ -37,6 +40,7 @@ import type {
   SandboxLimits,
   SandboxOptions,
   SandboxUser,
+  SandboxUsergroup,
   StateValue,
   View,
 } from './types.js';
@@ -114,6 +118,8 @@ export class Sandbox {
     );
     for (const user of options.users ?? []) this.workspace.users.set(user.id, { ...user });
     for (const channel of options.channels ?? []) this.workspace.channels.set(channel.id, { ...channel });
+    for (const group of options.usergroups ?? []) this.addUsergroup(group);
+    this.workspace.freePlan = options.freePlan ?? false;
     this.limiter = new RateLimiter(options.limits);
     const ackTimeoutMs = options.socketAckTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.socket = new SocketModeServer({
@@ -157,6 +163,42 @@ export class Sandbox {
     Object.assign(user, patch);
   }
 
+  addUsergroup(group: SandboxUsergroup): void {
+    this.workspace.usergroups.set(group.id, { ...group, users: [...group.users] });
+  }
+
+  usergroup(id: string): SandboxUsergroup | undefined {
+    return this.workspace.usergroups.get(id);
+  }
+
+  /**
+   * Someone changes a user group's members in Slack: the group becomes `users`, and Slack sends
+   * `subteam_members_changed` with the delta (signed, like every event). `alsoUpdated` sends the
+   * `subteam_updated` event Slack sends beside it, with the group's full member list.
+   */
+  async setUsergroupMembers(
+    id: string,
+    users: string[],
+    options: { alsoUpdated?: boolean } = {},
+  ): Promise<{ status: number; body: unknown }> {
+    const group = this.workspace.usergroups.get(id);
+    if (group === undefined) throw new Error(`no sandbox user group ${id}`);
+    const before = new Set(group.users);
+    const after = new Set(users);
+    const previousUpdate = Math.floor(this.workspace.now() / 1000) - 60;
+    group.users = [...after];
+    const ack = await this.sendEvent(
+      subteamMembersChanged(this.workspace, {
+        subteamId: id,
+        added: users.filter((u) => !before.has(u)),
+        removed: [...before].filter((u) => !after.has(u)),
+        previousUpdate,
+      }),
+    );
+    if (options.alsoUpdated) return this.sendEvent(subteamUpdated(this.workspace, group));
+    return ack;
+  }
+
   addChannel(channel: SandboxChannel): void {
     this.workspace.channels.set(channel.id, { ...channel });
   }
@@ -185,22 +227,40 @@ export class Sandbox {
 
   // ----- fault injection -----
 
-  /** The next `times` calls of `method` ('*' for any) get HTTP 429 with this Retry-After. */
-  rateLimitNext(method: string, options: { retryAfterSeconds: number; times?: number }): void {
+  /**
+   * The next `times` calls of `method` ('*' for any) get HTTP 429 with this Retry-After; with
+   * `channel`, only calls into that channel (a user id: that person's DM).
+   */
+  rateLimitNext(
+    method: string,
+    options: { retryAfterSeconds: number; times?: number; channel?: string },
+  ): void {
     this.faults.add(
       method,
       { kind: 'rate_limited', retryAfterSeconds: options.retryAfterSeconds },
       options.times,
+      options.channel === undefined ? undefined : this.conversationId(options.channel),
     );
   }
 
-  /** The next `times` calls of `method` ('*' for any) fail: HTTP `status`, else `{ ok:false, error }`. */
-  failNext(method: string, options: { error?: string; status?: number; times?: number }): void {
+  /**
+   * The next `times` calls of `method` ('*' for any) fail: HTTP `status`, else `{ ok:false, error }`;
+   * with `channel`, only calls into that channel (a user id: that person's DM).
+   */
+  failNext(
+    method: string,
+    options: { error?: string; status?: number; times?: number; channel?: string },
+  ): void {
     const fault =
       options.status !== undefined
         ? ({ kind: 'status', status: options.status } as const)
         : ({ kind: 'error', error: options.error ?? 'internal_error' } as const);
-    this.faults.add(method, fault, options.times);
+    this.faults.add(
+      method,
+      fault,
+      options.times,
+      options.channel === undefined ? undefined : this.conversationId(options.channel),
+    );
   }
 
   /**
@@ -214,6 +274,7 @@ export class Sandbox {
     this.faults.add(method, { kind: 'delay', ms: options.ms }, options.times);
   }
 
+  /** Replaces the rate limits: each one left out is Slack's default again, null turns one off. */
   setLimits(limits: SandboxLimits): void {
     this.limiter.setLimits(limits);
   }
@@ -252,6 +313,11 @@ export class Sandbox {
   homeView(userId: string): View['view'] | undefined {
     const id = this.workspace.homes.get(userId);
     return id === undefined ? undefined : this.workspace.views.get(id)?.view;
+  }
+
+  /** The id of the person's published Home view, for clickViewButton. */
+  homeViewId(userId: string): string | undefined {
+    return this.workspace.homes.get(userId);
   }
 
   /** A trigger_id as if the person had just acted, for driving views.open directly in tests. */

@@ -12,17 +12,40 @@ export interface SandboxUser {
   deleted?: boolean;
 }
 
+/** A Slack user group (`@fraud-ml`), which Slack calls a subteam in events. */
+export interface SandboxUsergroup {
+  /** `S…` */
+  id: string;
+  /** The mention name, without `@`. */
+  handle: string;
+  name?: string;
+  users: string[];
+  /** A disabled group: usergroups.users.list answers only with include_disabled. */
+  disabled?: boolean;
+}
+
 export interface SandboxChannel {
   id: string;
   name: string;
   isPrivate?: boolean;
 }
 
+/**
+ * Slack-like rate limits (src/sandbox/rate-limits.ts). Each one left out is Slack's default; null
+ * turns it off.
+ */
 export interface SandboxLimits {
-  /** chat.postMessage calls per channel in any one-second window; Slack allows about 1. */
-  postMessagePerChannelPerSecond?: number;
-  /** Web API calls of any method in any one-second window, across the workspace. */
-  workspacePerSecond?: number;
+  /** chat.postMessage calls a second into one channel once its burst is spent. Default 1 (Slack's). */
+  postMessagePerChannelPerSecond?: number | null;
+  /** chat.postMessage calls one channel takes at once ("short bursts >1 allowed"). Default 3. */
+  postMessagePerChannelBurst?: number;
+  /**
+   * Web API calls of any method in any one-second window, across the workspace: the ceiling Slack
+   * keeps but does not publish. Default none; the bench sets 10, 20 or 50.
+   */
+  workspacePerSecond?: number | null;
+  /** Calls a minute by method, over the tier table (METHOD_TIERS); null lifts a method's limit. */
+  perMethodPerMinute?: Record<string, number | null>;
 }
 
 /**
@@ -44,6 +67,12 @@ export interface SandboxOptions {
   mode?: 'http' | 'socket';
   users?: SandboxUser[];
   channels?: SandboxChannel[];
+  usergroups?: SandboxUsergroup[];
+  /**
+   * A workspace on Slack's free plan has no user groups: the usergroups methods answer
+   * `plan_upgrade_required`. Default false.
+   */
+  freePlan?: boolean;
   /** Default 'T0SANDBOX'. */
   teamId?: string;
   /** Default 'UBOT'. */
@@ -58,7 +87,7 @@ export interface SandboxOptions {
    * the real clock, because Bolt checks signatures and the WebClient sleeps against real time.
    */
   now?: () => number;
-  /** Slack-like rate limits answered with HTTP 429 + Retry-After; off by default. */
+  /** Slack's rate limits, answered with HTTP 429 + Retry-After; Slack's defaults unless set. */
   limits?: SandboxLimits;
   /** Default 'account_inactive'; see DeactivatedUserDm. */
   deactivatedUserDm?: DeactivatedUserDm;

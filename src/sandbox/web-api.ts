@@ -1,6 +1,6 @@
 // The Web API endpoint: POST {apiUrl}{method}, answered in Slack's JSON shapes, plus upload_urls.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultQueue, RateLimiter } from './faults.js';
+import type { FaultQueue } from './faults.js';
 import {
   InvalidBodyError,
   mediaType,
@@ -12,6 +12,7 @@ import {
   tokenOf,
 } from './http.js';
 import { METHODS, SlackApiError } from './methods/index.js';
+import type { RateLimiter } from './rate-limits.js';
 import type { ApiCall } from './types.js';
 import { dmChannelId, type Workspace } from './workspace.js';
 
@@ -53,7 +54,7 @@ export class WebApi {
     const reply = (status: number, json: Json, headers?: Record<string, string>) =>
       this.answer(res, call, status, json, headers);
 
-    const fault = this.deps.faults.take(method);
+    const fault = this.deps.faults.take(method, limitKey(callArgs.channel));
     if (fault?.kind === 'delay') {
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
       // A client that timed out has closed the connection: the call never reached "Slack".
@@ -74,9 +75,14 @@ export class WebApi {
     if (implementation === undefined) return reply(200, { ok: false, error: 'unknown_method' });
     const authError = this.authError(implementation.token, token);
     if (authError !== undefined) return reply(200, { ok: false, error: authError });
-    if (!this.deps.limiter.admit(method, limitKey(callArgs.channel))) {
+    const admitted = this.deps.limiter.admit(method, limitKey(callArgs.channel));
+    if (!admitted.ok) {
       // Slack answers a limit with HTTP 429 and Retry-After in whole seconds.
-      return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+      return reply(
+        429,
+        { ok: false, error: 'ratelimited' },
+        { 'retry-after': String(admitted.retryAfterSeconds) },
+      );
     }
     try {
       const { workspace, baseUrl, issueSocketUrl } = this.deps;

@@ -10,6 +10,7 @@ import type {
   SandboxChannel,
   SandboxFile,
   SandboxUser,
+  SandboxUsergroup,
   View,
 } from './types.js';
 
@@ -50,6 +51,9 @@ export function dmChannelId(userId: string): string {
 export class Workspace {
   readonly users = new Map<string, SandboxUser>();
   readonly channels = new Map<string, SandboxChannel>();
+  readonly usergroups = new Map<string, SandboxUsergroup>();
+  /** Slack's free plan has no user groups. */
+  freePlan = false;
   readonly calls: ApiCall[] = [];
   readonly ephemerals: Ephemeral[] = [];
   readonly responses: ResponsePost[] = [];

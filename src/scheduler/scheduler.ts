@@ -1,8 +1,11 @@
 import { type ScheduledTask, schedule } from 'node-cron';
 import { type DueAction, type DueState, whatIsDue } from '../domain/due.js';
+import type { BlockerThemeService } from '../services/blocker-themes.js';
 import type { DigestService } from '../services/digests.js';
 import { AppError } from '../services/errors.js';
+import type { OrgDigestService } from '../services/org-digests.js';
 import type { Clock } from '../services/ports.js';
+import type { RetentionService } from '../services/retention.js';
 import type { RoundService } from '../services/rounds.js';
 import type { RoundRepository } from '../storage/rounds.js';
 import type { SubscriptionRepository } from '../storage/subscriptions.js';
@@ -30,6 +33,9 @@ export class Scheduler {
       subscriptions: SubscriptionRepository;
       roundService: RoundService;
       digests: DigestService;
+      orgDigests: OrgDigestService;
+      blockerThemes: BlockerThemeService;
+      retention: RetentionService;
       clock: Clock;
       defaultTimezone: string;
       logger: SchedulerLogger;
@@ -83,6 +89,25 @@ export class Scheduler {
           this.deps.logger.info(`scheduler skipped ${action.kind}: ${error.message}`);
         else this.deps.logger.error(`scheduler failed to ${action.kind}`, error);
       }
+    }
+    try {
+      // An `all` subscription's org digest waits for its cycle to complete or for a day to pass.
+      this.deps.orgDigests.queueDue();
+    } catch (error) {
+      this.deps.logger.error('org digests failed', error);
+    }
+    try {
+      this.deps.blockerThemes.queueDue();
+    } catch (error) {
+      this.deps.logger.error('blocker themes failed', error);
+    }
+    try {
+      // One indexed DELETE that finds nothing on most ticks; running it every minute means a
+      // restart or a changed RETENTION_DAYS never leaves old answers waiting for a daily slot.
+      const deleted = this.deps.retention.purge();
+      if (deleted > 0) this.deps.logger.info(`retention deleted ${deleted} answers past RETENTION_DAYS`);
+    } catch (error) {
+      this.deps.logger.error('retention failed', error);
     }
     this.deps.afterTick?.();
     return actions;

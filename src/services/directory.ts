@@ -12,6 +12,12 @@ const ADMIN_TTL_MS = 5 * 60 * 1000;
  * large team's round does not wait on hundreds of users.info calls (Tier 4, about 100 a minute).
  */
 const TIMEZONE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * Up to this many people missing from the cache are looked up one by one (users.info, Tier 4:
+ * 100+ calls a minute, with bursts); more, through users.list pages (Tier 2, 20+ a minute, 200
+ * people a call). For 2,000 people that is 10 calls instead of 2,000 (20 minutes at Tier 4).
+ */
+const ONE_BY_ONE_MAX = 10;
 
 /** Who people are: admin flags, time zones, and mentions turned into ids. */
 export class Directory {
@@ -59,6 +65,38 @@ export class Directory {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * Time zones of many people at once (opening a scheduled round): from the cache, then one
+   * users.list walk for those it lacks, which also refreshes everyone else the walk passes.
+   * Whoever is still unknown (left the workspace, or users.list failed) is looked up alone.
+   */
+  async timezones(workspaceId: string, userIds: readonly string[]): Promise<Map<string, string | null>> {
+    const now = this.deps.clock();
+    const zones = new Map<string, string | null>();
+    const missing = new Set<string>();
+    for (const userId of userIds) {
+      const cached = this.deps.users.get(workspaceId, userId);
+      if (cached && now.getTime() - Date.parse(cached.fetchedAt) < TIMEZONE_TTL_MS)
+        zones.set(userId, cached.tz);
+      else missing.add(userId);
+    }
+    if (missing.size > ONE_BY_ONE_MAX) {
+      try {
+        for await (const page of this.deps.slack.listUsers()) {
+          for (const user of page) {
+            this.deps.users.save(workspaceId, { ...user, fetchedAt: now.toISOString() });
+            if (missing.delete(user.userId)) zones.set(user.userId, user.tz);
+          }
+          if (missing.size === 0) break;
+        }
+      } catch {
+        // users.list failed: the lookups one by one below still answer, from the cache if need be.
+      }
+    }
+    for (const userId of missing) zones.set(userId, await this.timezone(workspaceId, userId));
+    return zones;
   }
 
   /** Turns mentions into user ids. Throws UnknownUserError naming every one that is not a person here. */

@@ -67,6 +67,7 @@ export class InsightService {
       teams,
       frontier,
       withheld: [...teams.flatMap(withheldOfTeam), ...withheldBands(frontier)],
+      people: this.deps.teams.people(workspaceId),
     };
   }
 

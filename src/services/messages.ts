@@ -8,7 +8,13 @@ import type { OrgReport, TeamReport } from './report-types.js';
 export interface MessageBuilder {
   checkIn(input: { teamName: string; roundId: number; closesAt: string; reminder: number }): MessagePayload;
   /** What the check-in DM says once its member has answered (with a button to edit the answers). */
-  thanks(input: { teamName: string; roundId: number; closesAt: string }): MessagePayload;
+  /** `teamNames`: every team the answers were recorded for, when one check-in covered several. */
+  thanks(input: {
+    teamName: string;
+    teamNames?: readonly string[];
+    roundId: number;
+    closesAt: string;
+  }): MessagePayload;
   teamDigest(report: TeamReport): MessagePayload;
   /** For `all` subscriptions: the org table and the ratio frontier. */
   orgDigest(report: OrgReport, title?: string): MessagePayload;

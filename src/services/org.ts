@@ -59,6 +59,11 @@ export class OrgService {
     return this.deps.teams.listForUser(workspaceId, userId);
   }
 
+  /** What the app stores about a person's place in the org: each current team, role and since when. */
+  membershipsOf(workspaceId: string, userId: string) {
+    return this.deps.teams.membershipsOf(workspaceId, userId);
+  }
+
   members(teamId: number): Member[] {
     return this.deps.teams.members(teamId);
   }

@@ -8,8 +8,18 @@ export interface SlackPort {
   updateMessage(channel: string, ts: string, message: MessagePayload): Promise<void>;
   /** Throws SlackCallError('user_not_found') for an unknown person. */
   userInfo(userId: string): Promise<Omit<SlackUser, 'fetchedAt'>>;
+  /** Everyone in the workspace, a page at a time (users.list). */
+  listUsers(): AsyncIterable<Array<Omit<SlackUser, 'fetchedAt'>>>;
   /** The id of a person by their handle, or undefined. */
   findUserByName(name: string): Promise<string | undefined>;
+  /**
+   * The members of a Slack user group (usergroups.users.list). Throws SlackCallError with Slack's
+   * code: `no_such_subteam` (no such group, or it was disabled), `plan_upgrade_required` (a free
+   * workspace has no groups), `missing_scope` (the app lacks usergroups:read).
+   */
+  usergroupMembers(usergroupId: string): Promise<string[]>;
+  /** The user group with this handle (`fraud-ml` for `@fraud-ml`), or undefined. */
+  findUsergroupByHandle(handle: string): Promise<{ id: string; handle: string } | undefined>;
   /** The id of a channel by its name, or undefined. */
   findChannelByName(name: string): Promise<string | undefined>;
   /** Uploads a file (files upload v2) into a channel, or into a person's DM when given a user id. */
@@ -24,13 +34,18 @@ export interface SlackPort {
   }): Promise<void>;
 }
 
-/** A Web API call that Slack answered with an error (ok: false) or that failed after its retries. */
+/**
+ * A Web API call that Slack answered with an error (ok: false) or that failed after its retries.
+ * `permanent` errors (user_not_found, account_inactive, …) will fail again; the others (HTTP 429
+ * `ratelimited`, 5xx, timeouts) may pass later. `retryAfterSeconds` is a 429's Retry-After.
+ */
 export class SlackCallError extends Error {
   readonly code: string;
   constructor(
     readonly slackError: string,
     readonly permanent: boolean,
     message?: string,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message ?? `Slack answered ${slackError}`);
     this.code = slackError;

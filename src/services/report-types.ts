@@ -35,4 +35,6 @@ export interface OrgReport {
   /** All four ratio bands, in order, from each team's latest round. */
   frontier: FrontierBand[];
   withheld: WithheldCell[];
+  /** Different people on the live rosters, each counted once however many teams they are on. */
+  people?: { people: number; onSeveralTeams: number };
 }

@@ -2,7 +2,7 @@ import { summariseRound } from '../domain/aggregate.js';
 import { memberPromptAt } from '../domain/schedule.js';
 import type { Answers } from '../domain/types.js';
 import type { Db } from '../storage/database.js';
-import type { ChartRequest, MessagePayload, NewDelivery, OutboxRepository } from '../storage/outbox.js';
+import type { NewDelivery, OutboxRepository } from '../storage/outbox.js';
 import type { RosterSnapshotEntry, Round, RoundRepository } from '../storage/rounds.js';
 import type { SubscriptionRepository } from '../storage/subscriptions.js';
 import type { RoundSummary, SummaryRepository } from '../storage/summaries.js';
@@ -18,6 +18,7 @@ import {
 } from './errors.js';
 import type { InsightService } from './insight.js';
 import type { MessageBuilder } from './messages.js';
+import type { OrgDigestService } from './org-digests.js';
 import type { Clock } from './ports.js';
 import type { TeamReport } from './report-types.js';
 import type { ReportService } from './reports.js';
@@ -39,6 +40,8 @@ export interface RoundsDeps {
   anonymityThreshold: number;
   /** Called after deliveries were queued, so the sender need not wait for its next poll. */
   onQueued?: () => void;
+  /** The org digest of `all` subscriptions, queued with a close when the close completes a cycle. */
+  orgDigests?: Pick<OrgDigestService, 'queueDue'>;
 }
 
 const isUniqueViolation = (error: unknown): boolean =>
@@ -62,15 +65,17 @@ export class RoundService {
 
     const opensAt = input.scheduledFor ?? now;
     const closesAt = input.closesAt ?? new Date(opensAt.getTime() + team.openDays * DAY_MS);
+    // One users.list walk for a large team whose time zones are not cached, not a call a member.
+    const zones = input.scheduledFor
+      ? await this.deps.directory.timezones(
+          team.workspaceId,
+          members.map((m) => m.userId),
+        )
+      : new Map<string, string | null>();
     const roster: RosterSnapshotEntry[] = [];
     for (const member of members) {
       const promptAt = input.scheduledFor
-        ? memberPromptAt(
-            input.scheduledFor,
-            team.timezone,
-            await this.deps.directory.timezone(team.workspaceId, member.userId),
-            closesAt,
-          )
+        ? memberPromptAt(input.scheduledFor, team.timezone, zones.get(member.userId) ?? null, closesAt)
         : now;
       roster.push({
         userId: member.userId,
@@ -82,6 +87,14 @@ export class RoundService {
 
     try {
       const round = this.deps.db.transaction(() => {
+        // A person already asked in another team's open round, in the same role, gets no second
+        // DM this week: that check-in covers this round too (SPEC section 3). Decided inside the
+        // transaction, so two rounds opening at once cannot both skip the same person.
+        const snapshot = roster.map((entry) => ({
+          ...entry,
+          coveredBy:
+            this.deps.rounds.askingRoundOf(team.workspaceId, entry.userId, entry.role, team.id) ?? null,
+        }));
         const round = this.deps.rounds.open({
           workspaceId: team.workspaceId,
           teamId: team.id,
@@ -89,8 +102,21 @@ export class RoundService {
           openedAt: now.toISOString(),
           closesAt: closesAt.toISOString(),
           openedBy: input.openedBy,
-          roster,
+          roster: snapshot,
         });
+        for (const entry of snapshot) {
+          const given =
+            entry.coveredBy === null ? undefined : this.deps.rounds.response(entry.coveredBy, entry.userId);
+          // Already answered this week for the other team: the same answer counts here too.
+          if (given)
+            this.deps.rounds.saveResponse({
+              workspaceId: team.workspaceId,
+              roundId: round.id,
+              userId: entry.userId,
+              answers: given.answers,
+              now: now.toISOString(),
+            });
+        }
         const checkIn = this.deps.messages.checkIn({
           teamName: team.name,
           roundId: round.id,
@@ -98,18 +124,20 @@ export class RoundService {
           reminder: 0,
         });
         this.deps.outbox.enqueue(
-          roster.map(
-            (entry): NewDelivery => ({
-              workspaceId: team.workspaceId,
-              kind: 'prompt',
-              dedupeKey: `prompt:${round.id}:${entry.userId}`,
-              channel: entry.userId,
-              payload: checkIn,
-              roundId: round.id,
-              userId: entry.userId,
-              notBefore: entry.promptAt,
-            }),
-          ),
+          snapshot
+            .filter((entry) => entry.coveredBy === null)
+            .map(
+              (entry): NewDelivery => ({
+                workspaceId: team.workspaceId,
+                kind: 'prompt',
+                dedupeKey: `prompt:${round.id}:${entry.userId}`,
+                channel: entry.userId,
+                payload: checkIn,
+                roundId: round.id,
+                userId: entry.userId,
+                notBefore: entry.promptAt,
+              }),
+            ),
           now.toISOString(),
         );
         return round;
@@ -128,6 +156,8 @@ export class RoundService {
   /**
    * Closes the round: computes and stores its summary and queues digests for `each-round`
    * subscriptions, all in one transaction. Closing a closed round returns its stored summary.
+   * A team subscription gets this round's digest; an `all` one gets the org digest only when it
+   * is due (OrgDigestService: at most one a day), never one per team close.
    */
   close(roundId: number): RoundSummary {
     const now = this.deps.clock().toISOString();
@@ -154,6 +184,7 @@ export class RoundService {
       };
       this.deps.summaries.save(summary);
       this.deps.outbox.enqueue(this.digestsOfRound(team, summary), now);
+      this.deps.orgDigests?.queueDue(round.workspaceId);
       return { summary, fresh: true };
     })();
     if (summary.fresh) this.deps.onQueued?.();
@@ -161,25 +192,18 @@ export class RoundService {
   }
 
   /**
-   * What `each-round` subscriptions get when a round closes: a team's channel gets the team digest
-   * and its trend chart; an `all` channel gets the org table and the frontier chart. Each is its
-   * own outbox row, so a chart that fails never holds back the digest.
+   * What a team's `each-round` subscriptions get when its round closes: the team digest and its
+   * trend chart, each its own outbox row, so a chart that fails never holds back the digest.
    */
   private digestsOfRound(team: Team, summary: RoundSummary): NewDelivery[] {
-    const subscriptions = this.deps.subscriptions.eachRoundFor(summary.workspaceId, team.id);
-    const teamMessages = (): [MessagePayload, ChartRequest] => {
-      const report = this.deps.reports.reportFor(team, summary.roundId) as TeamReport;
-      return [this.deps.messages.teamDigest(report), this.deps.reports.trendChart(team)];
-    };
-    const orgMessages = (): [MessagePayload, ChartRequest] => {
-      const report = this.deps.insight.orgReport(summary.workspaceId);
-      return [this.deps.messages.orgDigest(report), { kind: 'frontier', bands: report.frontier }];
-    };
-    // Built once each, and only when some subscription wants them.
-    const forTeam = subscriptions.some((sub) => sub.teamId !== null) ? teamMessages() : undefined;
-    const forOrg = subscriptions.some((sub) => sub.teamId === null) ? orgMessages() : undefined;
+    const subscriptions = this.deps.subscriptions
+      .eachRoundFor(summary.workspaceId, team.id)
+      .filter((sub) => sub.teamId !== null);
+    if (subscriptions.length === 0) return [];
+    const report = this.deps.reports.reportFor(team, summary.roundId) as TeamReport;
+    const digest = this.deps.messages.teamDigest(report);
+    const chart = this.deps.reports.trendChart(team);
     return subscriptions.flatMap((sub): NewDelivery[] => {
-      const [digest, chart] = (sub.teamId === null ? forOrg : forTeam) as [MessagePayload, ChartRequest];
       const base = {
         workspaceId: summary.workspaceId,
         channel: sub.channelId,
@@ -192,7 +216,7 @@ export class RoundService {
           ...base,
           kind: 'file',
           dedupeKey: `chart:round:${summary.roundId}:${sub.id}`,
-          payload: { text: `${chart.kind === 'frontier' ? 'Ratio frontier' : team.name} chart`, chart },
+          payload: { text: `${team.name} chart`, chart },
         },
       ];
     });
@@ -220,10 +244,14 @@ export class RoundService {
         closesAt: round.closesAt,
         reminder: n,
       });
+      // Someone whose check-in comes from another team's round is reminded by that round while it
+      // is open; once it has closed, this round reminds them itself.
+      const coveredElsewhere = (coveredBy: number | null | undefined): boolean =>
+        coveredBy != null && this.deps.rounds.get(coveredBy)?.closedAt === null;
       return this.deps.outbox.enqueue(
         this.deps.rounds
           .roster(roundId)
-          .filter((entry) => !answered.has(entry.userId))
+          .filter((entry) => !answered.has(entry.userId) && !coveredElsewhere(entry.coveredBy))
           .map((entry) => ({
             workspaceId: round.workspaceId,
             kind: 'reminder' as const,
@@ -252,27 +280,55 @@ export class RoundService {
   }
 
   /**
-   * Records (or replaces) a member's answers and, when the check-in DM they answered from is
-   * known, queues its change to "Thanks, recorded" in the same transaction: the sender edits the
-   * DM a moment later, off the submission's request path. Throws NotInRoundError,
-   * RoundClosedError, or InvalidInputError when the answers are for the other role. Returns
-   * whether it replaced an answer.
+   * The teams one check-in of this person covers: the round's own team first, then every other
+   * team whose open round asked them in the same role.
+   */
+  teamsCovered(roundId: number, userId: string): Team[] {
+    const { round, team, role } = this.checkInFor(roundId, userId);
+    const others = this.deps.rounds
+      .openRoundsAsking(round.workspaceId, userId, role)
+      .filter((r) => r.id !== round.id)
+      .map((r) => this.deps.teams.get(r.teamId) as Team);
+    return [team, ...others];
+  }
+
+  /**
+   * Records (or replaces) a member's answers, in this round and in every other open round that
+   * asked them in the same role: one check-in a week, however many teams they are on. When the
+   * check-in DM they answered from is known, its change to "Thanks, recorded" is queued in the same
+   * transaction: the sender edits the DM a moment later, off the submission's request path.
+   * Throws NotInRoundError, RoundClosedError, or InvalidInputError when the answers are for the
+   * other role. Returns whether it replaced one, and every team the answers were recorded for.
    */
   submit(
     roundId: number,
     userId: string,
     answers: Answers,
     dm: { channel: string; ts: string } | null = null,
-  ): { round: Round; team: Team; replaced: boolean } {
+  ): { round: Round; team: Team; replaced: boolean; teams: Team[] } {
     const recorded = this.deps.db.transaction(() => {
       const { round, team, role } = this.checkInFor(roundId, userId);
       if (answers.role !== role)
         throw new InvalidInputError('These answers are for a different role than yours.');
       const replaced = this.deps.rounds.response(roundId, userId) !== undefined;
+      const teams = this.teamsCovered(roundId, userId);
       const now = this.deps.clock().toISOString();
-      this.deps.rounds.saveResponse({ workspaceId: round.workspaceId, roundId, userId, answers, now });
+      for (const open of this.deps.rounds.openRoundsAsking(round.workspaceId, userId, role)) {
+        this.deps.rounds.saveResponse({
+          workspaceId: round.workspaceId,
+          roundId: open.id,
+          userId,
+          answers,
+          now,
+        });
+      }
       if (dm) {
-        const thanks = this.deps.messages.thanks({ teamName: team.name, roundId, closesAt: round.closesAt });
+        const thanks = this.deps.messages.thanks({
+          teamName: team.name,
+          teamNames: teams.map((t) => t.name),
+          roundId,
+          closesAt: round.closesAt,
+        });
         this.deps.outbox.enqueue(
           [
             {
@@ -290,9 +346,10 @@ export class RoundService {
           now,
         );
       }
-      return { round, team, replaced };
+      return { round, team, replaced, teams };
     })();
-    if (dm) this.deps.onQueued?.();
+    // After this request's ack rather than before it: the sender claims its row synchronously.
+    if (dm) setImmediate(() => this.deps.onQueued?.());
     return recorded;
   }
 

@@ -8,74 +8,176 @@ export interface SenderLogger {
   error(message: string): void;
 }
 
-/** After a 429 the pace drops to this share of what it was… */
-const SLOWDOWN = 0.75;
-/** …and regains this share of the full rate with each call after, back to the full rate. */
-const RECOVERY_PER_CALL = 0.01;
+/**
+ * Where the pace starts, in calls a second: about the workspace-wide chat.postMessage limit Slack's
+ * rate-limit guide describes ("several hundred messages per minute"), before any answer is seen.
+ */
+const INITIAL_RATE = 10;
+/** The slowest pace: one call every five seconds still probes whether Slack lets calls through. */
+const MIN_RATE = 0.2;
+/** On a 429 the pace drops to this share of what Slack let through in the last second. */
+const DECREASE = 0.95;
+/**
+ * Once a limit has been met, each call Slack accepts raises the pace by this share: back from
+ * DECREASE to the limit in about a hundred calls whatever the limit is, so about 1% of calls meet
+ * a 429 when the queue is long, and the pace averages about 97% of the limit.
+ */
+const INCREASE = 0.0005;
+/** How far back the pacer counts calls Slack accepted, to estimate the limit it just met. */
+const WINDOW_MS = 1000;
+
+/** One turn to call Slack: which estimate of the limit it was taken under, and when it began. */
+export interface Turn {
+  epoch: number;
+  at: number;
+  calls: number;
+  /** Whether it followed the previous turn on the grid: only a pace that is in use is raised. */
+  paced: boolean;
+}
 
 /**
- * Spaces Web API calls at least 1/`ratePerSecond` apart, with no burst, so a big fan-out stays
- * under Slack's workspace-wide ceiling instead of hitting it: @slack/web-api answers an HTTP 429
- * by pausing its whole queue for Retry-After (whole seconds) before it retries, so each 429 costs
- * every send a second or more. Callers take turns in the order they asked, and each turn is
- * measured from when the previous one actually began, so a late timer never bunches two calls.
+ * Paces the sender's Web API calls to a workspace limit it learns from Slack's answers, with no
+ * setting: Slack publishes no single number for it, and other apps share it.
  *
- * When a 429 comes anyway (other calls share the workspace's budget; requests jitter on the way),
- * no turn begins until Retry-After has passed, and the pace slows for a few seconds: the client's
- * own retry of the refused call, and whatever waited in its paused queue, then fit under the limit
- * instead of causing the next 429.
+ * Turns are spaced 1/rate apart on a grid, so timers that wake late (a busy machine) do not slow
+ * the pace; a turn is never more than one span early against the previous one, and after an idle
+ * spell the grid starts again from now, so no burst is saved up. At the cap, turns are measured
+ * from when the previous one began instead, so the cap is never exceeded. Until the first HTTP 429 the rate grows by one
+ * call a second per accepted call (it doubles about every 0.7 s, a slow start). A 429 means the
+ * limit was met: the rate drops to DECREASE × the calls Slack accepted in the last second (about
+ * the limit itself), once per meeting with the limit, however many calls of it were refused. Then
+ * it grows by INCREASE per accepted call until the next 429. This is additive-increase,
+ * multiplicative-decrease in the form that suits a sender whose limit is a rate: the climb back
+ * takes a fixed number of calls, not a fixed time, so the share of calls refused stays near 1%
+ * at 10 or at 50 calls a second.
+ *
+ * Written by hand because no rate limiter on npm learns its rate from 429s: p-queue,
+ * bottleneck and p-throttle all take a fixed one.
  */
 export class DeliveryPacer {
-  private readonly fullRate: number;
   private rate: number;
-  /** When the latest turn began, and how long it holds the next one back. */
-  private last = { at: Number.NEGATIVE_INFINITY, spanMs: 0 };
-  private heldUntil = Number.NEGATIVE_INFINITY;
-  private turns: Promise<void> = Promise.resolve();
+  private readonly cap: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** The most Slack has let through in a second when a 429 came; below half of it, grow fast again. */
+  private best = 0;
+  private metLimit = false;
+  private epoch = 0;
+  /** Until when a 429 is part of the last meeting with the limit. */
+  private calmUntil = Number.NEGATIVE_INFINITY;
+  /** When calls that Slack accepted began, the last WINDOW_MS of them. */
+  private accepted: number[] = [];
+  /** When the next turn is due on the grid, and the span of the latest turn. */
+  private next = { at: Number.NEGATIVE_INFINITY, spanMs: 0 };
+  private turns: Promise<unknown> = Promise.resolve();
 
   constructor(
-    ratePerSecond: number,
-    private readonly now: () => number = () => performance.now(),
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((resolve) => setTimeout(resolve, ms)),
+    options: {
+      /** DELIVERY_RATE_PER_SECOND: the pace never goes above it. */
+      cap?: number;
+      now?: () => number;
+      sleep?: (ms: number) => Promise<void>;
+    } = {},
   ) {
-    if (!(ratePerSecond > 0 && Number.isFinite(ratePerSecond)))
-      throw new RangeError(`a delivery rate must be a positive number per second, not ${ratePerSecond}`);
-    this.fullRate = ratePerSecond;
-    this.rate = ratePerSecond;
+    const { cap } = options;
+    if (cap !== undefined && !(cap > 0 && Number.isFinite(cap)))
+      throw new RangeError(`a delivery rate must be a positive number per second, not ${cap}`);
+    this.cap = cap ?? Number.POSITIVE_INFINITY;
+    this.rate = Math.min(INITIAL_RATE, this.cap);
+    this.now = options.now ?? (() => performance.now());
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Calls a second the pacer allows now. */
+  get ratePerSecond(): number {
+    return this.rate;
   }
 
   /** Resolves when the caller may make its next `calls` Web API calls. */
-  take(calls = 1): Promise<void> {
-    const turn = this.turns.then(async () => {
-      const wait = Math.max(this.last.at + this.last.spanMs, this.heldUntil) - this.now();
-      if (wait > 0) await this.sleep(wait);
-      this.last = { at: this.now(), spanMs: (calls * 1000) / this.rate };
-      this.rate = Math.min(this.fullRate, this.rate + calls * RECOVERY_PER_CALL * this.fullRate);
+  take(calls = 1): Promise<Turn> {
+    const turn = this.turns.then(async (): Promise<Turn> => {
+      const now = this.now();
+      // More than a span behind the grid means the pacer was idle: start the grid again from now.
+      const idle = now - this.next.at > this.next.spanMs;
+      const due = idle ? now : this.next.at;
+      if (due > now) await this.sleep(due - now);
+      const spanMs = (calls * 1000) / this.rate;
+      const at = this.now();
+      // At the cap (DELIVERY_RATE_PER_SECOND, a promise to other apps) the next turn is measured
+      // from when this one actually began, so no two calls are ever closer than the cap allows.
+      this.next = { at: (this.rate >= this.cap ? at : due) + spanMs, spanMs };
+      return { epoch: this.epoch, at, calls, paced: !idle };
     });
     this.turns = turn;
     return turn;
   }
 
-  /** Slack refused a call with HTTP 429: hold every turn for its Retry-After, and slow down once. */
-  rateLimited(retryAfterMs: number): void {
+  /** Slack accepted the turn's calls: count them, and raise the pace if it was in use. */
+  accept(turn: Turn): void {
+    for (let i = 0; i < turn.calls; i++) this.accepted.push(turn.at);
+    this.forget();
+    if (!turn.paced) return;
+    const fast = !this.metLimit || this.rate < this.best / 2;
+    this.rate = Math.min(this.cap, fast ? this.rate + turn.calls : this.rate * (1 + INCREASE) ** turn.calls);
+  }
+
+  /**
+   * Slack refused the turn with HTTP 429: slow down once per meeting with the limit. Refusals of
+   * calls begun before the last slow-down, or within its Retry-After, are the same meeting.
+   */
+  rateLimited(turn: Turn, retryAfterMs = 1000): void {
     const now = this.now();
-    if (now >= this.heldUntil) this.rate *= SLOWDOWN;
-    this.heldUntil = Math.max(this.heldUntil, now + retryAfterMs);
+    if (turn.epoch !== this.epoch || now < this.calmUntil) return;
+    this.forget();
+    const through = this.accepted.length;
+    const basis = through > 0 ? Math.min(this.rate, through) : this.rate;
+    this.best = Math.max(this.best, through);
+    this.rate = Math.max(MIN_RATE, Math.min(this.cap, basis * DECREASE));
+    this.metLimit = true;
+    this.epoch += 1;
+    this.calmUntil = now + retryAfterMs;
+  }
+
+  private forget(): void {
+    const since = this.now() - WINDOW_MS;
+    let old = 0;
+    while (old < this.accepted.length && (this.accepted[old] as number) <= since) old++;
+    if (old > 0) this.accepted.splice(0, old);
   }
 }
 
+/** How many 429s in a row one delivery waits out in place before it goes back to the outbox. */
+const RATE_LIMITED_TRIES = 5;
+/** Slack's rule: about one message a second into one channel (see the sandbox's rate-limits.ts). */
+const CHANNEL_SPACING_MS = 1000;
+/** A transient failure of a delivery that has no open round to bound it is given up after this many attempts. */
+const MAX_ATTEMPTS = 8;
+/** The longest wait between two attempts of a delivery. */
+const MAX_BACKOFF_MS = 30 * 60 * 1000;
+/** A retry due this soon is waited for by the running drain, not left to the next poll. */
+const SOON_MS = 5000;
+
 /**
- * Drains the outbox: claims due deliveries and posts them with bounded concurrency, paced by
- * `ratePerSecond` when it is set. Rate limits and transient failures are the Web API client's to
- * retry (its Retry-After handling and a bounded retry policy); whatever still fails is recorded
- * against that one delivery and never stops the others.
+ * Drains the outbox: claims due deliveries and posts them with bounded concurrency, paced by the
+ * DeliveryPacer. Its Web API client hands HTTP 429s back (`rejectRateLimitedCalls`), so one 429
+ * costs that one call its Retry-After instead of pausing every send, and spends nothing of the
+ * client's retry policy, which is left to 5xx and network errors. What still fails is recorded
+ * against that one delivery and never stops the others: permanent errors (`ok: false`) as
+ * failed; transient ones (429s past RATE_LIMITED_TRIES, 5xx, timeouts) back into the outbox
+ * with exponential backoff, while the round is open (prompts and reminders) or for MAX_ATTEMPTS
+ * attempts (digests and charts).
  */
 export class DeliverySender {
   private draining: Promise<void> | null = null;
   private again = false;
   private stopped = false;
-  private readonly pacer: DeliveryPacer | null;
+  /** chat.postMessage's pace; Slack limits each method apart, so updates and uploads have their own. */
+  private readonly pacer: DeliveryPacer;
+  private readonly updatePacer: DeliveryPacer;
+  private readonly uploadPacer: DeliveryPacer;
+  /** When the latest accepted post into each channel began (pacer time), to tell its 429s apart. */
+  private readonly lastPost = new Map<string, number>();
+  private wake: (() => void) | null = null;
 
   constructor(
     private readonly deps: {
@@ -85,22 +187,25 @@ export class DeliverySender {
       clock: Clock;
       logger: SenderLogger;
       concurrency: number;
-      /** Web API calls per second at most; unset sends as fast as the client and Slack allow. */
+      /** DELIVERY_RATE_PER_SECOND: Web API calls per second at most; the pace is learnt below it. */
       ratePerSecond?: number;
+      /** The wait before a transient failure's first retry, doubling with each (default 30 s). */
+      retryBaseMs?: number;
       charts?: ChartRenderer;
+      pacer?: DeliveryPacer;
       /**
-       * Resolves when a send may start: main wires it to the HTTP server's RequestGate, so under
-       * a burst of requests from Slack the acks go first and the sends follow in the next lull.
+       * Resolves when an `update` delivery may be sent: main wires it to the HTTP server's
+       * RequestGate, so under a burst of submissions the acks go first and the DM edits follow in
+       * the next lull.
        */
       yieldTo?: () => Promise<void>;
     },
   ) {
-    this.pacer = deps.ratePerSecond === undefined ? null : new DeliveryPacer(deps.ratePerSecond);
-  }
-
-  /** Slack answered a Web API call with HTTP 429: paced sends wait out its Retry-After as well. */
-  rateLimited(retryAfterSeconds: number): void {
-    this.pacer?.rateLimited(retryAfterSeconds * 1000);
+    const pacer = () =>
+      new DeliveryPacer(deps.ratePerSecond === undefined ? {} : { cap: deps.ratePerSecond });
+    this.pacer = deps.pacer ?? pacer();
+    this.updatePacer = pacer();
+    this.uploadPacer = pacer();
   }
 
   /** Starts a drain unless one is running; a running one takes another pass when it ends. */
@@ -108,6 +213,7 @@ export class DeliverySender {
     if (this.stopped) return Promise.resolve();
     if (this.draining) {
       this.again = true;
+      this.wake?.();
       return this.draining;
     }
     this.draining = this.drainLoop().finally(() => {
@@ -124,30 +230,58 @@ export class DeliverySender {
   /** Stops claiming new work and waits for the sends in flight. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake?.();
     await this.idle();
   }
 
+  /**
+   * Passes until nothing is due. A retry due within SOON_MS is waited for here, so a 429's
+   * Retry-After does not wait for the next poll; but only after a pass that sent something, so a
+   * clock that stands still (tests) cannot keep a drain alive.
+   */
   private async drainLoop(): Promise<void> {
+    let sentSincePause = false;
     do {
       this.again = false;
-      await this.drainDue();
+      sentSincePause = (await this.drainDue()) > 0 || sentSincePause;
+      if (this.stopped || this.again || !sentSincePause) continue;
+      const next = this.deps.outbox.nextDueAt();
+      const inMs = next === null ? Number.POSITIVE_INFINITY : Date.parse(next) - this.deps.clock().getTime();
+      if (inMs > SOON_MS) break;
+      // A kick cuts the pause short for new work; the retry is still owed a pass when it is due.
+      if (await this.pause(Math.max(0, inMs) + 5)) sentSincePause = false;
+      this.again = true;
     } while (this.again && !this.stopped);
   }
 
-  private async drainDue(): Promise<void> {
+  /** Waits `ms`, or less if a kick or stop() comes first; resolves whether it waited it all. */
+  private pause(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (whole: boolean) => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve(whole);
+      };
+      const timer = setTimeout(() => done(true), ms);
+      this.wake = () => done(false);
+    });
+  }
+
+  private async drainDue(): Promise<number> {
     const { concurrency } = this.deps;
+    let claimed = 0;
     // Each worker claims one row at a time, so at most `concurrency` rows are ever `sending`:
     // that bounds the duplicates a crash can cause.
     const worker = async (): Promise<void> => {
       while (!this.stopped) {
-        await this.deps.yieldTo?.();
-        if (this.stopped) return;
         const [delivery] = this.deps.outbox.claimDue(this.deps.clock().toISOString(), 1);
         if (!delivery) return;
+        claimed += 1;
         await this.deliver(delivery);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
+    return claimed;
   }
 
   private async deliver(delivery: Delivery): Promise<void> {
@@ -161,23 +295,22 @@ export class DeliverySender {
       await this.deliverChart(delivery);
       return;
     }
-    try {
-      await this.pacer?.take();
-      const { updateTs } = delivery.payload;
-      if (delivery.kind === 'update' && updateTs) {
-        await this.deps.slack.updateMessage(delivery.channel, updateTs, delivery.payload);
-        this.deps.outbox.markSent(delivery.id, delivery.channel, updateTs, now());
-        return;
-      }
+    // chat.update has its own limit (Tier 3), so its turns come from a pacer of its own.
+    const update = delivery.kind === 'update' ? delivery.payload.updateTs : undefined;
+    if (update) {
+      // An edit (the check-in DM's thanks) is the one delivery sent right after a request from
+      // Slack, in bursts when many people answer at once: it waits for a lull in them.
+      await this.deps.yieldTo?.();
+      await this.send(delivery, 1, this.updatePacer, async () => {
+        await this.deps.slack.updateMessage(delivery.channel, update, delivery.payload);
+        this.deps.outbox.markSent(delivery.id, delivery.channel, update, now());
+      });
+      return;
+    }
+    await this.send(delivery, 1, this.pacer, async () => {
       const posted = await this.deps.slack.postMessage(delivery.channel, delivery.payload);
       this.deps.outbox.markSent(delivery.id, posted.channel, posted.ts, now());
-    } catch (error) {
-      const reason = error instanceof SlackCallError ? error.slackError : (error as Error).message;
-      this.deps.outbox.markFailed(delivery.id, reason, now());
-      this.deps.logger.warn(
-        `delivery ${delivery.id} (${delivery.kind} to ${delivery.channel}) failed: ${reason}`,
-      );
-    }
+    });
   }
 
   /**
@@ -205,9 +338,8 @@ export class DeliverySender {
       this.deps.outbox.markSkipped(delivery.id, 'nothing_to_chart', now());
       return;
     }
-    try {
-      // files.getUploadURLExternal and files.completeUploadExternal; the upload itself goes elsewhere.
-      await this.pacer?.take(2);
+    // files.getUploadURLExternal and files.completeUploadExternal; the upload itself goes elsewhere.
+    await this.send(delivery, 2, this.uploadPacer, async () => {
       await this.deps.slack.uploadFile({
         channel: delivery.channel,
         filename: chart.filename,
@@ -216,11 +348,80 @@ export class DeliverySender {
         altText: chart.altText,
       });
       this.deps.outbox.markSent(delivery.id, delivery.channel, '', now());
-    } catch (error) {
-      const reason = error instanceof SlackCallError ? error.slackError : (error as Error).message;
-      this.deps.outbox.markFailed(delivery.id, reason, now());
-      this.deps.logger.warn(`chart upload ${delivery.id} to ${delivery.channel} failed: ${reason}`);
+    });
+  }
+
+  /**
+   * Makes one delivery's `calls` Web API calls in a turn of the pacer. A 429 is waited out in
+   * place (its Retry-After, for this delivery only) up to RATE_LIMITED_TRIES times; anything else
+   * that fails is recorded by `failed`.
+   */
+  private async send(
+    delivery: Delivery,
+    calls: number,
+    pacer: DeliveryPacer,
+    call: () => Promise<void>,
+  ): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      const turn = await pacer.take(calls);
+      try {
+        await call();
+        pacer.accept(turn);
+        this.posted(delivery.channel, turn.at);
+        return;
+      } catch (error) {
+        const failure =
+          error instanceof SlackCallError
+            ? error
+            : new SlackCallError('unknown_error', false, (error as Error).message);
+        if (failure.slackError !== 'ratelimited') return this.failed(delivery, failure, 0);
+        // A second message into one channel within a second meets Slack's per-channel limit,
+        // which says nothing about the workspace's.
+        const retryAfterMs = (failure.retryAfterSeconds ?? 1) * 1000;
+        const last = this.lastPost.get(delivery.channel);
+        if (last === undefined || turn.at - last >= CHANNEL_SPACING_MS) pacer.rateLimited(turn, retryAfterMs);
+        if (tries >= RATE_LIMITED_TRIES || this.stopped) return this.failed(delivery, failure, retryAfterMs);
+        await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
+      }
     }
+  }
+
+  private posted(channel: string, at: number): void {
+    this.lastPost.set(channel, at);
+    if (this.lastPost.size > 1000) {
+      for (const [key, when] of this.lastPost) if (at - when >= CHANNEL_SPACING_MS) this.lastPost.delete(key);
+    }
+  }
+
+  /** Records a failure: permanent, or transient with no time left, as failed; else retried later. */
+  private failed(delivery: Delivery, failure: SlackCallError, retryAfterMs: number): void {
+    const now = this.deps.clock();
+    const reason = failure.slackError;
+    const where = `delivery ${delivery.id} (${delivery.kind} to ${delivery.channel})`;
+    const giveUp = failure.permanent ? null : this.reasonToGiveUp(delivery);
+    if (failure.permanent || giveUp !== null) {
+      this.deps.outbox.markFailed(delivery.id, reason, now.toISOString());
+      this.deps.logger.warn(`${where} failed: ${reason}${giveUp ? ` (${giveUp})` : ''}`);
+      return;
+    }
+    const base = this.deps.retryBaseMs ?? 30_000;
+    // Jitter, so deliveries that failed together do not all come back in the same instant.
+    const backoff =
+      Math.min(MAX_BACKOFF_MS, base * 2 ** (delivery.attempts - 1)) * (0.8 + 0.4 * Math.random());
+    const at = new Date(now.getTime() + Math.max(retryAfterMs, backoff));
+    this.deps.outbox.retryLater(delivery.id, reason, at.toISOString(), now.toISOString());
+    this.deps.logger.info(
+      `${where} attempt ${delivery.attempts} failed: ${reason}; trying again at ${at.toISOString()}`,
+    );
+  }
+
+  /** Why a transient failure is not retried: the round closed, or too many attempts. */
+  private reasonToGiveUp(delivery: Delivery): string | null {
+    if ((delivery.kind === 'prompt' || delivery.kind === 'reminder') && delivery.roundId !== null) {
+      const round = this.deps.rounds.get(delivery.roundId);
+      return !round || round.closedAt !== null ? 'the round has closed' : null;
+    }
+    return delivery.attempts >= MAX_ATTEMPTS ? `after ${delivery.attempts} attempts` : null;
   }
 
   /** A check-in for a closed round, or a reminder to someone who has answered, is not sent. */

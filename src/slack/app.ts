@@ -41,17 +41,30 @@ export interface SlackApp {
   receiver: HTTPReceiver | null;
 }
 
-/** Builds the Bolt app for the configured transport. Listeners are registered by the caller. */
-export function createSlackApp(
-  config: Config,
-  options: { retryConfig?: RetryOptions; requestTimeoutMs?: number } = {},
-): SlackApp {
-  const clientOptions = {
+export interface ClientSettings {
+  retryConfig?: RetryOptions;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The Web API client's options. Bolt's client waits out an HTTP 429 itself (it pauses its whole
+ * queue for Retry-After, then retries within the policy), which suits the odd call answering a
+ * person. The sender's client passes `rejectRateLimitedCalls: true` to get each 429 back at once
+ * and pace itself (DeliverySender).
+ */
+export function webClientOptions(config: Config, settings: ClientSettings = {}) {
+  return {
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
-    retryConfig: options.retryConfig ?? DEFAULT_RETRY,
-    timeout: options.requestTimeoutMs ?? 15_000,
+    retryConfig: settings.retryConfig ?? DEFAULT_RETRY,
+    timeout: settings.requestTimeoutMs ?? 15_000,
     rejectRateLimitedCalls: false,
+    logLevel: LEVELS[config.logLevel],
   };
+}
+
+/** Builds the Bolt app for the configured transport. Listeners are registered by the caller. */
+export function createSlackApp(config: Config, options: ClientSettings = {}): SlackApp {
+  const { logLevel: _logLevel, ...clientOptions } = webClientOptions(config, options);
   const logLevel = LEVELS[config.logLevel];
   if (config.mode === 'socket') {
     const app = new App({

@@ -3,6 +3,7 @@ import type { InsightService } from '../services/insight.js';
 import type { OrgService } from '../services/org.js';
 import type { ReportService } from '../services/reports.js';
 import type { RoundRepository } from '../storage/rounds.js';
+import type { UserRepository } from '../storage/users.js';
 import { type HomeInput, homeView, setupHints } from './views/home.js';
 
 /**
@@ -21,6 +22,9 @@ export class HomeService {
       insight: InsightService;
       rounds: RoundRepository;
       directory: Directory;
+      users: UserRepository;
+      /** RETENTION_DAYS, said on the Home tab beside what is stored. */
+      retentionDays: number;
       adminCheckMs?: number;
     },
   ) {}
@@ -46,6 +50,12 @@ export class HomeService {
       teams: org.teamsOf(workspaceId, userId).map((team) => ({ team, report: reports.latest(team) })),
       openCheckIns,
       ownAnswers,
+      stored: {
+        memberships: org.membershipsOf(workspaceId, userId),
+        profile: this.deps.users.get(workspaceId, userId) ?? null,
+        answers: ownAnswers.length,
+        retentionDays: this.deps.retentionDays,
+      },
       admin: null,
     };
     if (await isAdmin) {

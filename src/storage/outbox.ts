@@ -107,6 +107,10 @@ export class OutboxRepository extends Repository {
     `UPDATE deliveries SET status = @status, message_channel = @messageChannel, message_ts = @messageTs,
        error = @error, updated_at = @now WHERE id = @id`,
   );
+  private readonly again = this.db.prepare(
+    `UPDATE deliveries SET status = 'pending', not_before = @notBefore, error = @error, updated_at = @now
+     WHERE id = @id`,
+  );
   private readonly requeueSending = this.db.prepare(
     `UPDATE deliveries SET status = 'pending', updated_at = ? WHERE status = 'sending'`,
   );
@@ -156,6 +160,11 @@ export class OutboxRepository extends Repository {
 
   markFailed(id: number, error: string, now: string): void {
     this.finish.run({ id, status: 'failed', messageChannel: null, messageTs: null, error, now });
+  }
+
+  /** A transient failure: the row waits until `notBefore`, then is claimed again; `error` says why. */
+  retryLater(id: number, error: string, notBefore: string, now: string): void {
+    this.again.run({ id, error, notBefore, now });
   }
 
   markSkipped(id: number, reason: string, now: string): void {

@@ -15,6 +15,11 @@ export interface Round {
 
 export interface RosterSnapshotEntry extends RosterEntry {
   promptAt: string;
+  /**
+   * The open round (of another team) whose check-in DM already asks this person in the same role:
+   * they get no second DM, and one submission is recorded in both. Null when this round asks them.
+   */
+  coveredBy?: number | null;
 }
 
 export interface StoredResponse {
@@ -110,13 +115,15 @@ export class RoundRepository extends Repository {
      VALUES (@workspaceId, @teamId, @scheduledFor, @openedAt, @closesAt, @openedBy)`,
   );
   private readonly insertRoster = this.db.prepare(
-    `INSERT INTO round_roster (round_id, workspace_id, user_id, role, specialty, prompt_at)
-     VALUES (@roundId, @workspaceId, @userId, @role, @specialty, @promptAt)`,
+    `INSERT INTO round_roster (round_id, workspace_id, user_id, role, specialty, prompt_at, covered_by)
+     VALUES (@roundId, @workspaceId, @userId, @role, @specialty, @promptAt, @coveredBy)`,
   );
   private readonly rosterOf = this.db.prepare<
     [number],
-    { user_id: string; role: Role; specialty: Specialty | null; prompt_at: string }
-  >('SELECT user_id, role, specialty, prompt_at FROM round_roster WHERE round_id = ? ORDER BY user_id');
+    { user_id: string; role: Role; specialty: Specialty | null; prompt_at: string; covered_by: number | null }
+  >(
+    'SELECT user_id, role, specialty, prompt_at, covered_by FROM round_roster WHERE round_id = ? ORDER BY user_id',
+  );
   private readonly rosterEntry = this.db.prepare<
     [number, string],
     { role: Role; specialty: Specialty | null }
@@ -196,16 +203,20 @@ export class RoundRepository extends Repository {
       const info = this.insertRound.run(input);
       const roundId = Number(info.lastInsertRowid);
       for (const entry of input.roster) {
-        this.insertRoster.run({ ...entry, roundId, workspaceId: input.workspaceId });
+        this.insertRoster.run({ coveredBy: null, ...entry, roundId, workspaceId: input.workspaceId });
       }
       return this.get(roundId) as Round;
     })();
   }
 
   roster(roundId: number): RosterSnapshotEntry[] {
-    return this.rosterOf
-      .all(roundId)
-      .map((r) => ({ userId: r.user_id, role: r.role, specialty: r.specialty, promptAt: r.prompt_at }));
+    return this.rosterOf.all(roundId).map((r) => ({
+      userId: r.user_id,
+      role: r.role,
+      specialty: r.specialty,
+      promptAt: r.prompt_at,
+      coveredBy: r.covered_by,
+    }));
   }
 
   rosterEntryOf(roundId: number, userId: string): { role: Role; specialty: Specialty | null } | undefined {
@@ -273,5 +284,77 @@ export class RoundRepository extends Repository {
   /** The open rounds whose roster snapshot asked this person, soonest to close first. */
   openRoundsOfMember(workspaceId: string, userId: string): Round[] {
     return this.openOfMember.all(workspaceId, userId).map(toRound);
+  }
+
+  private readonly deleteClosedBefore = this.db.prepare(
+    `DELETE FROM responses WHERE round_id IN (
+       SELECT id FROM rounds WHERE closed_at IS NOT NULL AND closed_at < ?)`,
+  );
+
+  /**
+   * Deletes the raw answers of every round that closed strictly before `cutoff` (ISO 8601 UTC, so
+   * text order is time order); returns how many. Open rounds and round summaries are untouched.
+   */
+  deleteResponsesClosedBefore(cutoff: string): number {
+    return this.deleteClosedBefore.run(cutoff).changes;
+  }
+
+  private readonly openInWorkspace = this.db.prepare<[string], { n: number }>(
+    'SELECT count(*) AS n FROM rounds WHERE workspace_id = ? AND closed_at IS NULL',
+  );
+
+  /** How many rounds of the workspace are open now. */
+  openCount(workspaceId: string): number {
+    return this.openInWorkspace.get(workspaceId)?.n ?? 0;
+  }
+
+  private readonly askingRound = this.db.prepare<[string, string, Role, number], { round_id: number }>(
+    `SELECT rr.round_id FROM round_roster rr JOIN rounds r ON r.id = rr.round_id
+     WHERE r.workspace_id = ? AND rr.user_id = ? AND rr.role = ? AND r.closed_at IS NULL
+       AND rr.covered_by IS NULL AND r.team_id <> ?
+     ORDER BY r.closes_at DESC, r.id DESC LIMIT 1`,
+  );
+
+  /**
+   * The open round of another team whose own check-in DM asks this person in this role (the one
+   * open longest, when there are several), or undefined.
+   */
+  askingRoundOf(workspaceId: string, userId: string, role: Role, exceptTeamId: number): number | undefined {
+    return this.askingRound.get(workspaceId, userId, role, exceptTeamId)?.round_id;
+  }
+
+  private readonly sameRoleOpen = this.db.prepare<[string, string, Role], RoundRow>(
+    `SELECT r.* FROM rounds r JOIN round_roster rr ON rr.round_id = r.id
+     WHERE r.workspace_id = ? AND rr.user_id = ? AND rr.role = ? AND r.closed_at IS NULL
+     ORDER BY r.closes_at, r.id`,
+  );
+
+  /** Every open round that asked this person in this role, soonest to close first. */
+  openRoundsAsking(workspaceId: string, userId: string, role: Role): Round[] {
+    return this.sameRoleOpen.all(workspaceId, userId, role).map(toRound);
+  }
+
+  private readonly blockersClosedIn = this.db.prepare<
+    [string, string, string, string],
+    { user_id: string; blocker: string }
+  >(
+    `SELECT DISTINCT re.user_id, re.blocker FROM responses re JOIN rounds r ON r.id = re.round_id
+     WHERE r.workspace_id = ? AND r.closed_at >= ? AND r.closed_at < ? AND re.blocker IS NOT NULL
+       AND re.updated_at >= ?`,
+  );
+
+  /**
+   * The blockers written in rounds of the workspace that closed in [from, to), last changed at or
+   * after `since`; the same text from one person in two rounds (two teams) comes once.
+   */
+  blockersClosedBetween(
+    workspaceId: string,
+    from: string,
+    to: string,
+    since: string,
+  ): Array<{ userId: string; text: string }> {
+    return this.blockersClosedIn
+      .all(workspaceId, from, to, since)
+      .map((r) => ({ userId: r.user_id, text: r.blocker }));
   }
 }

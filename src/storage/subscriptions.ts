@@ -10,6 +10,9 @@ export interface Subscription {
   cadence: Cadence;
   createdAt: string;
   lastPeriodEnd: string | null;
+  /** Each-round `all` only: the newest close its last org digest covered, and that digest's day. */
+  orgDigestThrough: string | null;
+  orgDigestDay: string | null;
 }
 
 interface SubscriptionRow {
@@ -20,6 +23,8 @@ interface SubscriptionRow {
   cadence: Cadence;
   created_at: string;
   last_period_end: string | null;
+  org_digest_through: string | null;
+  org_digest_day: string | null;
 }
 
 const toSubscription = (r: SubscriptionRow): Subscription => ({
@@ -30,6 +35,8 @@ const toSubscription = (r: SubscriptionRow): Subscription => ({
   cadence: r.cadence,
   createdAt: r.created_at,
   lastPeriodEnd: r.last_period_end,
+  orgDigestThrough: r.org_digest_through,
+  orgDigestDay: r.org_digest_day,
 });
 
 export class SubscriptionRepository extends Repository {
@@ -103,5 +110,23 @@ export class SubscriptionRepository extends Repository {
   /** Records that the digest for the period ending at `periodEnd` was queued; false if it already was. */
   markDigested(id: number, periodEnd: string): boolean {
     return this.markPeriod.run(periodEnd, id, periodEnd).changes > 0;
+  }
+
+  private readonly eachRoundOrg = this.db.prepare<[], SubscriptionRow>(
+    "SELECT * FROM subscriptions WHERE team_id IS NULL AND cadence = 'each-round' ORDER BY id",
+  );
+  private readonly markOrg = this.db.prepare(
+    `UPDATE subscriptions SET org_digest_through = ?, org_digest_day = ?
+     WHERE id = ? AND (org_digest_day IS NULL OR org_digest_day < ?)`,
+  );
+
+  /** Every `all` subscription with the each-round cadence, of every workspace. */
+  listEachRoundOrg(): Subscription[] {
+    return this.eachRoundOrg.all().map(toSubscription);
+  }
+
+  /** Records the org digest of `day` (covering closes up to `through`); false if that day had one. */
+  markOrgDigested(id: number, through: string, day: string): boolean {
+    return this.markOrg.run(through, day, id, day).changes > 0;
   }
 }

@@ -135,4 +135,13 @@ export class SummaryRepository extends Repository {
   closedIn(workspaceId: string, from: string, to: string): RoundSummary[] {
     return this.closedBetween.all(workspaceId, from, to).map(toSummary);
   }
+
+  private readonly closedSince = this.db.prepare<[string, string], SummaryRow>(
+    `SELECT ${COLUMNS} FROM round_summaries WHERE workspace_id = ? AND closed_at > ? ORDER BY closed_at, round_id`,
+  );
+
+  /** The workspace's rounds that closed strictly after `after`, oldest first. */
+  closedAfter(workspaceId: string, after: string): RoundSummary[] {
+    return this.closedSince.all(workspaceId, after).map(toSummary);
+  }
 }

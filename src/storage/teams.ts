@@ -185,6 +185,36 @@ export class TeamRepository extends Repository {
     return this.endMembership.run(now, teamId, userId).changes > 0;
   }
 
+  private readonly distinctPeople = this.db.prepare<[string], { people: number; several: number }>(
+    `SELECT count(*) AS people, coalesce(sum(teams > 1), 0) AS several FROM (
+       SELECT m.user_id, count(DISTINCT m.team_id) AS teams FROM members m JOIN teams t ON t.id = m.team_id
+       WHERE t.workspace_id = ? AND t.removed_at IS NULL AND m.left_at IS NULL GROUP BY m.user_id)`,
+  );
+
+  /** How many different people the live rosters hold, and how many of them are on several teams. */
+  people(workspaceId: string): { people: number; onSeveralTeams: number } {
+    const row = this.distinctPeople.get(workspaceId);
+    return { people: row?.people ?? 0, onSeveralTeams: row?.several ?? 0 };
+  }
+
+  private readonly membershipsOfUser = this.db.prepare<
+    [string, string],
+    { name: string; role: Role; specialty: Specialty | null; joined_at: string }
+  >(
+    `SELECT t.name, m.role, m.specialty, m.joined_at FROM members m JOIN teams t ON t.id = m.team_id
+     WHERE t.workspace_id = ? AND m.user_id = ? AND m.left_at IS NULL AND t.removed_at IS NULL ORDER BY t.name_key`,
+  );
+
+  /** The person's current memberships: team, role and since when. */
+  membershipsOf(
+    workspaceId: string,
+    userId: string,
+  ): Array<{ teamName: string; role: Role; specialty: Specialty | null; since: string }> {
+    return this.membershipsOfUser
+      .all(workspaceId, userId)
+      .map((r) => ({ teamName: r.name, role: r.role, specialty: r.specialty, since: r.joined_at }));
+  }
+
   private readonly workspacesWithTeams = this.db.prepare<[], { workspace_id: string }>(
     'SELECT DISTINCT workspace_id FROM teams ORDER BY workspace_id',
   );

@@ -20,9 +20,13 @@ const ROWS = [
   `close a round of ${SMOKE.aggregation.responses} responses`,
   `\`ratio\`, ${SMOKE.aggregation.teams} teams × ${SMOKE.aggregation.rounds} rounds`,
   `\`summary\`, ${SMOKE.aggregation.teams} teams × ${SMOKE.aggregation.rounds} rounds`,
-  `fan-out to ${SMOKE.fanOut.members} members, wall time`,
+  ...SMOKE.fanOut.ceilings.map(
+    (c) => `fan-out to ${c.members} members at ${c.workspacePerSecond} calls/s, wall time`,
+  ),
   'RSS, idle',
   'RSS, peak during the fan-out',
+  `scheduled round, ${SMOKE.fanOut.scheduled.members} members, cold cache: minute → first prompt`,
+  `scheduled round, ${SMOKE.fanOut.scheduled.members} members, cold cache: minute → last prompt`,
 ];
 
 describe('npm run bench', () => {
@@ -41,9 +45,12 @@ describe('npm run bench', () => {
       expect(Number.isFinite(row.figure), row.benchmark).toBe(true);
       expect(Number.isFinite(row.floor), row.benchmark).toBe(true);
     }
-    // The fan-out delivered every DM exactly once (a correctness check, not a timing one).
-    expect(rows.find((r) => r.benchmark.startsWith('fan-out'))?.note).toMatch(
-      /^lost 0, duplicates 0, failed 0/,
+    // Every fan-out, and the scheduled round, delivered every DM exactly once (a correctness
+    // check, not a timing one).
+    const deliveries = rows.filter(
+      (r) => r.benchmark.startsWith('fan-out') || r.benchmark.endsWith('last prompt'),
     );
+    expect(deliveries).toHaveLength(SMOKE.fanOut.ceilings.length + 1);
+    for (const row of deliveries) expect(row.note, row.benchmark).toMatch(/^lost 0, duplicates 0, failed 0/);
   }, 300_000);
 });

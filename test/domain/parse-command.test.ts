@@ -312,19 +312,24 @@ describe('parseCommand: unhappy twins', () => {
   });
 
   it.each([
-    ['team', 'Unknown'],
-    ['team frob Fraud', 'Unknown `team` action “frob”: use `team add` or `team remove`.'],
-    ['roster', '`roster` needs an action: use `roster add` or `roster remove`.'],
+    ['team', 'Unknown', 2],
+    ['team frob Fraud', 'Unknown `team` action “frob”: use `team add` or `team remove`.', 2],
+    [
+      'roster',
+      '`roster` needs an action: use `roster add`, `roster remove`, `roster sync` or `roster unsync`.',
+      4,
+    ],
     [
       'survey later Fraud',
       'Unknown `survey` action “later”: use `survey now &lt;team&gt;` or `survey close &lt;team&gt;`.',
+      2,
     ],
-  ])('%j names the missing or unknown action', (text, message) => {
+  ])('%j names the missing or unknown action', (text, message, lines) => {
     const result = parseCommand(text);
     expect(result.kind).toBe('usage-error');
     if (result.kind !== 'usage-error') return;
     if (message !== 'Unknown') expect(result.message).toBe(message);
-    expect(result.usage.split('\n')).toHaveLength(2);
+    expect(result.usage.split('\n')).toHaveLength(lines);
   });
 
   it('refuses input over 4,000 characters before reading it', () => {

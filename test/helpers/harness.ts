@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { type RunningApp, type StartOptions, startApp } from '../../src/main.js';
-import { Sandbox, type SandboxChannel, type SandboxUser } from '../../src/sandbox/sandbox.js';
+import {
+  Sandbox,
+  type SandboxChannel,
+  type SandboxUser,
+  type SandboxUsergroup,
+} from '../../src/sandbox/sandbox.js';
 import type { Clock } from '../../src/services/ports.js';
 import { tempDir } from './db.js';
 
@@ -23,6 +28,7 @@ export interface Harness {
 export async function startHarness(input: {
   users: SandboxUser[];
   channels?: SandboxChannel[];
+  usergroups?: SandboxUsergroup[];
   adminUserIds?: string[];
   anonymityThreshold?: number;
   clock?: Clock;
@@ -36,6 +42,7 @@ export async function startHarness(input: {
     botToken: BOT_TOKEN,
     users: input.users,
     channels: input.channels ?? [],
+    usergroups: input.usergroups ?? [],
   });
   const app = await startApp(
     {
@@ -53,6 +60,8 @@ export async function startHarness(input: {
       scheduler: false,
       // Fail fast in tests: one quick retry instead of minutes.
       retryConfig: { retries: 1, factor: 1, minTimeout: 10, maxTimeout: 20 },
+      // A transiently failed delivery comes back in tens of milliseconds, not half a minute.
+      deliveryRetryBaseMs: 20,
       ...(input.clock ? { clock: input.clock } : {}),
       ...input.options,
     },

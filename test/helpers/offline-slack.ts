@@ -11,8 +11,13 @@ export function offlineSlack(overrides: Partial<SlackPort> = {}): SlackPort {
     userInfo: async () => {
       throw new SlackCallError('user_not_found', true);
     },
+    listUsers: async function* () {},
     findUserByName: async () => undefined,
     findChannelByName: async () => undefined,
+    usergroupMembers: async () => {
+      throw new SlackCallError('no_such_subteam', true);
+    },
+    findUsergroupByHandle: async () => undefined,
     uploadFile: async () => {},
     ...overrides,
   };

@@ -1,5 +1,6 @@
-// The outbox under Slack's rate limits and errors: 429s are waited out, one person's permanent
-// error is recorded against that delivery only, and 5xx is retried within bounds then recorded.
+// The outbox under Slack's rate limits and errors: 429s are waited out by the one delivery they
+// refuse, one person's permanent error is recorded against that delivery only, and transient
+// failures (429s, 5xx) go back to the outbox with backoff while they can still matter.
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/harness.js';
 
@@ -82,19 +83,117 @@ describe('delivery', () => {
     for (const id of MEMBERS.slice(1)) expect(h.sandbox.dm(id)).toHaveLength(1);
   });
 
-  it('retries 5xx within bounds, then records the failure instead of dropping it', async () => {
+  it('sends a delivery again later when 5xx outlasts the client’s retries: each person once', async () => {
     const h = await withTeam();
-    // The test client retries once: Slack down for two attempts per person exhausts every delivery.
+    // The test client retries once: Slack down for two attempts per person fails every first try.
     h.sandbox.failNext('chat.postMessage', { status: 500, times: 2 * MEMBERS.length });
     await h.run(ADMIN, 'survey now Fraud');
     await h.settle();
     const rows = deliveries(h);
     expect(rows).toHaveLength(MEMBERS.length);
-    for (const row of rows) expect(row).toMatchObject({ status: 'failed', error: 'http_error', attempts: 1 });
+    // The first attempt failed after the client's retry; the outbox's retry got through.
+    for (const row of rows) expect(row).toMatchObject({ status: 'sent', error: null, attempts: 2 });
     expect(h.sandbox.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 500)).toHaveLength(
       2 * MEMBERS.length,
     );
-    for (const id of MEMBERS) expect(h.sandbox.dm(id)).toHaveLength(0);
+    for (const id of MEMBERS) expect(h.sandbox.dm(id)).toHaveLength(1);
+  });
+
+  it('gives up on a digest that keeps failing with 5xx after a bounded number of attempts', async () => {
+    const h = await withTeam({ charts: null });
+    await h.run(ADMIN, 'subscribe <#C0LEADS> Fraud each-round');
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
+    h.sandbox.failNext('chat.postMessage', { status: 503, times: 1000, channel: 'C0LEADS' });
+    await h.run(ADMIN, 'survey close Fraud');
+    await h.settle();
+    const digest = h.app.db
+      .prepare("SELECT status, error, attempts FROM deliveries WHERE kind = 'digest'")
+      .get();
+    expect(digest).toEqual({ status: 'failed', error: 'http_error', attempts: 8 });
+    // Each attempt is the client's call and its one retry; nothing more after giving up.
+    const tries = () =>
+      h.sandbox.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0LEADS');
+    expect(tries()).toHaveLength(16);
+    expect(h.sandbox.messages('C0LEADS')).toHaveLength(0);
+  });
+
+  it('asks a person whom Slack rate-limits six times in a row, once, and nobody twice', async () => {
+    const h = await withTeam();
+    const unlucky = MEMBERS[3] as string;
+    // More 429s in a row than the client's old retry budget (fiveRetriesInFiveMinutes) and than
+    // the sender waits out in place: the delivery goes back to the outbox, and is sent from there.
+    h.sandbox.rateLimitNext('chat.postMessage', { retryAfterSeconds: 1, times: 6, channel: unlucky });
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
+    expect(h.sandbox.dm(unlucky)).toHaveLength(1);
+    for (const id of MEMBERS) expect(h.sandbox.dm(id)).toHaveLength(1);
+    const refused = h.sandbox.calls.filter((c) => c.method === 'chat.postMessage' && c.status === 429);
+    expect(refused).toHaveLength(6);
+    expect(refused.every((c) => c.args.channel === unlucky)).toBe(true);
+    expect(deliveries(h).find((d) => d.user_id === unlucky)).toMatchObject({
+      status: 'sent',
+      error: null,
+      attempts: 2,
+    });
+    expect(deliveries(h).every((d) => d.status === 'sent')).toBe(true);
+  });
+
+  it('delivers everyone exactly once through a storm of 429s from a low workspace limit', async () => {
+    const h = await withTeam();
+    h.sandbox.setLimits({ workspacePerSecond: 3 });
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
+    for (const id of MEMBERS) expect(h.sandbox.dm(id)).toHaveLength(1);
+    expect(deliveries(h).every((d) => d.status === 'sent')).toBe(true);
+    // The sender starts faster than 3 a second, so Slack refused some calls; each was sent again.
+    const posts = h.sandbox.calls.filter((c) => c.method === 'chat.postMessage');
+    expect(posts.filter((c) => c.status === 429).length).toBeGreaterThan(0);
+    expect(posts.filter((c) => c.status === 200)).toHaveLength(MEMBERS.length);
+  });
+
+  it('records a permanent error for one person and goes on: nobody else is held up or asked twice', async () => {
+    const h = await withTeam();
+    h.sandbox.failNext('chat.postMessage', { error: 'channel_not_found', channel: MEMBERS[5] as string });
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
+    const rows = deliveries(h);
+    expect(rows.find((d) => d.user_id === MEMBERS[5])).toMatchObject({
+      status: 'failed',
+      error: 'channel_not_found',
+      attempts: 1,
+    });
+    for (const id of MEMBERS.filter((m) => m !== MEMBERS[5])) expect(h.sandbox.dm(id)).toHaveLength(1);
+    expect(
+      h.sandbox.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === MEMBERS[5]),
+    ).toHaveLength(1);
+  });
+
+  it('does not retry a check-in that failed for a transient reason once the round has closed', async () => {
+    const h = await withTeam();
+    const down = MEMBERS[2] as string;
+    h.sandbox.failNext('chat.postMessage', { status: 502, times: 10_000, channel: down });
+    await h.run(ADMIN, 'survey now Fraud');
+    const row = () => deliveries(h).find((d) => d.user_id === down);
+    // Retried with backoff while the round is open…
+    await h.sandbox.waitFor(
+      () => (row()?.attempts ?? 0) >= 3 && row()?.status === 'pending',
+      15_000,
+      'retries',
+    );
+    await h.run(ADMIN, 'survey close Fraud');
+    // Its next retry comes due within a second; then it is dropped, not sent.
+    await h.sandbox.waitFor(() => row()?.status !== 'pending', 5000, 'the retry to come due');
+    await h.settle();
+    // …and not after it closed: nothing of it is left to send.
+    expect(row()).toMatchObject({ status: expect.stringMatching(/^(skipped|failed)$/) });
+    expect(['round_closed', 'http_error']).toContain(row()?.error);
+    const calls = () => h.sandbox.calls.filter((c) => c.args.channel === down).length;
+    const after = calls();
+    await h.settle();
+    expect(calls()).toBe(after);
+    expect(h.sandbox.dm(down)).toHaveLength(0);
+    for (const id of MEMBERS.filter((m) => m !== down)) expect(h.sandbox.dm(id)).toHaveLength(1);
   });
 
   it('recovers from a single 5xx with the client’s retry', async () => {
@@ -127,6 +226,7 @@ describe('delivery', () => {
   it('skips a check-in queued for later once the round has closed', async () => {
     const h = await withTeam();
     await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
     h.app.db
       .prepare(
         "UPDATE deliveries SET status = 'pending', not_before = '2999-01-01T00:00:00.000Z' WHERE user_id = ?",

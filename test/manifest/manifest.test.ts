@@ -44,7 +44,11 @@ describe('manifest.yml', () => {
     ]);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual([
+      'app_home_opened',
+      'subteam_members_changed',
+      'subteam_updated',
+    ]);
   });
 
   it('asks for the scopes of the Web API methods the app calls, and no others', () => {
@@ -57,6 +61,7 @@ describe('manifest.yml', () => {
         'groups:read',
         'im:write',
         'users:read',
+        'usergroups:read',
       ].sort(),
     );
   });

@@ -398,6 +398,8 @@ describe('no output shows a figure for a group below k', () => {
           insight,
           rounds,
           directory: new Directory({ users: new UserRepository(db), slack, clock, adminUserIds: [viewer] }),
+          users: new UserRepository(db),
+          retentionDays: 365,
         });
 
         // Stored summaries as every surface reads them.

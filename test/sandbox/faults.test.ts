@@ -41,7 +41,7 @@ describe('rate limits', () => {
   });
 
   it('limits chat.postMessage per channel and all calls per workspace when limits are set', async () => {
-    sandbox.setLimits({ postMessagePerChannelPerSecond: 1 });
+    sandbox.setLimits({ postMessagePerChannelPerSecond: 1, postMessagePerChannelBurst: 1 });
     const client = clientFor(sandbox, { rejectRateLimitedCalls: true });
     await client.chat.postMessage({ channel: GENERAL.id, text: 'one' });
     const limited = client.chat.postMessage({ channel: GENERAL.id, text: 'two' });
@@ -60,11 +60,57 @@ describe('rate limits', () => {
       code: 'slack_webapi_rate_limited_error',
     });
 
-    sandbox.setLimits({ workspacePerSecond: 2 });
+    sandbox.setLimits({ workspacePerSecond: 2, postMessagePerChannelPerSecond: null });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await client.auth.test();
     await client.users.info({ user: ALICE.id });
     await expect(client.auth.test()).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error' });
+  });
+});
+
+describe("Slack's rate limits, on by default", () => {
+  it('lets a channel take a short burst of chat.postMessage, then about one a second', async () => {
+    const client = clientFor(sandbox, { rejectRateLimitedCalls: true });
+    for (const text of ['one', 'two', 'three']) await client.chat.postMessage({ channel: GENERAL.id, text });
+    const refused = await client.chat.postMessage({ channel: GENERAL.id, text: 'four' }).catch((e) => e);
+    expect(refused).toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 1 });
+    // Another channel has its own allowance.
+    await expect(client.chat.postMessage({ channel: FRAUD.id, text: 'elsewhere' })).resolves.toMatchObject({
+      ok: true,
+    });
+    expect(sandbox.messages(GENERAL.id)).toHaveLength(3);
+  });
+
+  it('limits each method to its tier: users.list (Tier 2) takes 20 calls, then says when to come back', async () => {
+    const client = clientFor(sandbox, { rejectRateLimitedCalls: true });
+    for (let i = 0; i < 20; i++) await client.users.list({ limit: 200 });
+    const refused = await client.users.list({ limit: 200 }).catch((e) => e);
+    // A minute's quota of 20 refills one call every 3 s.
+    expect(refused).toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 3 });
+    // Other methods have their own limits.
+    await expect(client.users.info({ user: ALICE.id })).resolves.toMatchObject({ ok: true });
+    expect(sandbox.calls.filter((c) => c.status === 429).map((c) => c.method)).toEqual(['users.list']);
+  });
+
+  it('takes per-method limits set by a test, and lifts one set to null', async () => {
+    sandbox.setLimits({ perMethodPerMinute: { 'users.info': 2, 'users.list': null } });
+    const client = clientFor(sandbox, { rejectRateLimitedCalls: true });
+    await client.users.info({ user: ALICE.id });
+    await client.users.info({ user: ALICE.id });
+    await expect(client.users.info({ user: ALICE.id })).rejects.toMatchObject({ retryAfter: 30 });
+    for (let i = 0; i < 25; i++) await client.users.list({ limit: 200 });
+    expect(sandbox.calls.filter((c) => c.status === 429)).toHaveLength(1);
+  });
+
+  it('counts every method against a workspace ceiling a test sets, and answers how long to wait', async () => {
+    sandbox.setLimits({ workspacePerSecond: 3 });
+    const client = clientFor(sandbox, { rejectRateLimitedCalls: true });
+    await client.auth.test();
+    await client.users.info({ user: ALICE.id });
+    await client.chat.postMessage({ channel: GENERAL.id, text: 'one' });
+    await expect(client.chat.postMessage({ channel: FRAUD.id, text: 'two' })).rejects.toMatchObject({
+      retryAfter: 1,
+    });
   });
 });
 

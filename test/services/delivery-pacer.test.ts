@@ -2,27 +2,28 @@
 // DeliverySender using it before each Web API call.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SlackPort } from '../../src/services/ports.js';
-import { DeliveryPacer, DeliverySender } from '../../src/services/sender.js';
+import { DeliveryPacer, DeliverySender, type Turn } from '../../src/services/sender.js';
 import { OutboxRepository } from '../../src/storage/outbox.js';
 import { RoundRepository } from '../../src/storage/rounds.js';
 import { migratedDatabase } from '../helpers/db.js';
 
 /** A pacer on a fake clock that moves only when it sleeps (by `lateBy` more than asked). */
-function fakePacer(ratePerSecond: number, lateBy = 0) {
+function fakePacer(cap?: number, lateBy = 0) {
   let now = 1_000;
   const sleeps: number[] = [];
-  const pacer = new DeliveryPacer(
-    ratePerSecond,
-    () => now,
-    async (ms) => {
+  const pacer = new DeliveryPacer({
+    ...(cap === undefined ? {} : { cap }),
+    now: () => now,
+    sleep: async (ms) => {
       sleeps.push(ms);
       now += ms + lateBy;
     },
-  );
+  });
   const began: number[] = [];
-  const take = async (calls?: number) => {
-    await pacer.take(calls);
+  const take = async (calls?: number): Promise<Turn> => {
+    const turn = await pacer.take(calls);
     began.push(now);
+    return turn;
   };
   return {
     pacer,
@@ -35,12 +36,25 @@ function fakePacer(ratePerSecond: number, lateBy = 0) {
   };
 }
 
+/** Takes `n` turns one after another; Slack accepts each, or refuses those `refuse` picks. */
+async function run(
+  fake: ReturnType<typeof fakePacer>,
+  n: number,
+  refuse: (i: number) => boolean = () => false,
+): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const turn = await fake.take();
+    if (refuse(i)) fake.pacer.rateLimited(turn);
+    else fake.pacer.accept(turn);
+  }
+}
+
 describe('DeliveryPacer', () => {
-  it('lets the first call go at once and spaces the next ones 1/rate apart', async () => {
-    const { take, sleeps, began } = fakePacer(20);
-    await Promise.all(Array.from({ length: 5 }, () => take()));
-    expect(sleeps).toEqual([50, 50, 50, 50]);
-    expect(began).toEqual([1000, 1050, 1100, 1150, 1200]);
+  it('starts at 10 calls a second: the first call at once, the next ones 1/rate apart', async () => {
+    const { take, sleeps, began } = fakePacer();
+    await Promise.all(Array.from({ length: 4 }, () => take()));
+    expect(sleeps).toEqual([100, 100, 100]);
+    expect(began).toEqual([1000, 1100, 1200, 1300]);
   });
 
   it('gives a caller that makes two calls two turns', async () => {
@@ -55,42 +69,72 @@ describe('DeliveryPacer', () => {
     await take();
     advance(10_000);
     await Promise.all([take(), take(), take()]);
-    expect(sleeps).toEqual([50, 50]);
+    expect(sleeps).toEqual([100, 100]);
   });
 
-  it('measures each turn from when the previous one began, so a late wake-up never bunches calls', async () => {
-    const { take, began } = fakePacer(20, 7);
+  it('keeps to its grid when timers wake late: the pace holds, and no call comes a span early', async () => {
+    const { take, began } = fakePacer(undefined, 7);
     await Promise.all(Array.from({ length: 4 }, () => take()));
-    expect(began).toEqual([1000, 1057, 1114, 1171]);
+    expect(began).toEqual([1000, 1107, 1207, 1307]);
   });
 
-  it('after a 429 begins no turn until Retry-After has passed, then goes slower and regains its rate', async () => {
-    const { pacer, take, began, advance } = fakePacer(20);
-    await take();
-    advance(10);
-    pacer.rateLimited(1000);
-    await Promise.all(Array.from({ length: 40 }, () => take()));
-    const gaps = began.slice(1).map((t, i) => t - (began[i] as number));
-    // Held to 1000 + 10 + 1000, then 1/15 s apart (three quarters of 20/s), closing in on 1/20 s.
-    expect(began[1]).toBe(2010);
-    expect(gaps[1]).toBeCloseTo(1000 / 15);
-    for (let i = 2; i < gaps.length; i++) expect(gaps[i]).toBeLessThanOrEqual((gaps[i - 1] as number) + 1e-9);
-    expect(gaps.at(-1)).toBeCloseTo(50);
+  it('at the cap measures each turn from when the previous one began: never faster than the cap', async () => {
+    const { take, began } = fakePacer(10, 7);
+    await Promise.all(Array.from({ length: 4 }, () => take()));
+    expect(began).toEqual([1000, 1107, 1214, 1321]);
   });
 
-  it('slows down once for several 429s that arrive during one Retry-After', async () => {
-    const { pacer, take, began } = fakePacer(20);
-    await take();
-    pacer.rateLimited(1000);
-    pacer.rateLimited(1000);
-    pacer.rateLimited(1000);
-    await Promise.all([take(), take()]);
-    expect((began[2] as number) - (began[1] as number)).toBeCloseTo(1000 / 15);
+  it('speeds up quickly while Slack accepts every call (slow start), never above the cap', async () => {
+    const fast = fakePacer();
+    await run(fast, 40);
+    // One call a second more per accepted call that waited for its turn: 10 + 39.
+    expect(fast.pacer.ratePerSecond).toBe(49);
+    const capped = fakePacer(25);
+    await run(capped, 40);
+    expect(capped.pacer.ratePerSecond).toBe(25);
   });
 
-  it('refuses a rate that is not a positive number', () => {
-    for (const rate of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => new DeliveryPacer(rate)).toThrow(RangeError);
+  it('does not speed up on calls that never waited for a turn: an idle pace proves nothing', async () => {
+    const fake = fakePacer();
+    for (let i = 0; i < 5; i++) {
+      fake.advance(1000);
+      fake.pacer.accept(await fake.take());
+    }
+    expect(fake.pacer.ratePerSecond).toBe(10);
+  });
+
+  it('on a 429 drops to 95% of what Slack let through in the last second, once for calls of that moment', async () => {
+    const fake = fakePacer();
+    // Accepted calls until the pace is 20 a second, then a 429.
+    await run(fake, 11);
+    expect(fake.pacer.ratePerSecond).toBe(20);
+    const turns = await Promise.all([fake.take(), fake.take(), fake.take()]);
+    // In the last second Slack accepted the calls begun after began[-1000 ms]: count them.
+    const accepted = fake.began.slice(0, 11).filter((t) => t > (fake.began[13] as number) - 1000).length;
+    for (const turn of turns) fake.pacer.rateLimited(turn);
+    expect(fake.pacer.ratePerSecond).toBeCloseTo(0.95 * Math.min(20, accepted));
+    // A 429 within the first one's Retry-After is the same meeting with the limit…
+    const before = fake.pacer.ratePerSecond;
+    fake.pacer.rateLimited(await fake.take(), 1000);
+    expect(fake.pacer.ratePerSecond).toBe(before);
+    // …one for a call begun after it is news: the pace drops again.
+    fake.advance(1000);
+    fake.pacer.rateLimited(await fake.take(), 1000);
+    expect(fake.pacer.ratePerSecond).toBeLessThan(before);
+  });
+
+  it('after meeting the limit climbs back slowly: about a hundred calls from 95% to the limit', async () => {
+    const fake = fakePacer();
+    await run(fake, 20, (i) => i === 19);
+    const after429 = fake.pacer.ratePerSecond;
+    await run(fake, 100);
+    expect(fake.pacer.ratePerSecond).toBeCloseTo(after429 * 1.0005 ** 100, 6);
+    expect(fake.pacer.ratePerSecond).toBeLessThan(after429 / 0.95 + 0.1);
+  });
+
+  it('refuses a cap that is not a positive number', () => {
+    for (const cap of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => new DeliveryPacer({ cap })).toThrow(RangeError);
     }
   });
 });
@@ -146,7 +190,7 @@ describe('DeliverySender with a rate', () => {
     expect((startedAt.at(-1) as number) - (startedAt[0] as number)).toBeGreaterThanOrEqual(9 * 20 * 0.75);
   });
 
-  it('without a rate, every worker calls at once', async () => {
+  it('without a rate, it still paces its calls, from 10 a second', async () => {
     const { db, cleanup } = migratedDatabase();
     cleanups.push(cleanup);
     const outbox = new OutboxRepository(db);
@@ -162,19 +206,17 @@ describe('DeliverySender with a rate', () => {
       })),
       now,
     );
-    // Slack answers nobody until all four calls are in flight, which only an unpaced sender does.
-    let inFlight = 0;
-    let release: () => void = () => {};
-    const allIn = new Promise<void>((resolve) => {
-      release = resolve;
+    // Four workers, but the pacer hands out turns 1/rate apart on its own clock, which moves only
+    // when it sleeps.
+    let clock = 0;
+    const pacer = new DeliveryPacer({
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
     });
     const slack = {
-      postMessage: async (channel: string) => {
-        inFlight += 1;
-        if (inFlight === 4) release();
-        await allIn;
-        return { channel, ts: '1' };
-      },
+      postMessage: async (channel: string) => ({ channel, ts: '1' }),
     } as unknown as SlackPort;
     const sender = new DeliverySender({
       outbox,
@@ -183,8 +225,11 @@ describe('DeliverySender with a rate', () => {
       clock: () => new Date(),
       logger: { info: () => {}, warn: () => {}, error: () => {} },
       concurrency: 4,
+      pacer,
     });
     await sender.kick();
     expect(outbox.statusCounts().sent).toBe(4);
+    // Three turns were waited for, 1/10 s each at the starting pace.
+    expect(clock).toBe(300);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Directory } from '../../src/services/directory.js';
+import type { SlackPort } from '../../src/services/ports.js';
 import type { Db } from '../../src/storage/database.js';
 import { UserRepository } from '../../src/storage/users.js';
 import { migratedDatabase } from '../helpers/db.js';
@@ -62,5 +63,81 @@ describe('Directory', () => {
     });
     expect(await d.timezone(WS, 'U404')).toBeNull();
     expect(await d.isAdmin(WS, 'U404')).toBe(false);
+  });
+
+  describe('time zones of many people', () => {
+    const people = (n: number) => Array.from({ length: n }, (_, i) => `U${String(i).padStart(3, '0')}`);
+    const user = (userId: string, tz: string) => ({
+      userId,
+      name: userId.toLowerCase(),
+      tz,
+      isAdmin: false,
+      isOwner: false,
+      isBot: false,
+      deleted: false,
+    });
+
+    /** users.info answers Europe/Paris; users.list, when given, is what `listUsers` yields. */
+    const directoryWith = (listUsers?: SlackPort['listUsers']) =>
+      new Directory({
+        users: new UserRepository(db),
+        clock: () => now,
+        adminUserIds: [],
+        slack: offlineSlack({
+          userInfo: async (userId) => {
+            calls.push(userId);
+            return user(userId, 'Europe/Paris');
+          },
+          ...(listUsers ? { listUsers } : {}),
+        }),
+      });
+
+    /** users.list pages of `pageSize` over `ids`, everyone in Asia/Tokyo. */
+    function listing(ids: string[], pageSize: number) {
+      const pages: string[][] = [];
+      const d = directoryWith(async function* () {
+        for (let i = 0; i < ids.length; i += pageSize) {
+          const page = ids.slice(i, i + pageSize);
+          pages.push(page);
+          yield page.map((id) => user(id, 'Asia/Tokyo'));
+        }
+      });
+      return { d, pages };
+    }
+
+    it('walks users.list for more than ten uncached people, and stops once it has them all', async () => {
+      const { d, pages } = listing(people(500), 200);
+      const zones = await d.timezones(WS, people(300));
+      expect(pages).toHaveLength(2);
+      expect(calls).toEqual([]);
+      expect([...zones.values()].every((tz) => tz === 'Asia/Tokyo')).toBe(true);
+      expect(zones.size).toBe(300);
+      // Cached now: asking again reads nothing from Slack.
+      await d.timezones(WS, people(300));
+      expect(pages).toHaveLength(2);
+    });
+
+    it('asks users.info for up to ten, and for anyone users.list does not list', async () => {
+      const few = listing(people(50), 200);
+      await few.d.timezones(WS, people(10));
+      expect(few.pages).toHaveLength(0);
+      expect(calls).toHaveLength(10);
+      calls = [];
+      const gone = listing(people(40), 200);
+      const zones = await gone.d.timezones(WS, [...people(40).slice(20), 'U999']);
+      expect(gone.pages).toHaveLength(1);
+      expect(calls).toEqual(['U999']);
+      expect(zones.get('U999')).toBe('Europe/Paris');
+    });
+
+    it('looks each one up when users.list fails', async () => {
+      // biome-ignore lint/correctness/useYield: a users.list that fails before its first page
+      const d = directoryWith(async function* () {
+        throw new Error('users.list is down');
+      });
+      const zones = await d.timezones(WS, people(12));
+      expect(calls).toHaveLength(12);
+      expect(zones.get('U011')).toBe('Europe/Paris');
+    });
   });
 });

@@ -4,6 +4,7 @@ import * as chat from './chat.js';
 import * as conversations from './conversations.js';
 import * as files from './files.js';
 import type { Method } from './method.js';
+import * as usergroups from './usergroups.js';
 import * as users from './users.js';
 import * as views from './views.js';
 
@@ -19,6 +20,8 @@ export const METHODS: Readonly<Record<string, Method>> = {
   'conversations.info': conversations.info,
   'users.info': users.info,
   'users.list': users.list,
+  'usergroups.list': usergroups.list,
+  'usergroups.users.list': usergroups.usersList,
   'views.open': views.open,
   'views.push': views.push,
   'views.update': views.update,

@@ -1,5 +1,6 @@
 // Every `/tooth-tail` command module. A new command is a new module (and its grammar key in
 // src/domain/parse-command.ts), listed here.
+import { blockers } from './blockers.js';
 import { exportCsv } from './export.js';
 import { forgetMe } from './forget-me.js';
 import { help } from './help.js';
@@ -8,6 +9,7 @@ import { join, leave } from './membership.js';
 import type { CommandModule } from './module.js';
 import { ratio, ratioAccess } from './ratio.js';
 import { rosterAdd, rosterRemove } from './roster.js';
+import { rosterSync, rosterUnsync } from './roster-sync.js';
 import { schedule } from './schedule.js';
 import { subscribe, subscriptions, unsubscribe } from './subscriptions.js';
 import { summary } from './summary.js';
@@ -25,6 +27,8 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   teamRemove,
   rosterAdd,
   rosterRemove,
+  rosterSync,
+  rosterUnsync,
   leadAdd,
   leadRemove,
   join,
@@ -37,4 +41,5 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   subscriptions,
   exportCsv,
   forgetMe,
+  blockers,
 ];

@@ -3,11 +3,13 @@
 // hears who can, never a lesson in its syntax.
 import type { Command, CommandKind } from '../../domain/command.js';
 import type { AccessService } from '../../services/access.js';
+import type { BlockerThemeService } from '../../services/blocker-themes.js';
 import type { Directory } from '../../services/directory.js';
 import type { InsightService } from '../../services/insight.js';
 import type { OrgService } from '../../services/org.js';
 import type { Clock, SlackPort } from '../../services/ports.js';
 import type { ReportService } from '../../services/reports.js';
+import type { RosterSyncService } from '../../services/roster-sync.js';
 import type { RoundService } from '../../services/rounds.js';
 import type { Reply } from '../views/replies.js';
 
@@ -31,6 +33,8 @@ export interface CommandDeps {
   insight: InsightService;
   directory: Directory;
   slack: SlackPort;
+  rosterSync: RosterSyncService;
+  blockerThemes: BlockerThemeService;
   logger: CommandLogger;
   /** The app's clock, for "next opens at" replies; the system clock when not given. */
   clock?: Clock;

@@ -36,10 +36,15 @@ export const openCheckIn =
     const roundId = Number(click.actions[0]?.value);
     try {
       const { team, role } = deps.rounds.checkInFor(roundId, click.user.id);
+      const alsoFor = deps.rounds
+        .teamsCovered(roundId, click.user.id)
+        .slice(1)
+        .map((t) => t.name);
       await client.views.open({
         trigger_id: click.trigger_id,
         view: surveyModal({
           teamName: team.name,
+          alsoFor,
           role,
           metadata: {
             roundId,

@@ -4,6 +4,7 @@ import type { Directory } from '../../services/directory.js';
 import type { OrgService } from '../../services/org.js';
 import type { SlackPort } from '../../services/ports.js';
 import type { ReportService } from '../../services/reports.js';
+import type { RosterSyncService } from '../../services/roster-sync.js';
 import type { RoundService } from '../../services/rounds.js';
 import type { RoundRepository } from '../../storage/rounds.js';
 import type { CommandRunner } from '../commands/command-runner.js';
@@ -20,5 +21,6 @@ export interface ListenerDeps {
   directory: Directory;
   slack: SlackPort;
   home: HomeService;
+  rosterSync: RosterSyncService;
   logger: Logger;
 }

@@ -1,5 +1,5 @@
 import type { MessagePayload } from '../../storage/outbox.js';
-import { escapeText, slackDate } from './format.js';
+import { CONFIDENTIAL_NOTE, escapeText, listOf, slackDate } from './format.js';
 
 export const ANSWER_ACTION = 'check_in_answer';
 
@@ -28,12 +28,12 @@ export function checkInMessage(input: {
   const team = escapeText(input.teamName);
   const lead =
     input.reminder === 0
-      ? `*${team} check-in*: how did your last week go? Four quick questions, anonymous, about a minute.`
+      ? `*${team} check-in*: how did your last week go? Four quick questions, about a minute.`
       : `*Reminder: ${team} check-in* closes ${slackDate(input.closesAt)}. It takes about a minute.`;
   return {
     text:
       input.reminder === 0
-        ? `${input.teamName} check-in: four quick, anonymous questions (about a minute).`
+        ? `${input.teamName} check-in: four quick, confidential questions (about a minute).`
         : `Reminder: the ${input.teamName} check-in is still open.`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: lead } },
@@ -43,7 +43,7 @@ export function checkInMessage(input: {
         elements: [
           {
             type: 'mrkdwn',
-            text: `Only team-level figures are ever shown, and only when enough people answered. Open until ${slackDate(input.closesAt)}.`,
+            text: `${CONFIDENTIAL_NOTE} Open until ${slackDate(input.closesAt)}. If you are on several teams, this one check-in counts for each of them.`,
           },
         ],
       },
@@ -56,15 +56,18 @@ export function thanksMessage(input: {
   teamName: string;
   roundId: number;
   closesAt: string;
+  /** Every team the answers were recorded for, when more than the round's own. */
+  teamNames?: readonly string[];
 }): MessagePayload {
+  const names = input.teamNames && input.teamNames.length > 1 ? listOf(input.teamNames) : input.teamName;
   return {
-    text: `Thanks, recorded. You can edit your ${input.teamName} answers until the check-in closes.`,
+    text: `Thanks, recorded for ${names}. You can edit your answers until the check-in closes.`,
     blocks: [
       {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `:white_check_mark: *Thanks, recorded.* You can change your ${escapeText(input.teamName)} answers until ${slackDate(input.closesAt)}.`,
+          text: `:white_check_mark: *Thanks, recorded for ${escapeText(names)}.* You can change your answers until ${slackDate(input.closesAt)}.`,
         },
       },
       {

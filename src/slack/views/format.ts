@@ -43,3 +43,14 @@ export { slackDate } from '../../services/when.js';
 /** Escapes the three characters Slack's mrkdwn treats as control characters. */
 export const escapeText = (s: string): string =>
   s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/** "Fraud", "Fraud and Pricing", "Fraud, Pricing and Search". */
+export const listOf = (names: readonly string[]): string =>
+  names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+
+/**
+ * What a person is told about their answers, in the words a works council can check: confidential,
+ * not anonymous, because the app keeps their id with the answer so that they can change or delete it.
+ */
+export const CONFIDENTIAL_NOTE =
+  'Confidential, not anonymous: your answers are stored with your Slack id so that you can see, change and delete them (Home tab, `/tooth-tail forget-me`). Nobody else ever sees them; channels get team figures only, and only when enough people answered.';

@@ -13,6 +13,7 @@ import {
   header,
   orgTeamText,
   packLines,
+  peopleLine,
   section,
   teamName,
   verdictCounts,
@@ -49,6 +50,45 @@ export interface HomeInput {
   /** The viewer's own stored answers, newest first; nobody else's. */
   ownAnswers: OwnAnswer[];
   admin: { org: OrgReport; hints: string[] } | null;
+  /** Everything the app stores about the viewer, said in full (SPEC section 5). */
+  stored?: StoredAboutYou;
+}
+
+export interface StoredAboutYou {
+  memberships: Array<{ teamName: string; role: string; specialty: string | null; since: string }>;
+  profile: { name: string | null; tz: string | null; fetchedAt: string } | null;
+  answers: number;
+  retentionDays: number;
+}
+
+/** What tooth-tail keeps about the viewer, so nobody has to ask. */
+function storedBlocks(stored: StoredAboutYou): unknown[] {
+  const teams =
+    stored.memberships.length === 0
+      ? 'no team'
+      : stored.memberships
+          .slice(0, MAX_TEAMS)
+          .map(
+            (m) =>
+              `${teamName(m.teamName)} as ${m.specialty ? `${m.role}:${m.specialty}` : m.role} since ${day(m.since)}`,
+          )
+          .join('; ');
+  const profile = stored.profile
+    ? `from your Slack profile, your name (${escapeText(stored.profile.name ?? '–')}) and time zone (${escapeText(stored.profile.tz ?? '–')}), refreshed ${day(stored.profile.fetchedAt)}, to send check-ins at your local time`
+    : 'nothing from your Slack profile yet';
+  return [
+    section(
+      [
+        `• Your teams and roles: ${teams}.`,
+        `• ${stored.answers} answer${stored.answers === 1 ? '' : 's'}, each with your Slack id and when you gave it (listed above), so that you can see, change and delete them; nobody else ever sees them.`,
+        `• ${profile[0]?.toUpperCase()}${profile.slice(1)}.`,
+        `• Answers are deleted ${stored.retentionDays} days after their check-in closed; team figures, which hold no one's answers, are kept.`,
+      ].join('\n'),
+    ),
+    context(
+      'Confidential, not anonymous: your id is kept with your answers only so that you can manage them. `/tooth-tail forget-me` deletes them now.',
+    ),
+  ];
 }
 
 const memberTeamLine = ({ team, report }: OrgTeamRow): string => {
@@ -121,7 +161,7 @@ function adminBlocks(admin: NonNullable<HomeInput['admin']>): unknown[] {
     const rest = org.teams.length - MAX_ADMIN_TEAMS;
     blocks.push(
       context(
-        `${verdictCounts(org)}. Figures only where at least ${org.k} people in a group answered (– = withheld).`,
+        `${verdictCounts(org)}.${peopleLine(org)} Figures only where at least ${org.k} people in a group answered (– = withheld).`,
       ),
       ...org.teams.slice(0, MAX_ADMIN_TEAMS).map((row) => section(orgTeamText(row))),
       ...(rest > 0
@@ -149,6 +189,9 @@ export function homeView(input: HomeInput): { type: 'home'; blocks: unknown[] } 
     { type: 'divider' },
     header('Your answers'),
     ...answerBlocks(input.ownAnswers),
+    ...(input.stored
+      ? [{ type: 'divider' }, header('What tooth-tail stores about you'), ...storedBlocks(input.stored)]
+      : []),
     ...(input.admin ? adminBlocks(input.admin) : []),
   ];
   return { type: 'home', blocks };

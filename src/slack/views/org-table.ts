@@ -109,6 +109,16 @@ export function verdictCounts(report: OrgReport): string {
   return `${n} team${n === 1 ? '' : 's'}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
 }
 
+/**
+ * "40 people, each counted once (3 on more than one team)": a person on two teams is in both
+ * teams' ratios, since each team's roster is what it is, but counted once across the org.
+ */
+export function peopleLine(report: OrgReport): string {
+  if (!report.people) return '';
+  const { people, onSeveralTeams } = report.people;
+  return ` ${people} ${people === 1 ? 'person' : 'people'} on the rosters, each counted once${onSeveralTeams > 0 ? ` (${onSeveralTeams} on more than one team, with one check-in a week for all of them)` : ''}.`;
+}
+
 const bandLine = (band: FrontierBand, k: number): string => {
   const label = escapeText(band.label);
   if (band.withheld) return `• ${label}: withheld (fewer than 2 teams or ${k} answers)`;
@@ -138,7 +148,7 @@ function orgBlocks(report: OrgReport, title: string): unknown[] {
   return [
     header(title),
     context(
-      `${verdictCounts(report)}. Each team’s latest closed round; figures only where at least ${report.k} people in a group answered (${WITHHELD} = withheld); arrows compare with the previous round.`,
+      `${verdictCounts(report)}.${peopleLine(report)} Each team’s latest closed round; figures only where at least ${report.k} people in a group answered (${WITHHELD} = withheld); arrows compare with the previous round.`,
     ),
     ...shown.map((row) => section(orgTeamText(row))),
     ...(rest > 0 ? [context(`…and ${rest} more teams: \`npx tooth-tail report\` lists them all.`)] : []),

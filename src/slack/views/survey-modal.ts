@@ -8,7 +8,7 @@ import {
   type PercentBucket,
   type Role,
 } from '../../domain/types.js';
-import { escapeText } from './format.js';
+import { CONFIDENTIAL_NOTE, escapeText, listOf } from './format.js';
 
 export const SURVEY_CALLBACK = 'check_in_submit';
 
@@ -60,7 +60,10 @@ const blockerInput = (initial: string | null | undefined) => ({
   block_id: 'blocker',
   optional: true,
   label: { type: 'plain_text', text: 'What slowed you down most? (optional)' },
-  hint: { type: 'plain_text', text: 'Never shown with your name. Up to 500 characters.' },
+  hint: {
+    type: 'plain_text',
+    text: 'Never shown, quoted or posted. If your org turns on blocker themes, it may count toward an unattributed theme that at least k people named. Up to 500 characters.',
+  },
   element: {
     type: 'plain_text_input',
     action_id: 'value',
@@ -73,6 +76,8 @@ const blockerInput = (initial: string | null | undefined) => ({
 /** The check-in modal for a member's role (SPEC section 3), pre-filled when editing. */
 export function surveyModal(input: {
   teamName: string;
+  /** Other teams whose open check-in this one answer is recorded for too. */
+  alsoFor?: readonly string[];
   role: Role;
   metadata: SurveyMetadata;
   previous?: Answers | undefined;
@@ -141,7 +146,7 @@ export function surveyModal(input: {
         elements: [
           {
             type: 'mrkdwn',
-            text: `*${escapeText(input.teamName)}*, since the last check-in (about a week). Anonymous: only team figures are shown.`,
+            text: `*${escapeText(input.teamName)}*, since the last check-in (about a week).${input.alsoFor && input.alsoFor.length > 0 ? ` One answer counts for each of your teams: it is recorded for ${escapeText(listOf(input.alsoFor))} too.` : ''}\n${CONFIDENTIAL_NOTE}`,
           },
         ],
       },

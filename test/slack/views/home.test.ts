@@ -150,6 +150,8 @@ describe('HomeService', () => {
       insight: new InsightService({ teams, summaries, reports, clock, anonymityThreshold: 5 }),
       rounds,
       directory: new Directory({ users: new UserRepository(db), slack, clock, adminUserIds }),
+      users: new UserRepository(db),
+      retentionDays: 365,
       ...(adminCheckMs === undefined ? {} : { adminCheckMs }),
     });
   };

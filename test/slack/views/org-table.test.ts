@@ -2,18 +2,22 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recommendation } from '../../../src/domain/recommend.js';
 import type { Answers, RosterEntry } from '../../../src/domain/types.js';
 import { AccessService } from '../../../src/services/access.js';
+import { BlockerThemeService } from '../../../src/services/blocker-themes.js';
 import { Directory } from '../../../src/services/directory.js';
 import { InsightService } from '../../../src/services/insight.js';
 import { OrgService } from '../../../src/services/org.js';
 import type { SlackPort } from '../../../src/services/ports.js';
 import type { OrgReport } from '../../../src/services/report-types.js';
 import { ReportService } from '../../../src/services/reports.js';
+import { RosterSyncService } from '../../../src/services/roster-sync.js';
 import { RoundService } from '../../../src/services/rounds.js';
 import { CommandRunner } from '../../../src/slack/commands/command-runner.js';
 import { blockKitMessages } from '../../../src/slack/views/messages.js';
 import { MAX_TEAM_ROWS, orgDigest, orgTable } from '../../../src/slack/views/org-table.js';
 import type { Db } from '../../../src/storage/database.js';
+import { OrgSettingsRepository } from '../../../src/storage/org-settings.js';
 import { OutboxRepository } from '../../../src/storage/outbox.js';
+import { RosterSyncRepository } from '../../../src/storage/roster-syncs.js';
 import { RoundRepository } from '../../../src/storage/rounds.js';
 import { SubscriptionRepository } from '../../../src/storage/subscriptions.js';
 import { SummaryRepository } from '../../../src/storage/summaries.js';
@@ -258,6 +262,17 @@ describe('/tooth-tail ratio', () => {
       insight,
       directory,
       slack,
+      rosterSync: new RosterSyncService({ db, teams, syncs: new RosterSyncRepository(db), slack, clock }),
+      blockerThemes: new BlockerThemeService({
+        db,
+        settings: new OrgSettingsRepository(db),
+        rounds: roundRepo,
+        subscriptions,
+        outbox: new OutboxRepository(db),
+        clock,
+        defaultTimezone: 'UTC',
+        anonymityThreshold: 5,
+      }),
       logger: { error: () => {} },
     });
     const reply = await runner.run(
