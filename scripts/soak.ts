@@ -1,4 +1,5 @@
-// Soak test (not run in CI): `npm run soak -- --minutes 30`.
+// Soak test: `npm run soak -- --minutes 30`. CI runs a few seconds of it (test/scripts/soak.test.ts)
+// so the tool keeps working; the long run is by hand.
 //
 // Starts the sandbox and the app as a child process (`node --import tsx src/main.ts`, HTTP mode, a
 // temp database), drives simulated traffic for the given time, and samples the app's resident
@@ -17,6 +18,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Sandbox } from '../src/sandbox/sandbox.js';
 
 const SAMPLE_EVERY_MS = 10_000;
@@ -39,7 +41,7 @@ const CHANNELS = [
   { id: 'C0ORG', name: 'org-all' },
 ];
 
-interface Sample {
+export interface Sample {
   at: number;
   rssMb: number;
   fds: number;
@@ -47,7 +49,7 @@ interface Sample {
   requests: number;
 }
 
-interface Counters {
+export interface Counters {
   rounds: number;
   requests: number;
   errors: string[];
@@ -125,7 +127,9 @@ async function cycle(sandbox: Sandbox, team: string, members: string[], counters
   const command = async (user: string, text: string) => {
     counters.requests += 1;
     try {
-      return await (await sandbox.command(user, text)).reply(15_000);
+      // What the person sees first: the reply in the ack (commands answered from the database)
+      // or the one at the response_url (commands that call Slack first).
+      return await (await sandbox.command(user, text)).answer(15_000);
     } catch (error) {
       counters.errors.push(`/tooth-tail ${text} as ${user}: ${(error as Error).message}`);
       return undefined;
@@ -201,7 +205,9 @@ async function cycle(sandbox: Sandbox, team: string, members: string[], counters
   else counters.rounds += 1;
 }
 
-function report(samples: Sample[], counters: Counters, minutes: number): boolean {
+/** Prints the samples and figures; returns whether the run passed. */
+function report(result: SoakResult): boolean {
+  const { samples, counters, minutes } = result;
   console.log('\n  t (s)   RSS (MB)   fds   rounds   requests');
   for (const s of samples) {
     console.log(
@@ -233,12 +239,36 @@ function report(samples: Sample[], counters: Counters, minutes: number): boolean
   return ok;
 }
 
-async function main(): Promise<void> {
-  const minutes = parseMinutes(process.argv.slice(2));
+export interface SoakResult {
+  minutes: number;
+  samples: Sample[];
+  counters: Counters;
+  /** The app's exit code after SIGTERM at the end (0 when it stopped cleanly). */
+  exitCode: number | null;
+  /** Where the database and the app's log are. */
+  dir: string;
+  logFile: string;
+}
+
+/**
+ * Runs the soak for `minutes`: the sandbox and the app as a child process, traffic in cycles,
+ * samples every `sampleEveryMs`. Errors are counted, never thrown; the caller judges the result.
+ */
+export async function soak(options: {
+  minutes: number;
+  sampleEveryMs?: number;
+  /** People per team, who all click and answer at once in each round (default 20). */
+  membersPerTeam?: number;
+  log?: (line: string) => void;
+}): Promise<SoakResult> {
+  const { minutes } = options;
+  const membersPerTeam = options.membersPerTeam ?? MEMBERS_PER_TEAM;
+  const log = options.log ?? (() => {});
+  const sampleEveryMs = options.sampleEveryMs ?? SAMPLE_EVERY_MS;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tooth-tail-soak-'));
   const logFile = path.join(dir, 'app.log');
   const members = TEAMS.map((_, t) =>
-    Array.from({ length: MEMBERS_PER_TEAM }, (_, i) => `U0S${t}${String(i).padStart(3, '0')}`),
+    Array.from({ length: membersPerTeam }, (_, i) => `U0S${t}${String(i).padStart(3, '0')}`),
   );
   const sandbox = await Sandbox.start({
     signingSecret: SIGNING_SECRET,
@@ -253,25 +283,31 @@ async function main(): Promise<void> {
   });
   const port = await freePort();
   sandbox.setAppUrl(`http://127.0.0.1:${port}/slack/events`);
-  const app = await startApp(
-    {
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: sandbox.apiUrl,
-      DATABASE_PATH: path.join(dir, 'soak.db'),
-      ADMIN_USER_IDS: ADMIN,
-      ANONYMITY_THRESHOLD: '3',
-      LOG_LEVEL: 'warn',
-    },
-    port,
-    logFile,
-  );
+  let app: ChildProcess;
+  try {
+    app = await startApp(
+      {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: sandbox.apiUrl,
+        DATABASE_PATH: path.join(dir, 'soak.db'),
+        ADMIN_USER_IDS: ADMIN,
+        ANONYMITY_THRESHOLD: '3',
+        LOG_LEVEL: 'warn',
+      },
+      port,
+      logFile,
+    );
+  } catch (error) {
+    await sandbox.stop();
+    throw error;
+  }
   const pid = app.pid as number;
-  console.log(`soak: ${minutes} min; app pid ${pid} on port ${port}; database and log in ${dir}`);
+  log(`soak: ${minutes} min; app pid ${pid} on port ${port}; database and log in ${dir}`);
 
   const counters: Counters = { rounds: 0, requests: 0, errors: [] };
   for (const [t, team] of TEAMS.entries()) {
-    await sandbox.command(ADMIN, `team add ${team}`).then((c) => c.reply());
+    await sandbox.command(ADMIN, `team add ${team}`).then((c) => c.answer());
     const ids = members[t] as string[];
     // Every fourth member is an engineer, as `cycle` answers for them.
     const roster = (role: string, keep: (i: number) => boolean) =>
@@ -283,12 +319,12 @@ async function main(): Promise<void> {
             .map((id) => `<@${id}>`)
             .join(' ')} as ${role}`,
         )
-        .then((c) => c.reply());
+        .then((c) => c.answer());
     await roster('data-scientist', (i) => i % 4 !== 3);
     await roster('engineer:infra', (i) => i % 4 === 3);
-    await sandbox.command(ADMIN, `subscribe <#C0LEADS> ${team} each-round`).then((c) => c.reply());
+    await sandbox.command(ADMIN, `subscribe <#C0LEADS> ${team} each-round`).then((c) => c.answer());
   }
-  await sandbox.command(ADMIN, 'subscribe <#C0ORG> all each-round').then((c) => c.reply());
+  await sandbox.command(ADMIN, 'subscribe <#C0ORG> all each-round').then((c) => c.answer());
 
   const startedAt = Date.now();
   const endAt = startedAt + minutes * 60_000;
@@ -297,10 +333,10 @@ async function main(): Promise<void> {
     if (app.exitCode !== null) return;
     const s = sample(pid, counters, startedAt);
     samples.push(s);
-    console.log(
+    log(
       `  ${s.at.toFixed(0)} s: RSS ${s.rssMb.toFixed(1)} MB, ${s.fds} fds, ${s.rounds} rounds, ${s.requests} requests`,
     );
-  }, SAMPLE_EVERY_MS);
+  }, sampleEveryMs);
 
   let i = 0;
   while (Date.now() < endAt && app.exitCode === null) {
@@ -320,17 +356,25 @@ async function main(): Promise<void> {
   const health = await fetch(`http://127.0.0.1:${port}/healthz`)
     .then((r) => r.json())
     .catch(() => null);
-  console.log(`\n/healthz at the end: ${JSON.stringify(health)}`);
+  log(`\n/healthz at the end: ${JSON.stringify(health)}`);
   app.kill('SIGTERM');
-  const code = await new Promise<number | null>((resolve) =>
+  const exitCode = await new Promise<number | null>((resolve) =>
     app.exitCode !== null ? resolve(app.exitCode) : app.once('exit', (c) => resolve(c)),
   );
-  if (code !== 0) counters.errors.push(`SIGTERM ended the app with exit code ${code}`);
+  if (exitCode !== 0) counters.errors.push(`SIGTERM ended the app with exit code ${exitCode}`);
   await sandbox.stop();
-  const ok = report(samples, counters, minutes);
-  if (ok) fs.rmSync(dir, { recursive: true, force: true });
-  else console.log(`kept ${dir} (database and app.log) for a look`);
+  return { minutes, samples, counters, exitCode, dir, logFile };
+}
+
+async function main(): Promise<void> {
+  const result = await soak({
+    minutes: parseMinutes(process.argv.slice(2)),
+    log: (line) => console.log(line),
+  });
+  const ok = report(result);
+  if (ok) fs.rmSync(result.dir, { recursive: true, force: true });
+  else console.log(`kept ${result.dir} (database and app.log) for a look`);
   process.exit(ok ? 0 : 1);
 }
 
-void main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

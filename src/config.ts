@@ -66,6 +66,13 @@ const envSchema = z.object({
       .max(1000, { error: 'must be at most 1000' })
       .optional(),
   ),
+  WORKER_LEASE_SECONDS: optionalText.pipe(
+    z.coerce
+      .number<string | undefined>({ error: 'must be a number of seconds, e.g. 30' })
+      .min(1, { error: 'must be at least 1 second' })
+      .max(3600, { error: 'must be at most 3600 seconds' })
+      .optional(),
+  ),
   RETENTION_DAYS: optionalText.pipe(
     z.coerce
       .number<string | undefined>({ error: 'must be a whole number of days, e.g. 365' })
@@ -92,6 +99,11 @@ export interface Config {
   logLevel: LogLevel;
   /** The sender's Web API calls per second at most; undefined leaves sends unpaced. */
   deliveryRatePerSecond: number | undefined;
+  /**
+   * The worker lease's period: with several processes on one database, another takes over the
+   * scheduler and the sender within this long of the holder dying.
+   */
+  workerLeaseMs: number;
   /** Raw answers are deleted this many days after their round closed; summaries stay. */
   retentionDays: number;
   mode: 'socket' | 'http';
@@ -130,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     anonymityThreshold: e.ANONYMITY_THRESHOLD ?? 5,
     logLevel: e.LOG_LEVEL ?? 'info',
     deliveryRatePerSecond: e.DELIVERY_RATE_PER_SECOND,
+    workerLeaseMs: (e.WORKER_LEASE_SECONDS ?? 30) * 1000,
     retentionDays: e.RETENTION_DAYS ?? 365,
     mode: e.SLACK_APP_TOKEN === undefined ? 'http' : 'socket',
   };

@@ -1,8 +1,11 @@
 // The composition root, read top to bottom in startApp: config → database (migrated) →
-// repositories → Bolt app → services → listeners → scheduler → HTTP server → deliveries resumed.
-// The Bolt app comes before the services because they call Slack through its Web API client.
-// Everything is wired here and nowhere else; SIGTERM closes it all in reverse.
+// repositories → Bolt app → worker lease → services → listeners → scheduler → HTTP server →
+// lease taken (background work resumed). The Bolt app comes before the services because they
+// call Slack through its Web API client. Everything is wired here and nowhere else; SIGTERM
+// closes it all in reverse.
+import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
+import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { App, HTTPReceiver, Logger } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
@@ -24,11 +27,13 @@ import { RetentionService } from './services/retention.js';
 import { RosterSyncService } from './services/roster-sync.js';
 import { RoundService } from './services/rounds.js';
 import { DeliverySender } from './services/sender.js';
+import { WorkerLease } from './services/worker-lease.js';
 import { createSlackApp, webClientOptions } from './slack/app.js';
 import { CommandRunner } from './slack/commands/command-runner.js';
 import { dropRepeatedEvents } from './slack/dedupe.js';
 import { SlackGateway } from './slack/gateway.js';
 import { HomeService } from './slack/home.js';
+import { logListenerError } from './slack/listener-errors.js';
 import * as actions from './slack/listeners/actions.js';
 import * as commands from './slack/listeners/commands.js';
 import type { ListenerDeps } from './slack/listeners/deps.js';
@@ -39,6 +44,7 @@ import { RequestGate } from './slack/request-gate.js';
 import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
 import { type Db, openDatabase } from './storage/database.js';
+import { type Lease, LeaseRepository } from './storage/leases.js';
 import { migrate } from './storage/migrate.js';
 import { OrgSettingsRepository } from './storage/org-settings.js';
 import { OutboxRepository } from './storage/outbox.js';
@@ -77,6 +83,7 @@ export interface RunningApp {
   port: number;
   scheduler: Scheduler;
   sender: DeliverySender;
+  lease: WorkerLease;
   rounds: RoundService;
   stop(): Promise<void>;
 }
@@ -91,25 +98,44 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   });
   const gate = new RequestGate();
-  const services = createServices({ config, clock, db, repositories, app, gate, options });
+  // Only the holder of the worker lease runs the scheduler and the sender. It calls back only from
+  // lease.start() (below), once both exist.
+  const lease = createWorkerLease(config, db, app.logger, (previous) =>
+    takeOverBackgroundWork(previous, { lease, outbox: repositories.outbox, services, scheduler, clock }),
+  );
+  const isWorker = () => lease.held();
+  const services = createServices({ config, clock, db, repositories, app, gate, options, isWorker });
   registerListeners(app, services.listeners);
-  const scheduler = createScheduler({ config, clock, repositories, services });
-  const { server, port } = await listen(config, receiver, repositories.outbox, gate);
+  const scheduler = createScheduler({ config, clock, repositories, services, isWorker });
+  const { server, port } = await listen(config, receiver, repositories.outbox, gate, lease);
   if (config.mode === 'socket') await app.start();
-  const poll = resumeDeliveries(repositories.outbox, services.sender, clock, app.logger);
+  lease.start();
+  const poll = pollDeliveries(services.sender);
   if (options.scheduler !== false) scheduler.start();
   app.logger.info(`tooth-tail listening on ${port} (${config.mode} mode), database ${config.databasePath}`);
 
-  // In reverse: no new work (poll, tick, requests), then the sends in flight, then the database.
+  // In reverse: no new work (poll, tick, requests), then the sends in flight, then the lease
+  // (released only once those sends are recorded, so the next holder finds none), then the database.
   const stop = once(async () => {
     clearInterval(poll);
     await scheduler.stop();
     await closeServer(server);
     await services.sender.stop();
+    lease.stop();
     if (config.mode === 'socket') await app.stop();
     db.close();
   });
-  return { config, db, server, port, scheduler, sender: services.sender, rounds: services.rounds, stop };
+  return {
+    config,
+    db,
+    server,
+    port,
+    scheduler,
+    sender: services.sender,
+    lease,
+    rounds: services.rounds,
+    stop,
+  };
 }
 
 /** The database file, opened and migrated; closed again when a migration refuses it. */
@@ -148,8 +174,9 @@ function createServices(input: {
   app: App;
   gate: RequestGate;
   options: StartOptions;
+  isWorker: () => boolean;
 }) {
-  const { config, clock, db, app, gate, options } = input;
+  const { config, clock, db, app, gate, options, isWorker } = input;
   const { teams, rounds: roundRepo, summaries, subscriptions, users, outbox } = input.repositories;
   const logger = app.logger;
   const slack = new SlackGateway(app.client);
@@ -175,6 +202,7 @@ function createServices(input: {
     ...(deliveryRate === undefined ? {} : { ratePerSecond: deliveryRate }),
     ...(options.deliveryRetryBaseMs === undefined ? {} : { retryBaseMs: options.deliveryRetryBaseMs }),
     ...(options.charts === null ? {} : { charts: options.charts ?? chartRenderer }),
+    mayClaim: isWorker,
   });
   const onQueued = () => void sender.kick();
   const directory = new Directory({ users, slack, clock, adminUserIds: config.adminUserIds });
@@ -290,11 +318,7 @@ function registerListeners(app: App, deps: ListenerDeps): void {
   actions.register(app, deps);
   views.register(app, deps);
   events.register(app, deps);
-  app.error(async (error) => {
-    deps.logger.error(
-      `unhandled error (${(error as { code?: string }).code ?? 'no code'}): ${error.message}`,
-    );
-  });
+  app.error(logListenerError(deps.logger));
 }
 
 function createScheduler(input: {
@@ -302,8 +326,9 @@ function createScheduler(input: {
   clock: Clock;
   repositories: Repositories;
   services: Services;
+  isWorker: () => boolean;
 }): Scheduler {
-  const { config, clock, repositories, services } = input;
+  const { config, clock, repositories, services, isWorker } = input;
   return new Scheduler({
     teams: repositories.teams,
     rounds: repositories.rounds,
@@ -317,6 +342,7 @@ function createScheduler(input: {
     defaultTimezone: config.defaultTimezone,
     logger: services.listeners.logger,
     afterTick: services.onQueued,
+    isWorker,
   });
 }
 
@@ -326,10 +352,11 @@ async function listen(
   receiver: HTTPReceiver | null,
   outbox: OutboxRepository,
   gate: RequestGate,
+  lease: WorkerLease,
 ): Promise<{ server: http.Server; port: number }> {
   const server = createServer({
     receiver,
-    health: () => ({ mode: config.mode, outbox: outbox.statusCounts() }),
+    health: () => ({ mode: config.mode, lease: lease.status(), outbox: outbox.statusCounts() }),
     gate,
   });
   await new Promise<void>((resolve, reject) => {
@@ -340,18 +367,53 @@ async function listen(
   return { server, port: typeof address === 'object' && address ? address.port : config.port };
 }
 
-/** Starts the sender on what the last run left, and polls for deliveries scheduled for later. */
-function resumeDeliveries(
-  outbox: OutboxRepository,
-  sender: DeliverySender,
-  clock: Clock,
+/** The worker lease of this process, named so that an operator can tell processes apart. */
+function createWorkerLease(
+  config: Config,
+  db: Db,
   logger: Logger,
-): NodeJS.Timeout {
-  // Rows a crash left mid-send go out again: at most `concurrency` duplicates, nobody lost.
-  const recovered = outbox.recoverInFlight(clock().toISOString());
-  if (recovered > 0) logger.warn(`re-sending ${recovered} deliveries interrupted by the last shutdown`);
-  void sender.kick();
-  // Deliveries scheduled for later (each member's local time) are picked up by this poll.
+  onAcquired: (previous: Lease | undefined) => void,
+): WorkerLease {
+  return new WorkerLease({
+    leases: new LeaseRepository(db),
+    self: `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`,
+    periodMs: config.workerLeaseMs,
+    logger,
+    onAcquired,
+  });
+}
+
+/**
+ * On taking the worker lease: rows the previous holder left mid-send (it died, or its lease ran
+ * out) may or may not have reached Slack, so they go out again, risking one duplicate per send it
+ * had in flight (at most its concurrency) and losing nobody; our own, after a lapse, are still
+ * ours to finish. Then the sender drains and the scheduler catches up on what is due.
+ */
+function takeOverBackgroundWork(
+  previous: Lease | undefined,
+  deps: {
+    lease: WorkerLease;
+    outbox: OutboxRepository;
+    services: Services;
+    scheduler: Scheduler;
+    clock: Clock;
+  },
+): void {
+  const { lease, outbox, services, scheduler, clock } = deps;
+  if (previous?.holder !== lease.self) {
+    const recovered = outbox.recoverInFlight(clock().toISOString());
+    if (recovered > 0)
+      services.listeners.logger.warn(`re-sending ${recovered} deliveries the previous worker left in flight`);
+  }
+  void services.sender.kick();
+  scheduler.poke();
+}
+
+/**
+ * Deliveries scheduled for later (each member's local time), and those queued by commands that
+ * another process answered, are picked up by this poll (a no-op unless this process is the worker).
+ */
+function pollDeliveries(sender: DeliverySender): NodeJS.Timeout {
   return setInterval(() => void sender.kick(), 5_000);
 }
 

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       anonymityThreshold: 5,
       logLevel: 'info',
       deliveryRatePerSecond: undefined,
+      workerLeaseMs: 30_000,
       retentionDays: 365,
       mode: 'http',
     });
@@ -45,6 +46,7 @@ describe('loadConfig', () => {
       ANONYMITY_THRESHOLD: '3',
       LOG_LEVEL: 'debug',
       DELIVERY_RATE_PER_SECOND: '9.5',
+      WORKER_LEASE_SECONDS: '2.5',
       RETENTION_DAYS: '90',
     });
     expect(config).toMatchObject({
@@ -57,6 +59,7 @@ describe('loadConfig', () => {
       anonymityThreshold: 3,
       logLevel: 'debug',
       deliveryRatePerSecond: 9.5,
+      workerLeaseMs: 2500,
       retentionDays: 90,
     });
   });
@@ -80,6 +83,8 @@ describe('loadConfig', () => {
     [{ ...valid, LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of debug, info, warn, error/],
     [{ ...valid, DELIVERY_RATE_PER_SECOND: 'fast' }, /DELIVERY_RATE_PER_SECOND must be a number/],
     [{ ...valid, DELIVERY_RATE_PER_SECOND: '0' }, /DELIVERY_RATE_PER_SECOND must be more than 0/],
+    [{ ...valid, WORKER_LEASE_SECONDS: 'half a minute' }, /WORKER_LEASE_SECONDS must be a number of seconds/],
+    [{ ...valid, WORKER_LEASE_SECONDS: '0.5' }, /WORKER_LEASE_SECONDS must be at least 1 second/],
     [{ ...valid, RETENTION_DAYS: 'a year' }, /RETENTION_DAYS must be a whole number of days/],
     [{ ...valid, RETENTION_DAYS: '30.5' }, /RETENTION_DAYS must be a whole number of days/],
     [{ ...valid, RETENTION_DAYS: '0' }, /RETENTION_DAYS must be at least 1 day/],

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npx tooth-tail report …`: see src/cli/args.ts for the usage and src/cli/run.ts for the work.
+// `npx tooth-tail report …` and `npx tooth-tail backup <file>`: see src/cli/args.ts for the usage and src/cli/run.ts for the work.
 import { runCli } from './run.js';
 
 // Piped into `head`, stdout closes early: that is the reader's choice, not a failure.
@@ -8,7 +8,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-process.exitCode = runCli(process.argv.slice(2), process.env, {
+process.exitCode = await runCli(process.argv.slice(2), process.env, {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 });

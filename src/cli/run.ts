@@ -1,5 +1,6 @@
 // The `tooth-tail` command line: reads DATABASE_PATH read-only and prints the round summaries
-// through the same services, and so the same anonymity rule, as Slack (SPEC section 7).
+// through the same services, and so the same anonymity rule, as Slack (SPEC section 7); or
+// copies it to a backup file.
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportCsv } from '../domain/export-csv.js';
@@ -12,6 +13,7 @@ import { RoundRepository } from '../storage/rounds.js';
 import { SummaryRepository } from '../storage/summaries.js';
 import { type Team, TeamRepository } from '../storage/teams.js';
 import { type CliCommand, parseCliArgs, USAGE } from './args.js';
+import { BackupTargetExistsError, backupDatabase } from './backup.js';
 import { formatFrontier, formatJson, formatTable } from './format.js';
 import { verifySchema } from './schema.js';
 
@@ -40,13 +42,13 @@ function anonymityThreshold(env: NodeJS.ProcessEnv): number | { error: string } 
   return k;
 }
 
-/** Runs the command line; returns the exit code. Never throws. */
-export function runCli(
+/** Runs the command line; resolves with the exit code. Never rejects. */
+export async function runCli(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   io: CliIo,
   clock: Clock = systemClock,
-): number {
+): Promise<number> {
   const command = parseCliArgs(argv);
   if (command.kind === 'help') {
     io.stdout(USAGE);
@@ -58,7 +60,7 @@ export function runCli(
     );
     return EXIT.usage;
   }
-  const k = anonymityThreshold(env);
+  const k = command.kind === 'report' ? anonymityThreshold(env) : DEFAULT_K;
   if (typeof k !== 'number') {
     io.stderr(`tooth-tail: ${k.error}\n`);
     return EXIT.usage;
@@ -77,17 +79,29 @@ export function runCli(
   }
   try {
     verifySchema(db);
+    if (command.kind === 'backup') return await backup(db, file, command.file, io);
     return report(db, command, k, io, clock);
   } catch (error) {
+    const verb = command.kind === 'backup' ? 'back up' : 'report from';
     io.stderr(
-      error instanceof MigrationDriftError
-        ? `tooth-tail: cannot report from ${file}: ${error.message}\n`
-        : `tooth-tail: the report failed reading ${file}: ${(error as Error).message}\n`,
+      error instanceof MigrationDriftError || error instanceof BackupTargetExistsError
+        ? `tooth-tail: cannot ${verb} ${file}: ${error.message}\n`
+        : `tooth-tail: the ${command.kind} failed reading ${file}: ${(error as Error).message}\n`,
     );
     return EXIT.runtime;
   } finally {
     db.close();
   }
+}
+
+async function backup(db: Db, source: string, target: string, io: CliIo): Promise<number> {
+  const file = path.resolve(target);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const { bytes, rows } = await backupDatabase(db, file);
+  io.stdout(
+    `backed up ${source} to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MB; checked: ${rows.teams} teams, ${rows.rounds} rounds, ${rows.responses} responses, ${rows.summaries} round summaries)\n`,
+  );
+  return EXIT.ok;
 }
 
 function report(db: Db, command: Report, k: number, io: CliIo, clock: Clock): number {

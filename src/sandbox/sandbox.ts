@@ -84,7 +84,10 @@ export class Sandbox {
   /** Starts the server on 127.0.0.1 (never another interface) and resolves once it listens. */
   static async start(options: SandboxOptions): Promise<Sandbox> {
     for (const user of options.users ?? []) assertTimeZone(user.tz);
-    const server = createServer();
+    // Node closes an idle keep-alive connection after 5 s by default; a client (the app's
+    // response_url POST) reusing it just then fails with "fetch failed". Slack's own servers keep
+    // connections longer, so the sandbox does too.
+    const server = createServer({ keepAliveTimeout: 65_000 });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, '127.0.0.1', () => {

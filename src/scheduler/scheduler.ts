@@ -3,6 +3,7 @@ import { type DueAction, type DueState, whatIsDue } from '../domain/due.js';
 import type { BlockerThemeService } from '../services/blocker-themes.js';
 import type { DigestService } from '../services/digests.js';
 import { AppError } from '../services/errors.js';
+import { FaultLog } from '../services/fault-log.js';
 import type { OrgDigestService } from '../services/org-digests.js';
 import type { Clock } from '../services/ports.js';
 import type { RetentionService } from '../services/retention.js';
@@ -25,6 +26,7 @@ export interface SchedulerLogger {
 export class Scheduler {
   private task: ScheduledTask | null = null;
   private running: Promise<void> | null = null;
+  private readonly faults: FaultLog;
 
   constructor(
     private readonly deps: {
@@ -40,8 +42,12 @@ export class Scheduler {
       defaultTimezone: string;
       logger: SchedulerLogger;
       afterTick?: () => void;
+      /** Whether this process runs the background work now (it holds the worker lease). */
+      isWorker?: () => boolean;
     },
-  ) {}
+  ) {
+    this.faults = new FaultLog(deps.logger);
+  }
 
   state(): DueState {
     const { teams, rounds, subscriptions } = this.deps;
@@ -82,12 +88,14 @@ export class Scheduler {
   async tick(): Promise<DueAction[]> {
     const actions = whatIsDue(this.deps.clock(), this.state());
     for (const action of actions) {
+      const what = `the scheduler's ${describe(action)}`;
       try {
         await this.act(action);
+        this.faults.succeeded(what);
       } catch (error) {
         if (error instanceof AppError)
           this.deps.logger.info(`scheduler skipped ${action.kind}: ${error.message}`);
-        else this.deps.logger.error(`scheduler failed to ${action.kind}`, error);
+        else this.faults.failed(what, error, 'the next minute’s tick tries again');
       }
     }
     try {
@@ -137,24 +145,44 @@ export class Scheduler {
     }
   }
 
-  /** Ticks now (to catch up on downtime), then at the start of every minute. */
+  /**
+   * Ticks now (to catch up on downtime), then at the start of every minute: in this process only
+   * while it holds the worker lease. A tick that fails (the database locked past its busy
+   * timeout, say) is logged with its cause and the next minute's tick tries again; nothing here
+   * may end the process.
+   */
   start(): void {
-    const run = () => {
-      if (this.running) return;
-      this.running = this.tick()
-        .then(() => undefined)
-        .catch((error) => this.deps.logger.error('scheduler tick failed', error))
-        .finally(() => {
-          this.running = null;
-        });
-    };
-    this.task = schedule('* * * * *', run, { noOverlap: true });
-    run();
+    this.task = schedule('* * * * *', () => this.poke(), { noOverlap: true });
+    this.poke();
+  }
+
+  /** Ticks at once if started, this process is the worker and no tick is running (e.g. on taking the lease). */
+  poke(): void {
+    if (!this.task || this.running || !(this.deps.isWorker?.() ?? true)) return;
+    this.running = this.tick()
+      .then(() => this.faults.succeeded('the scheduler tick'))
+      .catch((error) => this.faults.failed('the scheduler tick', error, 'the next minute’s tick tries again'))
+      .finally(() => {
+        this.running = null;
+      });
   }
 
   async stop(): Promise<void> {
     await this.task?.stop();
     this.task = null;
     await this.running;
+  }
+}
+
+function describe(action: DueAction): string {
+  switch (action.kind) {
+    case 'open-round':
+      return `opening team ${action.teamId}'s round for ${action.scheduledFor.toISOString()}`;
+    case 'remind':
+      return `reminder ${action.reminder} of round ${action.roundId}`;
+    case 'close-round':
+      return `closing round ${action.roundId}`;
+    case 'digest':
+      return `digest for subscription ${action.subscriptionId} up to ${action.periodEnd.toISOString()}`;
   }
 }

@@ -1,5 +1,5 @@
 import type { RoleSpec } from '../domain/command.js';
-import type { Db } from '../storage/database.js';
+import { type Db, immediateTransaction } from '../storage/database.js';
 import { type JoinRequest, JoinRequestRepository } from '../storage/join-requests.js';
 import { LeadRepository, type RatioVisibility, SettingsRepository } from '../storage/leads.js';
 import type { Team, TeamRepository } from '../storage/teams.js';
@@ -173,13 +173,13 @@ export class AccessService {
           : `Only a tooth-tail admin can decide who joins ${live.name}.`,
       );
     }
-    const decided = this.deps.db.transaction(() => {
+    const decided = immediateTransaction(this.deps.db, () => {
       const now = this.now();
       if (!this.deps.joinRequests.decide(request.id, approve ? 'approved' : 'declined', deciderId, now))
         return false;
       if (approve) this.putOnRoster(live, request.userId, request, now);
       return true;
-    })();
+    });
     const after = this.deps.joinRequests.get(request.id) as JoinRequest;
     return decided
       ? { kind: 'decided', request: after, team: live }

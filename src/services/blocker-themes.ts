@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { type BlockerTheme, blockerThemes } from '../domain/blocker-themes.js';
 import { digestPeriodEnd, digestPeriodStart } from '../domain/schedule.js';
-import type { Db } from '../storage/database.js';
+import { type Db, immediateTransaction } from '../storage/database.js';
 import type { OrgSettings, OrgSettingsRepository } from '../storage/org-settings.js';
 import type { MessagePayload, NewDelivery, OutboxRepository } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
@@ -65,7 +65,7 @@ export class BlockerThemeService {
 
   turn(workspaceId: string, on: boolean, by: string): OrgSettings {
     const now = this.deps.clock();
-    this.deps.db.transaction(() => {
+    immediateTransaction(this.deps.db, () => {
       this.deps.settings.setBlockerThemes(workspaceId, on, by, now.toISOString());
       // A week that ended before the switch is never posted.
       if (on)
@@ -73,7 +73,7 @@ export class BlockerThemeService {
           workspaceId,
           digestPeriodEnd('weekly', this.deps.defaultTimezone, now).toISOString(),
         );
-    })();
+    });
     return this.settings(workspaceId);
   }
 
@@ -84,7 +84,7 @@ export class BlockerThemeService {
     const weekStart = digestPeriodStart('weekly', this.deps.defaultTimezone, weekEnd);
     let queued = 0;
     for (const org of this.deps.settings.withBlockerThemes()) {
-      queued += this.deps.db.transaction(() => {
+      queued += immediateTransaction(this.deps.db, () => {
         if (!this.deps.settings.markBlockerWeek(org.workspaceId, weekEnd.toISOString())) return 0;
         const blockers = this.deps.rounds.blockersClosedBetween(
           org.workspaceId,
@@ -108,7 +108,7 @@ export class BlockerThemeService {
             notBefore: now.toISOString(),
           }));
         return this.deps.outbox.enqueue(rows, now.toISOString());
-      })();
+      });
     }
     if (queued > 0) this.deps.onQueued?.();
     return queued;

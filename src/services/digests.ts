@@ -1,4 +1,4 @@
-import type { Db } from '../storage/database.js';
+import { type Db, immediateTransaction } from '../storage/database.js';
 import type { ChartRequest, MessagePayload, NewDelivery, OutboxRepository } from '../storage/outbox.js';
 import type { SubscriptionRepository } from '../storage/subscriptions.js';
 import type { SummaryRepository } from '../storage/summaries.js';
@@ -62,7 +62,7 @@ export class DigestService {
   /** Queues the digest for one period; a period with no closed round is marked done and posts nothing. */
   queuePeriodDigest(subscriptionId: number, periodStart: Date, periodEnd: Date): boolean {
     const now = this.deps.clock().toISOString();
-    const queued = this.deps.db.transaction(() => {
+    const queued = immediateTransaction(this.deps.db, () => {
       const sub = this.deps.subscriptions.get(subscriptionId);
       if (!sub || (sub.cadence !== 'weekly' && sub.cadence !== 'monthly')) return false;
       if (!this.deps.subscriptions.markDigested(sub.id, periodEnd.toISOString())) return false;
@@ -88,7 +88,7 @@ export class DigestService {
         { ...base, kind: 'file', dedupeKey: `chart:period:${key}`, payload: { text: 'digest chart', chart } },
       ];
       return this.deps.outbox.enqueue(rows, now) > 0;
-    })();
+    });
     if (queued) this.deps.onQueued?.();
     return queued;
   }

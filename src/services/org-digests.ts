@@ -1,5 +1,5 @@
 import { zonedParts } from '../domain/schedule.js';
-import type { Db } from '../storage/database.js';
+import { type Db, immediateTransaction } from '../storage/database.js';
 import type { NewDelivery, OutboxRepository } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
 import type { Subscription, SubscriptionRepository } from '../storage/subscriptions.js';
@@ -49,12 +49,12 @@ export class OrgDigestService {
   /** Queues every org digest that is due, of one workspace or of all; returns how many. */
   queueDue(workspaceId?: string): number {
     const now = this.deps.clock();
-    const queued = this.deps.db.transaction(() =>
+    const queued = immediateTransaction(this.deps.db, () =>
       this.deps.subscriptions
         .listEachRoundOrg()
         .filter((sub) => workspaceId === undefined || sub.workspaceId === workspaceId)
         .reduce((n, sub) => n + (this.queueFor(sub, now) ? 1 : 0), 0),
-    )();
+    );
     if (queued > 0) this.deps.onQueued?.();
     return queued;
   }

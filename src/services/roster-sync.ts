@@ -1,6 +1,6 @@
 import type { RoleSpec } from '../domain/command.js';
 import { desiredRoster, rosterChanges, type SyncedGroup, type UsergroupRef } from '../domain/roster-sync.js';
-import type { Db } from '../storage/database.js';
+import { type Db, immediateTransaction } from '../storage/database.js';
 import type { RosterSync, RosterSyncRepository } from '../storage/roster-syncs.js';
 import type { Team, TeamRepository } from '../storage/teams.js';
 import { AppError } from './errors.js';
@@ -121,7 +121,7 @@ export class RosterSyncService {
     const groups: SyncedGroup[] = [];
     for (const sync of syncs) groups.push({ ...sync, userIds: await this.members(sync) });
     const now = this.deps.clock().toISOString();
-    return this.deps.db.transaction((): RosterSyncResult => {
+    return immediateTransaction(this.deps.db, (): RosterSyncResult => {
       const desired = desiredRoster(groups);
       const current = this.deps.teams.members(team.id);
       const changes = rosterChanges(current, desired);
@@ -137,7 +137,7 @@ export class RosterSyncService {
         changed: changes.upsert.filter((e) => known.has(e.userId)).map((e) => e.userId),
         removed: changes.remove,
       };
-    })();
+    });
   }
 
   private members(sync: { usergroupId: string; handle: string }): Promise<string[]> {

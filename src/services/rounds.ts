@@ -1,7 +1,7 @@
 import { summariseRound } from '../domain/aggregate.js';
 import { memberPromptAt } from '../domain/schedule.js';
 import type { Answers } from '../domain/types.js';
-import type { Db } from '../storage/database.js';
+import { type Db, immediateTransaction } from '../storage/database.js';
 import type { NewDelivery, OutboxRepository } from '../storage/outbox.js';
 import type { RosterSnapshotEntry, Round, RoundRepository } from '../storage/rounds.js';
 import type { SubscriptionRepository } from '../storage/subscriptions.js';
@@ -86,7 +86,7 @@ export class RoundService {
     }
 
     try {
-      const round = this.deps.db.transaction(() => {
+      const round = immediateTransaction(this.deps.db, () => {
         // A person already asked in another team's open round, in the same role, gets no second
         // DM this week: that check-in covers this round too (SPEC section 3). Decided inside the
         // transaction, so two rounds opening at once cannot both skip the same person.
@@ -141,7 +141,7 @@ export class RoundService {
           now.toISOString(),
         );
         return round;
-      })();
+      });
       this.deps.onQueued?.();
       return round;
     } catch (error) {
@@ -161,7 +161,7 @@ export class RoundService {
    */
   close(roundId: number): RoundSummary {
     const now = this.deps.clock().toISOString();
-    const summary = this.deps.db.transaction(() => {
+    const summary = immediateTransaction(this.deps.db, () => {
       const round = this.deps.rounds.get(roundId);
       if (!round) throw new InvalidInputError(`There is no round ${roundId}.`);
       const existing = this.deps.summaries.get(roundId);
@@ -186,7 +186,7 @@ export class RoundService {
       this.deps.outbox.enqueue(this.digestsOfRound(team, summary), now);
       this.deps.orgDigests?.queueDue(round.workspaceId);
       return { summary, fresh: true };
-    })();
+    });
     if (summary.fresh) this.deps.onQueued?.();
     return summary.summary;
   }
@@ -232,7 +232,7 @@ export class RoundService {
   /** Queues reminder `n` to everyone in the round who has not answered; at most once per n. */
   remind(roundId: number, n: number): number {
     const now = this.deps.clock().toISOString();
-    const queued = this.deps.db.transaction(() => {
+    const queued = immediateTransaction(this.deps.db, () => {
       const round = this.deps.rounds.get(roundId);
       if (!round || round.closedAt !== null) return 0;
       if (!this.deps.rounds.markReminder(roundId, n)) return 0;
@@ -264,7 +264,7 @@ export class RoundService {
           })),
         now,
       );
-    })();
+    });
     if (queued > 0) this.deps.onQueued?.();
     return queued;
   }
@@ -306,7 +306,7 @@ export class RoundService {
     answers: Answers,
     dm: { channel: string; ts: string } | null = null,
   ): { round: Round; team: Team; replaced: boolean; teams: Team[] } {
-    const recorded = this.deps.db.transaction(() => {
+    const recorded = immediateTransaction(this.deps.db, () => {
       const { round, team, role } = this.checkInFor(roundId, userId);
       if (answers.role !== role)
         throw new InvalidInputError('These answers are for a different role than yours.');
@@ -347,7 +347,7 @@ export class RoundService {
         );
       }
       return { round, team, replaced, teams };
-    })();
+    });
     // After this request's ack rather than before it: the sender claims its row synchronously.
     if (dm) setImmediate(() => this.deps.onQueued?.());
     return recorded;

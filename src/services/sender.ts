@@ -1,5 +1,6 @@
 import type { Delivery, OutboxRepository } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
+import { FaultLog } from './fault-log.js';
 import { type ChartRenderer, type Clock, SlackCallError, type SlackPort } from './ports.js';
 
 export interface SenderLogger {
@@ -156,6 +157,9 @@ const MAX_ATTEMPTS = 8;
 const MAX_BACKOFF_MS = 30 * 60 * 1000;
 /** A retry due this soon is waited for by the running drain, not left to the next poll. */
 const SOON_MS = 5000;
+/** A chart that fails to render is tried again this much later, up to MAX_CHART_ATTEMPTS in all. */
+const CHART_RETRY_MS = 60_000;
+const MAX_CHART_ATTEMPTS = 3;
 
 /**
  * Drains the outbox: claims due deliveries and posts them with bounded concurrency, paced by the
@@ -166,6 +170,11 @@ const SOON_MS = 5000;
  * failed; transient ones (429s past RATE_LIMITED_TRIES, 5xx, timeouts) back into the outbox
  * with exponential backoff, while the round is open (prompts and reminders) or for MAX_ATTEMPTS
  * attempts (digests and charts).
+ *
+ * It runs in the background (kicked after work is queued and by a poll), so nothing it does may
+ * end the process: a database error while claiming ends that pass and the next pass tries again;
+ * a result that cannot be written (the database locked past its busy timeout) is kept in memory
+ * and written at the start of the next pass. Each such fault is logged once, with what failed.
  */
 export class DeliverySender {
   private draining: Promise<void> | null = null;
@@ -178,6 +187,9 @@ export class DeliverySender {
   /** When the latest accepted post into each channel began (pacer time), to tell its 429s apart. */
   private readonly lastPost = new Map<string, number>();
   private wake: (() => void) | null = null;
+  /** Writes of results that failed, by delivery id: tried again at the start of the next pass. */
+  private readonly unrecorded = new Map<number, () => void>();
+  private readonly faults: FaultLog;
 
   constructor(
     private readonly deps: {
@@ -194,6 +206,11 @@ export class DeliverySender {
       charts?: ChartRenderer;
       pacer?: DeliveryPacer;
       /**
+       * Whether this process may claim deliveries now: it holds the worker lease. Checked before
+       * each claim, so a process that loses the lease stops after the sends in flight.
+       */
+      mayClaim?: () => boolean;
+      /**
        * Resolves when an `update` delivery may be sent: main wires it to the HTTP server's
        * RequestGate, so under a burst of submissions the acks go first and the DM edits follow in
        * the next lull.
@@ -206,9 +223,10 @@ export class DeliverySender {
     this.pacer = deps.pacer ?? pacer();
     this.updatePacer = pacer();
     this.uploadPacer = pacer();
+    this.faults = new FaultLog(deps.logger);
   }
 
-  /** Starts a drain unless one is running; a running one takes another pass when it ends. */
+  /** Starts a drain unless one is running; a running one takes another pass when it ends. Never rejects. */
   kick(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.draining) {
@@ -227,11 +245,16 @@ export class DeliverySender {
     while (this.draining) await this.draining;
   }
 
-  /** Stops claiming new work and waits for the sends in flight. */
+  /** Stops claiming new work, waits for the sends in flight, and writes down what they did. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
     await this.idle();
+    this.recordUnrecorded();
+  }
+
+  private mayClaim(): boolean {
+    return !this.stopped && (this.deps.mayClaim?.() ?? true);
   }
 
   /**
@@ -243,6 +266,7 @@ export class DeliverySender {
     let sentSincePause = false;
     do {
       this.again = false;
+      this.recordUnrecorded();
       sentSincePause = (await this.drainDue()) > 0 || sentSincePause;
       if (this.stopped || this.again || !sentSincePause) continue;
       const next = this.deps.outbox.nextDueAt();
@@ -270,30 +294,92 @@ export class DeliverySender {
   private async drainDue(): Promise<number> {
     const { concurrency } = this.deps;
     let claimed = 0;
+    // A database fault ends the pass for every worker: the next pass (the poll, or the next
+    // kick) tries again, instead of spinning on the same row here.
+    let faulted = false;
     // Each worker claims one row at a time, so at most `concurrency` rows are ever `sending`:
     // that bounds the duplicates a crash can cause.
     const worker = async (): Promise<void> => {
-      while (!this.stopped) {
-        const [delivery] = this.deps.outbox.claimDue(this.deps.clock().toISOString(), 1);
+      while (!faulted && this.mayClaim()) {
+        let delivery: Delivery | undefined;
+        try {
+          [delivery] = this.deps.outbox.claimDue(this.deps.clock().toISOString(), 1);
+          this.faults.succeeded('claiming due deliveries');
+        } catch (error) {
+          faulted = true;
+          this.faults.failed('claiming due deliveries', error, 'the sender tries again at its next pass');
+          return;
+        }
         if (!delivery) return;
         claimed += 1;
-        await this.deliver(delivery);
+        try {
+          if (!(await this.deliver(delivery))) faulted = true;
+        } catch (error) {
+          // A read that failed while deciding what to record (the round, for a retry): nothing
+          // more is known, so the row goes back to be sent again (at most one duplicate).
+          faulted = true;
+          const id = delivery.id;
+          this.record(id, () => this.deps.outbox.unclaim(id, this.deps.clock().toISOString()));
+          this.faults.failed('sending deliveries', error, `delivery ${id} is tried again at a later pass`);
+        }
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     return claimed;
   }
 
-  private async deliver(delivery: Delivery): Promise<void> {
+  /**
+   * Writes a result to the outbox; if the write fails (the database locked past its busy
+   * timeout), keeps it and writes it at the start of the next pass. Never throws.
+   */
+  private record(id: number, write: () => void): void {
+    try {
+      write();
+      this.unrecorded.delete(id);
+      this.faults.succeeded('recording deliveries');
+    } catch (error) {
+      this.unrecorded.set(id, write);
+      this.faults.failed('recording deliveries', error, `delivery ${id} is recorded at the next pass`);
+    }
+  }
+
+  private recordUnrecorded(): void {
+    for (const [id, write] of this.unrecorded) {
+      try {
+        write();
+        this.unrecorded.delete(id);
+        this.faults.succeeded('recording deliveries');
+      } catch (error) {
+        this.faults.failed('recording deliveries', error, 'tried again at the next pass');
+        return;
+      }
+    }
+  }
+
+  /** Sends one delivery and records what became of it; false when it was handed back unsent. */
+  private async deliver(delivery: Delivery): Promise<boolean> {
     const now = () => this.deps.clock().toISOString();
-    const skip = this.reasonToSkip(delivery);
+    let skip: string | null;
+    try {
+      skip = this.reasonToSkip(delivery);
+    } catch (error) {
+      // Nothing was sent: the row is handed back and claimed again at a later pass.
+      this.faults.failed(
+        'checking deliveries before sending',
+        error,
+        `delivery ${delivery.id} is sent at a later pass`,
+      );
+      this.record(delivery.id, () => this.deps.outbox.unclaim(delivery.id, now()));
+      return false;
+    }
     if (skip) {
-      this.deps.outbox.markSkipped(delivery.id, skip, now());
-      return;
+      const reason = skip;
+      this.record(delivery.id, () => this.deps.outbox.markSkipped(delivery.id, reason, now()));
+      return true;
     }
     if (delivery.payload.chart) {
       await this.deliverChart(delivery);
-      return;
+      return true;
     }
     // chat.update has its own limit (Tier 3), so its turns come from a pacer of its own.
     const update = delivery.kind === 'update' ? delivery.payload.updateTs : undefined;
@@ -303,39 +389,52 @@ export class DeliverySender {
       await this.deps.yieldTo?.();
       await this.send(delivery, 1, this.updatePacer, async () => {
         await this.deps.slack.updateMessage(delivery.channel, update, delivery.payload);
-        this.deps.outbox.markSent(delivery.id, delivery.channel, update, now());
+        this.record(delivery.id, () =>
+          this.deps.outbox.markSent(delivery.id, delivery.channel, update, now()),
+        );
       });
-      return;
+      return true;
     }
     await this.send(delivery, 1, this.pacer, async () => {
       const posted = await this.deps.slack.postMessage(delivery.channel, delivery.payload);
-      this.deps.outbox.markSent(delivery.id, posted.channel, posted.ts, now());
+      this.record(delivery.id, () =>
+        this.deps.outbox.markSent(delivery.id, posted.channel, posted.ts, now()),
+      );
     });
+    return true;
   }
 
   /**
    * A digest's chart travels as its own delivery beside the digest, so a chart that fails to
-   * render or upload is recorded and logged while the digest itself has already gone out.
+   * render or upload is recorded and logged while the digest itself has already gone out. A
+   * chart that fails to render is tried again a minute later, up to MAX_CHART_ATTEMPTS times.
    */
   private async deliverChart(delivery: Delivery): Promise<void> {
     const now = () => this.deps.clock().toISOString();
     const request = delivery.payload.chart;
     if (!request || !this.deps.charts) {
-      this.deps.outbox.markSkipped(delivery.id, 'charts_off', now());
+      this.record(delivery.id, () => this.deps.outbox.markSkipped(delivery.id, 'charts_off', now()));
       return;
     }
     let chart: Awaited<ReturnType<ChartRenderer['render']>>;
     try {
       chart = await this.deps.charts.render(request);
     } catch (error) {
-      this.deps.outbox.markFailed(delivery.id, `chart_render_failed: ${(error as Error).message}`, now());
+      const reason = `chart_render_failed: ${(error as Error).message}`;
+      const last = delivery.attempts >= MAX_CHART_ATTEMPTS;
       this.deps.logger.error(
-        `chart for delivery ${delivery.id} failed to render: ${(error as Error).message}`,
+        `chart for delivery ${delivery.id} failed to render (attempt ${delivery.attempts} of ${MAX_CHART_ATTEMPTS}): ${(error as Error).message}${last ? '' : '; trying again in a minute'}`,
+      );
+      const at = new Date(this.deps.clock().getTime() + CHART_RETRY_MS).toISOString();
+      this.record(delivery.id, () =>
+        last
+          ? this.deps.outbox.markFailed(delivery.id, reason, now())
+          : this.deps.outbox.retryLater(delivery.id, reason, at, now()),
       );
       return;
     }
     if (!chart) {
-      this.deps.outbox.markSkipped(delivery.id, 'nothing_to_chart', now());
+      this.record(delivery.id, () => this.deps.outbox.markSkipped(delivery.id, 'nothing_to_chart', now()));
       return;
     }
     // files.getUploadURLExternal and files.completeUploadExternal; the upload itself goes elsewhere.
@@ -347,7 +446,7 @@ export class DeliverySender {
         content: chart.png,
         altText: chart.altText,
       });
-      this.deps.outbox.markSent(delivery.id, delivery.channel, '', now());
+      this.record(delivery.id, () => this.deps.outbox.markSent(delivery.id, delivery.channel, '', now()));
     });
   }
 
@@ -400,7 +499,7 @@ export class DeliverySender {
     const where = `delivery ${delivery.id} (${delivery.kind} to ${delivery.channel})`;
     const giveUp = failure.permanent ? null : this.reasonToGiveUp(delivery);
     if (failure.permanent || giveUp !== null) {
-      this.deps.outbox.markFailed(delivery.id, reason, now.toISOString());
+      this.record(delivery.id, () => this.deps.outbox.markFailed(delivery.id, reason, now.toISOString()));
       this.deps.logger.warn(`${where} failed: ${reason}${giveUp ? ` (${giveUp})` : ''}`);
       return;
     }
@@ -409,7 +508,9 @@ export class DeliverySender {
     const backoff =
       Math.min(MAX_BACKOFF_MS, base * 2 ** (delivery.attempts - 1)) * (0.8 + 0.4 * Math.random());
     const at = new Date(now.getTime() + Math.max(retryAfterMs, backoff));
-    this.deps.outbox.retryLater(delivery.id, reason, at.toISOString(), now.toISOString());
+    this.record(delivery.id, () =>
+      this.deps.outbox.retryLater(delivery.id, reason, at.toISOString(), now.toISOString()),
+    );
     this.deps.logger.info(
       `${where} attempt ${delivery.attempts} failed: ${reason}; trying again at ${at.toISOString()}`,
     );

@@ -72,6 +72,7 @@ export function createSlackApp(config: Config, options: ClientSettings = {}): Sl
       appToken: config.appToken as string,
       socketMode: true,
       logLevel,
+      extendedErrorHandler: true,
       clientOptions,
       // The connection call (apps.connections.open) uses these options, so SLACK_API_URL applies there too.
       installerOptions: { clientOptions },
@@ -86,6 +87,13 @@ export function createSlackApp(config: Config, options: ClientSettings = {}): Sl
     logLevel,
     processEventErrorHandler: refuseMalformedEvent,
   });
-  const app = new App({ token: config.botToken, receiver, logLevel, clientOptions });
+  // The extended error handler is given the request too, so a listener's error is logged with what it was handling.
+  const app = new App({
+    token: config.botToken,
+    receiver,
+    logLevel,
+    clientOptions,
+    extendedErrorHandler: true,
+  });
   return { app, receiver };
 }

@@ -120,8 +120,17 @@ export function createServer(input: {
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      const body = JSON.stringify({ status: 'ok', ...input.health() });
-      res.writeHead(200, { 'content-type': 'application/json' });
+      // A throw here would end the process (this handler runs outside any promise); a database
+      // that cannot be read is reported as 503 instead.
+      let status = 200;
+      let body: string;
+      try {
+        body = JSON.stringify({ status: 'ok', ...input.health() });
+      } catch (error) {
+        status = 503;
+        body = JSON.stringify({ status: 'error', error: (error as Error).message });
+      }
+      res.writeHead(status, { 'content-type': 'application/json' });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }

@@ -36,3 +36,28 @@ export function openDatabase(file: string, options: { readonly?: boolean; busyTi
     });
   }
 }
+
+/**
+ * Runs `fn` with a shorter busy timeout on this connection. The driver waits for a lock
+ * synchronously, holding up every request of the process; background work that will simply try
+ * again later (renewing the worker lease) should not wait the full timeout that requests get.
+ */
+export function withBusyTimeout<T>(db: Db, ms: number, fn: () => T): T {
+  const previous = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${Math.max(0, Math.round(ms))}`);
+  try {
+    return fn();
+  } finally {
+    db.pragma(`busy_timeout = ${previous}`);
+  }
+}
+
+/**
+ * Runs `fn` in a transaction that begins immediately (BEGIN IMMEDIATE), as every transaction of
+ * the app does. In WAL mode a deferred transaction that reads and then writes fails with
+ * SQLITE_BUSY_SNAPSHOT when another connection wrote in between, and the busy timeout cannot
+ * help; one that takes the write lock up front waits its turn instead.
+ */
+export function immediateTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}

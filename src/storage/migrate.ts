@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './database.js';
+import { type Db, immediateTransaction } from './database.js';
 
 /** migrations/ sits at the package root, both beside src/ (tsx, tests) and beside dist/ (npm start). */
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
@@ -79,13 +79,18 @@ export function migrate(db: Db, migrations: Migration[] = readMigrations()): { a
   const record = db.prepare(
     'INSERT INTO schema_migrations (id, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
   );
+  const isApplied = db.prepare('SELECT 1 FROM schema_migrations WHERE id = ?');
   for (const m of migrations) {
     if (done.some((row) => row.id === m.id)) continue;
-    db.transaction(() => {
+    // Two processes starting at once (a rolling deploy) both see the migration missing; the
+    // write lock taken up front makes the second wait, see it applied, and skip it.
+    const ran = immediateTransaction(db, () => {
+      if (isApplied.get(m.id)) return false;
       db.exec(m.sql);
       record.run(m.id, m.name, m.checksum, new Date().toISOString());
-    })();
-    applied.push(m.id);
+      return true;
+    });
+    if (ran) applied.push(m.id);
   }
   return { applied };
 }

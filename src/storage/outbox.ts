@@ -1,3 +1,4 @@
+import { immediateTransaction } from './database.js';
 import { Repository } from './repository.js';
 
 /** `update` edits a message already sent (chat.update) instead of posting a new one. */
@@ -107,6 +108,10 @@ export class OutboxRepository extends Repository {
     `UPDATE deliveries SET status = @status, message_channel = @messageChannel, message_ts = @messageTs,
        error = @error, updated_at = @now WHERE id = @id`,
   );
+  private readonly unclaimRow = this.db.prepare(
+    `UPDATE deliveries SET status = 'pending', attempts = max(attempts - 1, 0), updated_at = ?
+     WHERE id = ? AND status = 'sending'`,
+  );
   private readonly again = this.db.prepare(
     `UPDATE deliveries SET status = 'pending', not_before = @notBefore, error = @error, updated_at = @now
      WHERE id = @id`,
@@ -130,7 +135,7 @@ export class OutboxRepository extends Repository {
 
   /** Queues deliveries; those whose dedupe key exists already are left alone. Returns how many were new. */
   enqueue(items: NewDelivery[], now: string): number {
-    return this.db.transaction(() => {
+    return immediateTransaction(this.db, () => {
       let added = 0;
       for (const item of items) {
         added += this.insert.run({
@@ -142,16 +147,23 @@ export class OutboxRepository extends Repository {
         }).changes;
       }
       return added;
-    })();
+    });
   }
 
-  /** Claims up to `limit` due rows (pending → sending) and returns them. */
+  /**
+   * Claims up to `limit` due rows (pending → sending) and returns them. The claim reads, then
+   * writes, in a transaction that takes the write lock up front, so another process writing in
+   * between makes it wait rather than fail. With nothing due it takes no lock at all, so an idle
+   * sender's poll never waits on another process.
+   */
   claimDue(now: string, limit: number): Delivery[] {
-    return this.db.transaction(() => {
+    const next = this.nextDueAt();
+    if (next === null || next > now) return [];
+    return immediateTransaction(this.db, () => {
       const rows = this.due.all(now, limit);
       for (const row of rows) this.claim.run(now, row.id);
       return rows.map((r) => ({ ...toDelivery(r), status: 'sending' as const, attempts: r.attempts + 1 }));
-    })();
+    });
   }
 
   markSent(id: number, messageChannel: string, messageTs: string, now: string): void {
@@ -169,6 +181,11 @@ export class OutboxRepository extends Repository {
 
   markSkipped(id: number, reason: string, now: string): void {
     this.finish.run({ id, status: 'skipped', messageChannel: null, messageTs: null, error: reason, now });
+  }
+
+  /** Hands a claimed row back untouched (nothing reached Slack), for the next pass to claim. */
+  unclaim(id: number, now: string): void {
+    this.unclaimRow.run(now, id);
   }
 
   /**

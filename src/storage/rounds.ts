@@ -1,4 +1,5 @@
 import type { Answers, PathToProd, PercentBucket, Role, RosterEntry, Specialty } from '../domain/types.js';
+import { immediateTransaction } from './database.js';
 import { Repository } from './repository.js';
 
 export interface Round {
@@ -199,14 +200,14 @@ export class RoundRepository extends Repository {
     openedBy: string;
     roster: RosterSnapshotEntry[];
   }): Round {
-    return this.db.transaction(() => {
+    return immediateTransaction(this.db, () => {
       const info = this.insertRound.run(input);
       const roundId = Number(info.lastInsertRowid);
       for (const entry of input.roster) {
         this.insertRoster.run({ coveredBy: null, ...entry, roundId, workspaceId: input.workspaceId });
       }
       return this.get(roundId) as Round;
-    })();
+    });
   }
 
   roster(roundId: number): RosterSnapshotEntry[] {

@@ -1,4 +1,5 @@
 import type { Cadence } from '../domain/types.js';
+import { immediateTransaction } from './database.js';
 import { Repository } from './repository.js';
 
 export interface Subscription {
@@ -77,12 +78,12 @@ export class SubscriptionRepository extends Repository {
     createdBy: string;
     now: string;
   }): { subscription: Subscription; created: boolean } {
-    return this.db.transaction(() => {
+    return immediateTransaction(this.db, () => {
       const before = this.find.get(input.workspaceId, input.channelId, input.teamId ?? 0);
       this.upsert.run(input);
       const after = this.find.get(input.workspaceId, input.channelId, input.teamId ?? 0) as SubscriptionRow;
       return { subscription: toSubscription(after), created: before === undefined };
-    })();
+    });
   }
 
   unsubscribe(workspaceId: string, channelId: string, teamId: number | null): boolean {

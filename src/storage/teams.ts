@@ -1,4 +1,5 @@
 import type { Role, RosterEntry, Specialty } from '../domain/types.js';
+import { immediateTransaction } from './database.js';
 import { Repository } from './repository.js';
 
 export interface Team {
@@ -171,13 +172,13 @@ export class TeamRepository extends Repository {
     specialty: Specialty | null;
     now: string;
   }): 'added' | 'changed' | 'unchanged' {
-    return this.db.transaction(() => {
+    return immediateTransaction(this.db, () => {
       const current = this.member(input.teamId, input.userId);
       if (current && current.role === input.role && current.specialty === input.specialty) return 'unchanged';
       if (current) this.endMembership.run(input.now, input.teamId, input.userId);
       this.insertMember.run(input);
       return current ? 'changed' : 'added';
-    })();
+    });
   }
 
   /** Returns whether the person was on the team. */

@@ -21,7 +21,7 @@ describe('parseCliArgs', () => {
   });
 
   it.each([
-    [[], 'missing command: try `report`'],
+    [[], 'missing command: try `report` or `backup <file>`'],
     [['summary'], 'unknown command “summary”'],
     [['report', '--bogus'], 'unknown option --bogus'],
     [['report', '-x'], 'unknown option -x'],

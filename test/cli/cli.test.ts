@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jsonRows } from '../../src/cli/format.js';
-import { EXIT, runCli } from '../../src/cli/run.js';
+import { EXIT } from '../../src/cli/run.js';
 import { InsightService } from '../../src/services/insight.js';
 import { ReportService } from '../../src/services/reports.js';
 import type { Db } from '../../src/storage/database.js';
 import { RoundRepository } from '../../src/storage/rounds.js';
 import { SummaryRepository } from '../../src/storage/summaries.js';
 import { TeamRepository } from '../../src/storage/teams.js';
+import { runCliCapturing } from '../helpers/cli.js';
 import { migratedDatabase } from '../helpers/db.js';
 import { dsAnswer, engAnswer, type FixtureTeam, seedOrg, tail, tooth } from '../privacy/org-fixture.js';
 
@@ -95,19 +96,7 @@ async function spawnCli(args: string[], env: Record<string, string>): Promise<Ru
 }
 
 /** The same, in this process: for the many cases where a child process would only add seconds. */
-function run(args: string[], env: Record<string, string>): Run {
-  let stdout = '';
-  let stderr = '';
-  const code = runCli(args, env, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = runCliCapturing;
 
 describe('tooth-tail report', () => {
   let db: Db;
@@ -196,8 +185,8 @@ describe('tooth-tail report', () => {
   });
 
   describe('in process', () => {
-    it('prints JSON with the CSV’s columns and null where a figure is withheld', () => {
-      const json = run(['report', '--format', 'json'], { DATABASE_PATH: file });
+    it('prints JSON with the CSV’s columns and null where a figure is withheld', async () => {
+      const json = await run(['report', '--format', 'json'], { DATABASE_PATH: file });
       expect(json.code).toBe(EXIT.ok);
       expect(JSON.parse(json.stdout)).toEqual(jsonRows(services().insight.exportRows(WS, null)));
       expect(JSON.parse(json.stdout)[3]).toEqual({
@@ -218,39 +207,41 @@ describe('tooth-tail report', () => {
       });
     });
 
-    it('refuses a bad format and a k below 3 as usage errors', () => {
-      const badFormat = run(['report', '--format', 'xml'], { DATABASE_PATH: file });
+    it('refuses a bad format and a k below 3 as usage errors', async () => {
+      const badFormat = await run(['report', '--format', 'xml'], { DATABASE_PATH: file });
       expect(badFormat.code).toBe(EXIT.usage);
       expect(badFormat.stderr).toContain('--format must be one of table, csv, json; got “xml”');
-      const lowK = run(['report'], { DATABASE_PATH: file, ANONYMITY_THRESHOLD: '2' });
+      const lowK = await run(['report'], { DATABASE_PATH: file, ANONYMITY_THRESHOLD: '2' });
       expect(lowK).toMatchObject({ code: EXIT.usage, stdout: '' });
       expect(lowK.stderr).toBe(
         'tooth-tail: ANONYMITY_THRESHOLD must be a whole number from 3 to 1000 (smaller groups could be identified); got “2”\n',
       );
     });
 
-    it('reads the file without changing it', () => {
+    it('reads the file without changing it', async () => {
       db.pragma('wal_checkpoint(TRUNCATE)');
       const hash = () => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
       const before = hash();
       for (const format of ['table', 'csv', 'json']) {
-        expect(run(['report', '--format', format], { DATABASE_PATH: file }).code).toBe(EXIT.ok);
+        expect((await run(['report', '--format', format], { DATABASE_PATH: file })).code).toBe(EXIT.ok);
       }
       expect(hash()).toBe(before);
     });
 
-    it('applies ANONYMITY_THRESHOLD from the environment, as the app does', () => {
-      const k6 = run(['report', '--format', 'csv'], { DATABASE_PATH: file, ANONYMITY_THRESHOLD: '6' });
+    it('applies ANONYMITY_THRESHOLD from the environment, as the app does', async () => {
+      const k6 = await run(['report', '--format', 'csv'], { DATABASE_PATH: file, ANONYMITY_THRESHOLD: '6' });
       expect(k6.stdout).toBe(services(6).reports.exportCsv(WS, null).csv);
       const fraudFirst = k6.stdout
         .split('\r\n')
         .find((line) => line.startsWith('Fraud ML,'))
         ?.split(',');
       expect(fraudFirst?.slice(9, 14)).toEqual(['', '', '', '', 'insufficient-data']);
-      expect(run(['report'], { DATABASE_PATH: file, ANONYMITY_THRESHOLD: 'five' }).code).toBe(EXIT.usage);
+      expect((await run(['report'], { DATABASE_PATH: file, ANONYMITY_THRESHOLD: 'five' })).code).toBe(
+        EXIT.usage,
+      );
     });
 
-    it('reports every workspace under one CSV header, or one with --workspace', () => {
+    it('reports every workspace under one CSV header, or one with --workspace', async () => {
       seedOrg(db, 'T0OTHER', [
         {
           name: 'Fraud ML',
@@ -264,34 +255,36 @@ describe('tooth-tail report', () => {
         },
       ]);
       const { reports } = services();
-      const both = run(['report', '--format', 'csv'], { DATABASE_PATH: file });
+      const both = await run(['report', '--format', 'csv'], { DATABASE_PATH: file });
       const other = reports.exportCsv('T0OTHER', null).csv;
       expect(both.stdout).toBe(reports.exportCsv(WS, null).csv + other.slice(other.indexOf('\r\n') + 2));
       expect(
-        run(['report', '--format', 'csv', '--workspace', 'T0OTHER'], { DATABASE_PATH: file }).stdout,
+        (await run(['report', '--format', 'csv', '--workspace', 'T0OTHER'], { DATABASE_PATH: file })).stdout,
       ).toBe(other);
-      const fraudBoth = run(['report', '--team', 'Fraud ML', '--format', 'json'], { DATABASE_PATH: file });
+      const fraudBoth = await run(['report', '--team', 'Fraud ML', '--format', 'json'], {
+        DATABASE_PATH: file,
+      });
       expect(JSON.parse(fraudBoth.stdout)).toHaveLength(3);
-      const table = run(['report'], { DATABASE_PATH: file }).stdout;
+      const table = (await run(['report'], { DATABASE_PATH: file })).stdout;
       expect(table).toMatch(/^Workspace T0ACME\nteam /);
       expect(table).toContain('\nWorkspace T0OTHER\nteam ');
-      const unknown = run(['report', '--workspace', 'T0NOPE'], { DATABASE_PATH: file });
+      const unknown = await run(['report', '--workspace', 'T0NOPE'], { DATABASE_PATH: file });
       expect(unknown).toMatchObject({
         code: EXIT.notFound,
         stderr: 'tooth-tail: unknown workspace “T0NOPE”; workspaces in the database: T0ACME, T0OTHER\n',
       });
     });
 
-    it('reports an empty database as empty, in every format', () => {
+    it('reports an empty database as empty, in every format', async () => {
       const empty = migratedDatabase();
       try {
         const env = { DATABASE_PATH: empty.file };
-        expect(run(['report', '--format', 'csv'], env).stdout).toBe(
+        expect((await run(['report', '--format', 'csv'], env)).stdout).toBe(
           'team,round_id,opened_at,closed_at,tooth,tail,ratio,tooth_responses,tail_responses,median_waiting_pct,median_infra_pct,median_productive_pct,mean_handmaid_load,verdict\r\n',
         );
-        expect(run(['report', '--format', 'json'], env).stdout).toBe('[]\n');
-        expect(run(['report'], env).stdout).toContain('(no closed rounds yet)');
-        expect(run(['report', '--team', 'x'], env)).toMatchObject({
+        expect((await run(['report', '--format', 'json'], env)).stdout).toBe('[]\n');
+        expect((await run(['report'], env)).stdout).toContain('(no closed rounds yet)');
+        expect(await run(['report', '--team', 'x'], env)).toMatchObject({
           code: EXIT.notFound,
           stderr: 'tooth-tail: unknown team “x”; there are no teams yet\n',
         });
@@ -312,18 +305,18 @@ describe('tooth-tail report', () => {
         /migration 001_init in the database differs/,
       ],
       ['no schema_migrations table', 'DROP TABLE schema_migrations', /not a tooth-tail database/],
-    ])('refuses %s with exit code 1', (_, sql, message) => {
+    ])('refuses %s with exit code 1', async (_, sql, message) => {
       db.exec(sql);
-      const result = run(['report'], { DATABASE_PATH: file });
+      const result = await run(['report'], { DATABASE_PATH: file });
       expect(result.code).toBe(EXIT.runtime);
       expect(result.stderr).toMatch(message);
       expect(result.stdout).toBe('');
     });
 
-    it('refuses a file that is not a database with exit code 1', () => {
+    it('refuses a file that is not a database with exit code 1', async () => {
       const junk = path.join(path.dirname(file), 'junk.db');
       fs.writeFileSync(junk, 'not a database at all, just text '.repeat(100));
-      const result = run(['report'], { DATABASE_PATH: junk });
+      const result = await run(['report'], { DATABASE_PATH: junk });
       expect(result.code).toBe(EXIT.runtime);
       expect(result.stderr).toMatch(/^tooth-tail: .*not a database/);
     });

@@ -44,6 +44,8 @@ async function setUp() {
     DATABASE_PATH: databasePath,
     ADMIN_USER_IDS: ADMIN,
     LOG_LEVEL: 'warn',
+    // The killed process's lease must run out before the restart sends; a short one keeps this quick.
+    WORKER_LEASE_SECONDS: '2',
   };
   const children: ChildApp[] = [];
   cleanups.push(async () => {

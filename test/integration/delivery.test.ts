@@ -205,10 +205,14 @@ describe('delivery', () => {
     for (const id of MEMBERS) expect(h.sandbox.dm(id)).toHaveLength(1);
   });
 
-  it('posts the digest even when its chart fails to render, and records the failure', async () => {
+  it('posts the digest even when its chart fails to render, tries the chart twice more a minute apart, then records the failure', async () => {
+    let now = Date.parse('2026-03-02T12:00:00.000Z');
+    let renders = 0;
     const h = await withTeam({
+      clock: () => new Date(now),
       charts: {
         render: async () => {
+          renders += 1;
           throw new Error('canvas exploded');
         },
       },
@@ -218,9 +222,31 @@ describe('delivery', () => {
     await h.run(ADMIN, 'survey close Fraud');
     await h.settle();
     expect(h.sandbox.messages('C0LEADS').filter((m) => m.text.startsWith('Fraud:'))).toHaveLength(1);
+    const chart = () =>
+      h.app.db
+        .prepare("SELECT status, error, attempts, not_before FROM deliveries WHERE kind = 'file'")
+        .get();
+    expect(chart()).toEqual({
+      status: 'pending',
+      error: 'chart_render_failed: canvas exploded',
+      attempts: 1,
+      not_before: '2026-03-02T12:01:00.000Z',
+    });
+    await h.settle();
+    expect(renders).toBe(1); // not due again yet
+    now += 60_000;
+    await h.settle();
+    expect(chart()).toMatchObject({ status: 'pending', attempts: 2, not_before: '2026-03-02T12:02:00.000Z' });
+    now += 60_000;
+    await h.settle();
+    expect(chart()).toMatchObject({
+      status: 'failed',
+      error: 'chart_render_failed: canvas exploded',
+      attempts: 3,
+    });
+    expect(renders).toBe(3);
     expect(h.sandbox.files).toHaveLength(0);
-    const chart = h.app.db.prepare("SELECT status, error FROM deliveries WHERE kind = 'file'").get();
-    expect(chart).toEqual({ status: 'failed', error: 'chart_render_failed: canvas exploded' });
+    expect(h.sandbox.messages('C0LEADS').filter((m) => m.text.startsWith('Fraud:'))).toHaveLength(1);
   });
 
   it('skips a check-in queued for later once the round has closed', async () => {

@@ -148,6 +148,8 @@ describe(`SIGKILL at seeded points (seed ${SEED}: ${[OPEN_KILL, REMIND_KILL, CLO
       ADMIN_USER_IDS: ADMIN,
       ANONYMITY_THRESHOLD: '3',
       LOG_LEVEL: 'error',
+      // The killed process's lease must run out before the restart sends; a short one keeps this quick.
+      WORKER_LEASE_SECONDS: '2',
     };
     const start = async () => {
       const child = await startChildApp(env, port);
