@@ -125,7 +125,7 @@ describe('rounds and history', () => {
     );
     expect(h.sandbox.files.at(-1)?.content.toString('utf8')).toMatch(/\r\nBeta,1,/);
     const out: string[] = [];
-    const code = runCli(
+    const code = await runCli(
       ['report', '--team', 'Beta', '--format', 'csv'],
       { DATABASE_PATH: h.databasePath, ANONYMITY_THRESHOLD: '3' },
       {
@@ -141,7 +141,7 @@ describe('rounds and history', () => {
     expect((await h.run(DS[0] as string, 'summary Gamma')).text).toMatch(/There is no team called “Gamma”/);
     const out: string[] = [];
     expect(
-      runCli(
+      await runCli(
         ['report', '--team', 'Gamma'],
         { DATABASE_PATH: h.databasePath },
         { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s) },
