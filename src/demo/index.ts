@@ -162,7 +162,8 @@ async function seed(sandbox: Sandbox): Promise<void> {
     sandbox,
     ADMIN.id,
     `subscribe <#${FRAUD_CHANNEL.id}|${FRAUD_CHANNEL.name}> Fraud ML each-round`,
-    /Subscribed/,
+    // Fraud ML's home channel: `team add` already subscribed it, so this only confirms it.
+    /(Subscribed|Updated) <#/,
   );
 }
 

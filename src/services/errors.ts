@@ -1,4 +1,5 @@
 import { escapeText } from '../domain/escape.js';
+import { slackDate } from './when.js';
 
 // Errors a person can cause and fix. Each carries a code for the logs and a message written
 // for the person who typed the command (it is shown to them as is).
@@ -44,7 +45,7 @@ export class RoundOpenError extends AppError {
   constructor(name: string, closesAt: string) {
     const team = escapeText(name);
     super(
-      `${team} already has a check-in open until ${closesAt}. Close it first with \`/tooth-tail survey close ${team}\`.`,
+      `${team} already has a check-in open${closesAt ? ` until ${slackDate(closesAt)}` : ''}. Close it first with \`/tooth-tail survey close ${team}\`.`,
     );
   }
 }

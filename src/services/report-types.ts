@@ -8,6 +8,8 @@ import type { Team } from '../storage/teams.js';
 /** A team's latest closed round beside the one before it, for trends. */
 export interface TeamReport {
   teamName: string;
+  /** The round's number within its team, counting from 1. */
+  roundNumber?: number;
   summary: RoundSummary;
   previous: RoundSummary | null;
 }

@@ -97,6 +97,14 @@ const toResponse = (r: ResponseRow): StoredResponse => ({
 
 export class RoundRepository extends Repository {
   private readonly byId = this.db.prepare<[number], RoundRow>('SELECT * FROM rounds WHERE id = ?');
+  private readonly ordinal = this.db.prepare<[number, number], { n: number }>(
+    'SELECT count(*) AS n FROM rounds WHERE team_id = ? AND id <= ?',
+  );
+
+  /** The round's number within its team (1 for the team's first), for people; ids are org-wide. */
+  numberInTeam(teamId: number, roundId: number): number {
+    return this.ordinal.get(teamId, roundId)?.n ?? 0;
+  }
   private readonly openOfTeam = this.db.prepare<[number], RoundRow>(
     'SELECT * FROM rounds WHERE team_id = ? AND closed_at IS NULL',
   );

@@ -63,7 +63,7 @@ export function teamDigestBlocks(report: TeamReport): unknown[] {
       elements: [
         {
           type: 'mrkdwn',
-          text: `${team} · round ${report.summary.roundId} · ${day(report.summary.openedAt)} to ${day(report.summary.closedAt)} · figures are shown only when at least ${f.k} people in a group answered (${WITHHELD} = withheld); arrows compare with the previous round.`,
+          text: `${team} · round ${report.roundNumber ?? report.summary.roundId} · ${day(report.summary.openedAt)} to ${day(report.summary.closedAt)} · figures are shown only when at least ${f.k} people in a group answered (${WITHHELD} = withheld); arrows compare with the previous round.`,
         },
       ],
     },
