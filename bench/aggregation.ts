@@ -7,6 +7,7 @@ import { summariseRound } from '../src/domain/aggregate.js';
 import { type Answers, PATHS_TO_PROD, PERCENT_BUCKETS, type RosterEntry } from '../src/domain/types.js';
 import { AccessService } from '../src/services/access.js';
 import { BlockerThemeService } from '../src/services/blocker-themes.js';
+import { ChannelService } from '../src/services/channels.js';
 import { Directory } from '../src/services/directory.js';
 import { InsightService } from '../src/services/insight.js';
 import { OrgService } from '../src/services/org.js';
@@ -86,6 +87,15 @@ export function services(db: Db, clock: Clock) {
     anonymityThreshold: K,
   });
   const logger = { error: (message: string) => console.error(message) };
+  const channels = new ChannelService({
+    slack,
+    org,
+    subscriptions,
+    teams,
+    messages: blockKitMessages,
+    clock,
+    logger: { info: () => {}, warn: () => {} },
+  });
   const commands = new CommandRunner({
     org,
     access: AccessService.on({ db, teams, directory, clock }),
@@ -94,6 +104,7 @@ export function services(db: Db, clock: Clock) {
     insight,
     directory,
     slack,
+    channels,
     rosterSync: new RosterSyncService({ db, teams, syncs: new RosterSyncRepository(db), slack, clock }),
     blockerThemes: new BlockerThemeService({
       db,

@@ -16,9 +16,13 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { AccessService } from './services/access.js';
 import { BlockerThemeService } from './services/blocker-themes.js';
+import { ChannelService } from './services/channels.js';
+import { DeliveryGuard } from './services/delivery-guard.js';
+import { DepartureService } from './services/departures.js';
 import { DigestService } from './services/digests.js';
 import { Directory } from './services/directory.js';
 import { InsightService } from './services/insight.js';
+import { InstallService } from './services/installs.js';
 import { OrgService } from './services/org.js';
 import { OrgDigestService } from './services/org-digests.js';
 import { type ChartRenderer, type Clock, systemClock } from './services/ports.js';
@@ -38,12 +42,14 @@ import * as actions from './slack/listeners/actions.js';
 import * as commands from './slack/listeners/commands.js';
 import type { ListenerDeps } from './slack/listeners/deps.js';
 import * as events from './slack/listeners/events.js';
+import { resumeReinstalledWorkspaces } from './slack/listeners/events.js';
 import { ackWhatNoListenerTakes } from './slack/listeners/fallback.js';
 import * as views from './slack/listeners/views.js';
 import { RequestGate } from './slack/request-gate.js';
 import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
 import { type Db, openDatabase } from './storage/database.js';
+import { InstallRepository } from './storage/installs.js';
 import { type Lease, LeaseRepository } from './storage/leases.js';
 import { migrate } from './storage/migrate.js';
 import { OrgSettingsRepository } from './storage/org-settings.js';
@@ -109,6 +115,8 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
   const scheduler = createScheduler({ config, clock, repositories, services, isWorker });
   const { server, port } = await listen(config, receiver, repositories.outbox, gate, lease);
   if (config.mode === 'socket') await app.start();
+  // A workspace marked uninstalled whose token works again was reinstalled while the app was down.
+  await services.installs.checkAllReinstalls();
   lease.start();
   const poll = pollDeliveries(services.sender);
   if (options.scheduler !== false) scheduler.start();
@@ -180,6 +188,25 @@ function createServices(input: {
   const { teams, rounds: roundRepo, summaries, subscriptions, users, outbox } = input.repositories;
   const logger = app.logger;
   const slack = new SlackGateway(app.client);
+  const directory = new Directory({ users, slack, clock, adminUserIds: config.adminUserIds });
+  const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: config.defaultTimezone });
+  const installs = new InstallService({
+    installs: new InstallRepository(db),
+    outbox,
+    slack,
+    clock,
+    logger,
+  });
+  const departures = new DepartureService({ db, teams, rounds: roundRepo, outbox, users, clock, logger });
+  const channels = new ChannelService({
+    slack,
+    org,
+    subscriptions,
+    teams,
+    messages: blockKitMessages,
+    clock,
+    logger,
+  });
   const deliveryRate = options.deliveryRatePerSecond ?? config.deliveryRatePerSecond;
   // The sender's own client gets each HTTP 429 back at once, to pace itself (DeliverySender):
   // Bolt's client would pause every call of the app, answers to people included, for each one.
@@ -202,11 +229,10 @@ function createServices(input: {
     ...(deliveryRate === undefined ? {} : { ratePerSecond: deliveryRate }),
     ...(options.deliveryRetryBaseMs === undefined ? {} : { retryBaseMs: options.deliveryRetryBaseMs }),
     ...(options.charts === null ? {} : { charts: options.charts ?? chartRenderer }),
+    guard: new DeliveryGuard({ installs, departures, channels, directory }),
     mayClaim: isWorker,
   });
   const onQueued = () => void sender.kick();
-  const directory = new Directory({ users, slack, clock, adminUserIds: config.adminUserIds });
-  const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: config.defaultTimezone });
   const reports = new ReportService({
     summaries,
     rounds: roundRepo,
@@ -285,6 +311,7 @@ function createServices(input: {
       insight,
       directory,
       slack,
+      channels,
       rosterSync,
       blockerThemes,
       logger,
@@ -307,14 +334,18 @@ function createServices(input: {
       retentionDays: config.retentionDays,
     }),
     rosterSync,
+    channels,
+    departures,
+    installs,
     logger,
   };
-  return { sender, rounds, digests, orgDigests, blockerThemes, retention, onQueued, listeners };
+  return { sender, rounds, digests, orgDigests, blockerThemes, retention, onQueued, listeners, installs };
 }
 
 function registerListeners(app: App, deps: ListenerDeps): void {
   app.use(ackWhatNoListenerTakes);
   app.use(dropRepeatedEvents());
+  app.use(resumeReinstalledWorkspaces(deps));
   commands.register(app, deps);
   actions.register(app, deps);
   views.register(app, deps);
@@ -343,6 +374,7 @@ function createScheduler(input: {
     defaultTimezone: config.defaultTimezone,
     logger: services.listeners.logger,
     afterTick: services.onQueued,
+    isActive: (workspaceId) => services.installs.isActive(workspaceId),
     isWorker,
   });
 }

@@ -147,7 +147,8 @@ function report(db: Db, command: Report, k: number, io: CliIo, clock: Clock): nu
   } else {
     const name = command.team;
     targets = workspaces.flatMap((workspaceId) => {
-      const team = teams.find(workspaceId, name);
+      // A removed team's history stays readable by its name.
+      const team = teams.findWithHistory(workspaceId, name);
       return team ? [{ workspaceId, team }] : [];
     });
     if (targets.length === 0) {

@@ -184,17 +184,26 @@ async function seed(sandbox: Sandbox): Promise<void> {
       /Subscribed/,
     );
   }
+  // The public channels above were joined by the app itself. #data-leadership is private: the
+  // subscription waits until someone types `/invite @tooth-tail` there, as a person would.
   await expectReply(
     sandbox,
     ADMIN.id,
     `subscribe <#${LEADERSHIP.id}|${LEADERSHIP.name}> all each-round`,
-    /Subscribed/,
+    /Waiting: .*\/invite @tooth-tail/,
+  );
+  await sandbox.inviteApp(LEADERSHIP.id, ADMIN.id);
+  await sandbox.waitFor(
+    () => sandbox.messages(LEADERSHIP.id).some((m) => m.text.startsWith('Thanks for adding tooth-tail')),
+    10_000,
+    `tooth-tail to confirm in #${LEADERSHIP.name} that it was added`,
   );
   await expectReply(
     sandbox,
     ADMIN.id,
     `subscribe <#${FRAUD_CHANNEL.id}|${FRAUD_CHANNEL.name}> Fraud ML each-round`,
-    /Subscribed/,
+    // Fraud ML's home channel: `team add` already subscribed it, so this only confirms it.
+    /(Subscribed|Updated) <#/,
   );
 }
 

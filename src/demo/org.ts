@@ -41,7 +41,8 @@ export const ADMIN: SandboxUser = {
   isAdmin: true,
 };
 export const LEADS: SandboxChannel = { id: 'C0MLLEADS', name: 'ml-leads' };
-export const LEADERSHIP: SandboxChannel = { id: 'C0DATALDR', name: 'data-leadership' };
+/** Private, as a leadership channel usually is: the app cannot join it, so the head of data invites it. */
+export const LEADERSHIP: SandboxChannel = { id: 'C0DATALDR', name: 'data-leadership', isPrivate: true };
 export const FRAUD_CHANNEL: SandboxChannel = { id: 'C0FRAUDML', name: 'fraud-ml' };
 
 export const TEAMS: DemoTeam[] = [

@@ -535,7 +535,36 @@ function channelAndScope(
   return { channel, scope: { kind: 'team', team: teamName(rest, key) } };
 }
 
+/**
+ * Words people type for a cadence the app does not have. Read as cadences, not as the end of a
+ * team name, so `subscribe Recommendations daily` says what is wrong; a team whose name ends in
+ * one of them can be quoted.
+ */
+const CADENCE_LIKE: ReadonlySet<string> = new Set([
+  'hourly',
+  'daily',
+  'nightly',
+  'biweekly',
+  'bi-weekly',
+  'fortnightly',
+  'quarterly',
+  'yearly',
+  'annually',
+  'each-day',
+  'each-week',
+  'each-month',
+  'every-round',
+  'per-round',
+]);
+
 function subscribe(args: readonly Word[]): Command {
+  const last = keyword(args.at(-1));
+  if (last !== null && CADENCE_LIKE.has(last)) {
+    fail(
+      `Unknown cadence ${show(last)}. Cadences: weekly, monthly, each-round. (A team of that name? Quote it.)`,
+      'subscribe',
+    );
+  }
   const cadences = args.filter((w) => isKeyword(w, ...CADENCES));
   if (cadences.length > 1) fail('Give one cadence: weekly, monthly or each-round.', 'subscribe');
   const cadence = (cadences[0] ? keyword(cadences[0]) : null) as Cadence | null;

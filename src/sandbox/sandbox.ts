@@ -7,7 +7,7 @@ import { type ControlDeps, handleControl } from './control.js';
 import { Delivery, SignedHttp } from './delivery.js';
 import { FaultQueue } from './faults.js';
 import { BodyTooLargeError, readBody, sendJson, sendText } from './http.js';
-import { assertTimeZone } from './methods/users.js';
+import { assertTimeZone, userJson } from './methods/users.js';
 import { pushView, replaceView } from './methods/views.js';
 import {
   appHomeOpened,
@@ -204,6 +204,95 @@ export class Sandbox {
 
   addChannel(channel: SandboxChannel): void {
     this.workspace.channels.set(channel.id, { ...channel });
+  }
+
+  // ----- what people and admins do in Slack, with the events Slack sends for it -----
+
+  /**
+   * A person types `/invite @tooth-tail` in the channel: the bot becomes a member and Slack sends
+   * member_joined_channel with the bot's own user id (docs.slack.dev/reference/events/
+   * member_joined_channel: `channel_type` is `C` for a public channel, `G` for a private one,
+   * `inviter` the person who added it).
+   */
+  async inviteApp(channelId: string, byUserId?: string): Promise<{ status: number; body: unknown }> {
+    const channel = this.requireChannel(channelId);
+    if (channel.isArchived) throw new Error(`${channelId} is archived; nobody can invite the app there`);
+    channel.appIsMember = true;
+    const { botUserId, teamId } = this.workspace.identity;
+    return this.sendEvent({
+      type: 'member_joined_channel',
+      user: botUserId,
+      channel: channel.id,
+      channel_type: channel.isPrivate ? 'G' : 'C',
+      team: teamId,
+      ...(byUserId === undefined ? {} : { inviter: this.requireUser(byUserId).id }),
+      event_ts: this.workspace.nextTs(),
+    });
+  }
+
+  /** Someone removes the app from a channel (`/kick`, or channel settings). */
+  removeApp(channelId: string): void {
+    this.requireChannel(channelId).appIsMember = false;
+  }
+
+  /** Archived channels refuse posts with `is_archived` until unarchived. */
+  archiveChannel(channelId: string, archived = true): void {
+    this.requireChannel(channelId).isArchived = archived;
+  }
+
+  /** A deleted channel is gone: every method answers `channel_not_found` for it. */
+  deleteChannel(channelId: string): void {
+    this.requireChannel(channelId);
+    this.workspace.channels.delete(channelId);
+  }
+
+  /**
+   * An admin deactivates an account: users.info says `deleted: true` from now on, and Slack sends
+   * user_change with the whole user object (docs.slack.dev/reference/events/user_change, scope
+   * users:read). `event: false` plays an app that was down and missed the event.
+   */
+  async deactivateUser(userId: string, options: { event?: boolean } = {}): Promise<void> {
+    const user = this.requireUser(userId);
+    user.deleted = true;
+    if (options.event !== false) await this.sendUserChange(user.id);
+  }
+
+  /** An admin reactivates a deactivated account: user_change with `deleted: false`. */
+  async reactivateUser(userId: string, options: { event?: boolean } = {}): Promise<void> {
+    const user = this.requireUser(userId);
+    user.deleted = false;
+    if (options.event !== false) await this.sendUserChange(user.id);
+  }
+
+  /** user_change carrying the person's user object as users.info shows it now. */
+  sendUserChange(userId: string): Promise<{ status: number; body: unknown }> {
+    const user = this.requireUser(userId);
+    return this.sendEvent({
+      type: 'user_change',
+      user: userJson(this.workspace, user),
+      cache_ts: Math.floor(this.workspace.now() / 1000),
+      event_ts: this.workspace.nextTs(),
+    });
+  }
+
+  /**
+   * The workspace uninstalls the app. Its bot token stops working at once: every call with it is
+   * answered `tokenError` (`account_inactive` by default: "Authentication token is for a deleted
+   * user or workspace when using a bot token", in each method's error table). Slack then sends
+   * tokens_revoked (the bot's user id under `tokens.bot`) and app_uninstalled; their order is not
+   * guaranteed (docs.slack.dev/reference/events/app_uninstalled, /tokens_revoked). `events: false`
+   * plays an app that missed both.
+   */
+  async uninstallApp(options: { tokenError?: string; events?: boolean } = {}): Promise<void> {
+    this.workspace.botTokenError = options.tokenError ?? 'account_inactive';
+    if (options.events === false) return;
+    await this.sendEvent({ type: 'tokens_revoked', tokens: { bot: [this.workspace.identity.botUserId] } });
+    await this.sendEvent({ type: 'app_uninstalled' });
+  }
+
+  /** The workspace installs the app again: the bot token works again (the app is told nothing). */
+  reinstallApp(): void {
+    this.workspace.botTokenError = undefined;
   }
 
   /** The number of Socket Mode connections the app holds open. */
@@ -489,6 +578,15 @@ export class Sandbox {
   }
 
   // ----- internals -----
+
+  private requireChannel(channelId: string): SandboxChannel {
+    const channel = this.workspace.channels.get(channelId);
+    if (channel === undefined) {
+      const known = [...this.workspace.channels.keys()].join(', ');
+      throw new Error(`no sandbox channel "${channelId}"; channels: ${known || 'none'}`);
+    }
+    return channel;
+  }
 
   private requireUser(idOrName: string): SandboxUser {
     const user = this.workspace.findUser(idOrName);

@@ -9,7 +9,13 @@ export interface SandboxUser {
   isAdmin?: boolean;
   isOwner?: boolean;
   isBot?: boolean;
+  /** Deactivated: users.info says `deleted: true` (see Sandbox.deactivateUser). */
   deleted?: boolean;
+  /**
+   * From another organisation, met in a Slack Connect channel: users.info answers with their own
+   * team's id and `is_stranger: true` (docs.slack.dev/apis/slack-connect, "External members").
+   */
+  external?: boolean;
 }
 
 /** A Slack user group (`@fraud-ml`), which Slack calls a subteam in events. */
@@ -28,6 +34,12 @@ export interface SandboxChannel {
   id: string;
   name: string;
   isPrivate?: boolean;
+  isArchived?: boolean;
+  /**
+   * Whether the app's bot user is in the channel. Off by default, as in Slack: an app is in a
+   * channel only once it joined it (conversations.join) or a person invited it (`/invite`).
+   */
+  appIsMember?: boolean;
 }
 
 /**

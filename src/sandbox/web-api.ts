@@ -120,6 +120,8 @@ export class WebApi {
     if (token === undefined) return 'not_authed';
     const { bot, app } = this.deps.tokens;
     const [expected, other] = kind === 'bot' ? [bot, app] : [app, bot];
+    if (token === bot && this.deps.workspace.botTokenError !== undefined)
+      return this.deps.workspace.botTokenError;
     if (expected !== undefined && token === expected) return undefined;
     return other !== undefined && token === other ? 'not_allowed_token_type' : 'invalid_auth';
   }

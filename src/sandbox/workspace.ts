@@ -65,6 +65,11 @@ export class Workspace {
   readonly modalStacks = new Map<string, string[]>();
   /** The id of each person's published Home view. */
   readonly homes = new Map<string, string>();
+  /**
+   * Set once the app is uninstalled: what every call with the bot token is answered instead
+   * (see Sandbox.uninstallApp). Undefined while the app is installed.
+   */
+  botTokenError: string | undefined;
   private readonly messageList: Message[] = [];
   private readonly clock: MessageClock;
 

@@ -42,6 +42,8 @@ export class Scheduler {
       defaultTimezone: string;
       logger: SchedulerLogger;
       afterTick?: () => void;
+      /** False for a workspace that uninstalled the app: nothing of it is scheduled until a reinstall. */
+      isActive?: (workspaceId: string) => boolean;
       /** Whether this process runs the background work now (it holds the worker lease). */
       isWorker?: () => boolean;
     },
@@ -51,9 +53,10 @@ export class Scheduler {
 
   state(): DueState {
     const { teams, rounds, subscriptions } = this.deps;
-    const live = teams.listAll();
+    const active = this.deps.isActive ?? (() => true);
+    const live = teams.listAll().filter((t) => active(t.workspaceId));
     const byId = new Map(live.map((t) => [t.id, t]));
-    const open = rounds.listOpen();
+    const open = rounds.listOpen().filter((r) => active(r.workspaceId));
     return {
       schedules: live.map((team) => {
         const last = rounds.latestScheduledFor(team.id);
@@ -74,13 +77,17 @@ export class Scheduler {
         closesAt: new Date(r.closesAt),
         remindersSent: r.remindersSent,
       })),
-      digests: subscriptions.listPeriodic().map((s) => ({
-        subscriptionId: s.id,
-        cadence: s.cadence as 'weekly' | 'monthly',
-        timezone: (s.teamId !== null ? byId.get(s.teamId)?.timezone : undefined) ?? this.deps.defaultTimezone,
-        since: new Date(s.createdAt),
-        lastPeriodEnd: s.lastPeriodEnd ? new Date(s.lastPeriodEnd) : null,
-      })),
+      digests: subscriptions
+        .listPeriodic()
+        .filter((s) => active(s.workspaceId))
+        .map((s) => ({
+          subscriptionId: s.id,
+          cadence: s.cadence as 'weekly' | 'monthly',
+          timezone:
+            (s.teamId !== null ? byId.get(s.teamId)?.timezone : undefined) ?? this.deps.defaultTimezone,
+          since: new Date(s.createdAt),
+          lastPeriodEnd: s.lastPeriodEnd ? new Date(s.lastPeriodEnd) : null,
+        })),
     };
   }
 

@@ -135,14 +135,7 @@ export class AccessService {
       return { kind: 'member', already: true };
     }
     if (mayAddThemselves) {
-      this.deps.teams.upsertMember({
-        workspaceId: team.workspaceId,
-        teamId: team.id,
-        userId,
-        role: role.role,
-        specialty,
-        now: this.now(),
-      });
+      this.putOnRoster(team, userId, { role: role.role, specialty }, this.now());
       return { kind: 'member', already: false };
     }
     const approvers = this.approvers(team).filter((id) => id !== userId);
@@ -184,21 +177,23 @@ export class AccessService {
       const now = this.now();
       if (!this.deps.joinRequests.decide(request.id, approve ? 'approved' : 'declined', deciderId, now))
         return false;
-      if (approve) {
-        this.deps.teams.upsertMember({
-          workspaceId: live.workspaceId,
-          teamId: live.id,
-          userId: request.userId,
-          role: request.role,
-          specialty: request.specialty,
-          now,
-        });
-      }
+      if (approve) this.putOnRoster(live, request.userId, request, now);
       return true;
     });
     const after = this.deps.joinRequests.get(request.id) as JoinRequest;
     return decided
       ? { kind: 'decided', request: after, team: live }
       : { kind: 'already', request: after, team: live };
+  }
+
+  private putOnRoster(team: Team, userId: string, role: RoleSpec, now: string): void {
+    this.deps.teams.upsertMember({
+      workspaceId: team.workspaceId,
+      teamId: team.id,
+      userId,
+      role: role.role,
+      specialty: role.role === 'engineer' ? role.specialty : null,
+      now,
+    });
   }
 }

@@ -1,6 +1,11 @@
 import type { ChannelRef, UserRef } from '../domain/command.js';
 import type { SlackUser, UserRepository } from '../storage/users.js';
-import { UnknownChannelError, UnknownUserError } from './errors.js';
+import {
+  IneligibleMemberError,
+  type IneligibleReason,
+  UnknownChannelError,
+  UnknownUserError,
+} from './errors.js';
 import { type Clock, SlackCallError, type SlackPort } from './ports.js';
 
 /** How long what users.info said is trusted: time zones and admin flags change rarely. */
@@ -45,6 +50,11 @@ export class Directory {
       if (cached) return cached;
       throw error;
     }
+  }
+
+  /** What users.info said last, without asking Slack. */
+  cached(workspaceId: string, userId: string): SlackUser | undefined {
+    return this.deps.users.get(workspaceId, userId);
   }
 
   /** The admins named in ADMIN_USER_IDS: the ones the app can find without asking Slack. */
@@ -99,20 +109,28 @@ export class Directory {
     return zones;
   }
 
-  /** Turns mentions into user ids. Throws UnknownUserError naming every one that is not a person here. */
+  /**
+   * Turns mentions into the ids of people who can be on a roster. Throws UnknownUserError naming
+   * every one that is not a person here, then IneligibleMemberError for deactivated accounts, bots
+   * and people from other organisations (Slack Connect), each with the reason.
+   */
   async resolveUsers(workspaceId: string, refs: UserRef[]): Promise<string[]> {
     const ids: string[] = [];
     const unknown: string[] = [];
+    const ineligible: Array<{ userId: string; reason: IneligibleReason }> = [];
     for (const ref of refs) {
       const id = ref.id ?? (await this.userIdByName(workspaceId, ref.name as string));
       const user = id === undefined ? undefined : await this.user(workspaceId, id);
-      if (id === undefined || user === undefined || user.deleted || user.isBot) {
+      if (id === undefined || user === undefined) {
         unknown.push(ref.name ?? ref.id ?? '?');
         continue;
       }
-      if (!ids.includes(id)) ids.push(id);
+      const reason = user.deleted ? 'deactivated' : user.isBot ? 'bot' : user.isExternal ? 'external' : null;
+      if (reason !== null) ineligible.push({ userId: id, reason });
+      else if (!ids.includes(id)) ids.push(id);
     }
     if (unknown.length > 0) throw new UnknownUserError(unknown);
+    if (ineligible.length > 0) throw new IneligibleMemberError(ineligible);
     return ids;
   }
 

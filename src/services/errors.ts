@@ -1,3 +1,6 @@
+import { escapeText } from '../domain/escape.js';
+import { slackDate } from './when.js';
+
 // Errors a person can cause and fix. Each carries a code for the logs and a message written
 // for the person who typed the command (it is shown to them as is).
 
@@ -24,8 +27,8 @@ export class TeamNotFoundError extends AppError {
   constructor(name: string, known: string[]) {
     super(
       known.length === 0
-        ? `There is no team called “${name}”; there are no teams yet. An admin can add one with \`/tooth-tail team add <name>\`.`
-        : `There is no team called “${name}”. Teams: ${known.join(', ')}.`,
+        ? `There is no team called “${escapeText(name)}”; there are no teams yet. An admin can add one with \`/tooth-tail team add <name>\`.`
+        : `There is no team called “${escapeText(name)}”. Teams: ${known.map(escapeText).join(', ')}.`,
     );
   }
 }
@@ -33,29 +36,32 @@ export class TeamNotFoundError extends AppError {
 export class TeamExistsError extends AppError {
   readonly code = 'team_exists';
   constructor(name: string) {
-    super(`A team called “${name}” already exists.`);
+    super(`A team called “${escapeText(name)}” already exists.`);
   }
 }
 
 export class RoundOpenError extends AppError {
   readonly code = 'round_already_open';
-  constructor(team: string, closesAt: string) {
+  constructor(name: string, closesAt: string) {
+    const team = escapeText(name);
     super(
-      `${team} already has a check-in open until ${closesAt}. Close it first with \`/tooth-tail survey close ${team}\`.`,
+      `${team} already has a check-in open${closesAt ? ` until ${slackDate(closesAt)}` : ''}. Close it first with \`/tooth-tail survey close ${team}\`.`,
     );
   }
 }
 
 export class NoOpenRoundError extends AppError {
   readonly code = 'no_open_round';
-  constructor(team: string) {
+  constructor(name: string) {
+    const team = escapeText(name);
     super(`${team} has no check-in open. Open one with \`/tooth-tail survey now ${team}\`.`);
   }
 }
 
 export class EmptyRosterError extends AppError {
   readonly code = 'empty_roster';
-  constructor(team: string) {
+  constructor(name: string) {
+    const team = escapeText(name);
     super(
       `${team} has nobody on its roster yet. Add people with \`/tooth-tail roster add ${team} @person as data-scientist\`.`,
     );
@@ -80,7 +86,30 @@ export class UnknownUserError extends AppError {
   readonly code = 'unknown_user';
   constructor(names: string[]) {
     super(
-      `I could not find ${names.map((n) => `@${n}`).join(', ')} in this workspace. Pick people from Slack's @-mention list so their ids come through.`,
+      `I could not find ${names.map((n) => `@${escapeText(n)}`).join(', ')} in this workspace. Pick people from Slack's @-mention list so their ids come through.`,
+    );
+  }
+}
+
+export type IneligibleReason = 'deactivated' | 'bot' | 'external';
+
+const INELIGIBLE_WHY: Record<IneligibleReason, string> = {
+  deactivated: 'their Slack account is deactivated',
+  bot: 'is a bot, and bots are not asked',
+  external: 'is from another organisation (Slack Connect), and only people in this workspace are asked',
+};
+
+export class IneligibleMemberError extends AppError {
+  readonly code = 'ineligible_member';
+  constructor(people: Array<{ userId: string; reason: IneligibleReason }>) {
+    super(
+      `Nothing was changed. ${people
+        .map(({ userId, reason }) =>
+          reason === 'deactivated'
+            ? `<@${userId}>: ${INELIGIBLE_WHY[reason]}.`
+            : `<@${userId}> ${INELIGIBLE_WHY[reason]}.`,
+        )
+        .join(' ')}`,
     );
   }
 }
@@ -89,7 +118,7 @@ export class UnknownChannelError extends AppError {
   readonly code = 'unknown_channel';
   constructor(name: string) {
     super(
-      `I could not find the channel #${name}. Pick it from Slack's #-channel list so its id comes through.`,
+      `I could not find the channel #${escapeText(name)}. Pick it from Slack's #-channel list so its id comes through.`,
     );
   }
 }

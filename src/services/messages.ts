@@ -26,4 +26,12 @@ export interface MessageBuilder {
     periodEnd: string;
     reports: TeamReport[];
   }): MessagePayload;
+  /** A DM to a subscription's creator: Slack refused a digest in the channel, and the fix. */
+  channelProblem(input: { channelId: string; error: string; scopeName: string | null }): MessagePayload;
+  /** Posted in a channel the app was just added to: which digests will arrive there. */
+  channelReady(input: {
+    channelId: string;
+    scopes: Array<{ scopeName: string | null; cadence: string }>;
+    homeOf: string[];
+  }): MessagePayload;
 }

@@ -43,6 +43,14 @@ export class OrgService {
     return team;
   }
 
+  /**
+   * For reading history: the live team of that name, else the removed one (marked by its
+   * `removedAt`). Throws TeamNotFoundError naming the live teams.
+   */
+  teamWithHistory(workspaceId: string, name: string): Team {
+    return this.deps.teams.findWithHistory(workspaceId, name) ?? this.team(workspaceId, name);
+  }
+
   teams(workspaceId: string): Team[] {
     return this.deps.teams.list(workspaceId);
   }

@@ -22,6 +22,12 @@ export interface SlackPort {
   findUsergroupByHandle(handle: string): Promise<{ id: string; handle: string } | undefined>;
   /** The id of a channel by its name, or undefined. */
   findChannelByName(name: string): Promise<string | undefined>;
+  /** auth.test: whose token this is. Throws SlackCallError (e.g. invalid_auth) for a dead token. */
+  authTest(): Promise<{ teamId: string; botUserId: string }>;
+  /** conversations.info, as far as the app needs it; throws SlackCallError('channel_not_found'). */
+  conversationInfo(channel: string): Promise<ConversationInfo>;
+  /** conversations.join (public channels only; scope channels:join). */
+  joinChannel(channel: string): Promise<void>;
   /** Uploads a file (files upload v2) into a channel, or into a person's DM when given a user id. */
   uploadFile(input: {
     channel: string;
@@ -32,6 +38,16 @@ export interface SlackPort {
     altText?: string;
     threadTs?: string;
   }): Promise<void>;
+}
+
+export interface ConversationInfo {
+  id: string;
+  name: string | null;
+  isMember: boolean;
+  isPrivate: boolean;
+  isArchived: boolean;
+  /** A DM or group DM rather than a channel. */
+  isConversation: boolean;
 }
 
 /**

@@ -11,6 +11,8 @@ import type { Team } from '../storage/teams.js';
 /** A team's latest closed round beside the one before it, for trends. */
 export interface TeamReport {
   teamName: string;
+  /** The round's number within its team, counting from 1. */
+  roundNumber?: number;
   summary: RoundSummary;
   previous: RoundSummary | null;
   /** What the team's last change of ratio or tail mix did; absent where a view does not show it. */

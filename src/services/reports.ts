@@ -8,7 +8,7 @@ import { poolTail, type TailPool } from '../domain/tail-pool.js';
 import type { ChartRequest } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
 import type { RoundSummary, SummaryRepository } from '../storage/summaries.js';
-import type { Team, TeamRepository } from '../storage/teams.js';
+import { type Team, type TeamRepository, teamLabel } from '../storage/teams.js';
 import type { Clock } from './ports.js';
 import type { FrontierFromHistory, TeamReport } from './report-types.js';
 
@@ -111,7 +111,8 @@ export class ReportService {
     const [summary, previous] = this.deps.summaries.recent(team.id, 2);
     if (!summary) return null;
     return {
-      teamName: team.name,
+      teamName: teamLabel(team),
+      roundNumber: this.deps.rounds.numberInTeam(team.id, summary.roundId),
       summary: this.present(summary, team),
       previous: previous ? this.present(previous, team) : null,
     };
@@ -123,7 +124,8 @@ export class ReportService {
     if (!summary) return null;
     const previous = this.deps.summaries.previous(team.id, summary.closedAt, roundId);
     return {
-      teamName: team.name,
+      teamName: teamLabel(team),
+      roundNumber: this.deps.rounds.numberInTeam(team.id, roundId),
       summary: this.present(summary, team),
       previous: previous ? this.present(previous, team) : null,
     };

@@ -1,5 +1,6 @@
 import type { Delivery, OutboxRepository } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
+import type { DeliveryGuard } from './delivery-guard.js';
 import { FaultLog } from './fault-log.js';
 import { type ChartRenderer, type Clock, SlackCallError, type SlackPort } from './ports.js';
 
@@ -204,6 +205,8 @@ export class DeliverySender {
       /** The wait before a transient failure's first retry, doubling with each (default 30 s). */
       retryBaseMs?: number;
       charts?: ChartRenderer;
+      /** Uninstalled workspaces, deactivated people, channels the app is not in. */
+      guard?: DeliveryGuard;
       pacer?: DeliveryPacer;
       /**
        * Whether this process may claim deliveries now: it holds the worker lease. Checked before
@@ -361,7 +364,7 @@ export class DeliverySender {
     const now = () => this.deps.clock().toISOString();
     let skip: string | null;
     try {
-      skip = this.reasonToSkip(delivery);
+      skip = this.reasonToSkip(delivery) ?? this.deps.guard?.before(delivery) ?? null;
     } catch (error) {
       // Nothing was sent: the row is handed back and claimed again at a later pass.
       this.faults.failed(
@@ -467,6 +470,7 @@ export class DeliverySender {
         await call();
         pacer.accept(turn);
         this.posted(delivery.channel, turn.at);
+        this.deps.guard?.sent(delivery);
         return;
       } catch (error) {
         const failure =
@@ -492,11 +496,25 @@ export class DeliverySender {
     }
   }
 
-  /** Records a failure: permanent, or transient with no time left, as failed; else retried later. */
-  private failed(delivery: Delivery, failure: SlackCallError, retryAfterMs: number): void {
+  /**
+   * Records a failure: permanent, or transient with no time left, as failed; else retried later.
+   * A permanent one goes to the guard first: a dead token, a deactivated person or a channel
+   * that refuses the app is recorded as it says (skipped, or failed with the channel's problem).
+   */
+  private async failed(delivery: Delivery, failure: SlackCallError, retryAfterMs: number): Promise<void> {
     const now = this.deps.clock();
     const reason = failure.slackError;
     const where = `delivery ${delivery.id} (${delivery.kind} to ${delivery.channel})`;
+    if (failure.permanent && this.deps.guard) {
+      const outcome = await this.deps.guard.refused(delivery, failure);
+      if (outcome.status === 'skipped')
+        this.deps.outbox.markSkipped(delivery.id, outcome.reason, now.toISOString());
+      else {
+        this.deps.outbox.markFailed(delivery.id, outcome.reason, now.toISOString());
+        this.deps.logger.warn(`${where} failed: ${outcome.reason}`);
+      }
+      return;
+    }
     const giveUp = failure.permanent ? null : this.reasonToGiveUp(delivery);
     if (failure.permanent || giveUp !== null) {
       this.record(delivery.id, () => this.deps.outbox.markFailed(delivery.id, reason, now.toISOString()));

@@ -4,8 +4,9 @@ import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
  * Slack retries an event it thinks we missed (x-slack-retry-num, up to 3 times) and Bolt does not
  * deduplicate them, so the same event_id could run its listener twice. This drops an event whose
  * id was seen recently. It remembers the last `capacity` ids in memory: Slack's retries come
- * within minutes, and the only event the app handles (app_home_opened) is idempotent anyway, so
- * a retry arriving just after a restart costs one extra Home publish at most.
+ * within minutes, and the events the app handles are idempotent (app_home_opened, user_change,
+ * app_uninstalled, tokens_revoked) or nearly so (member_joined_channel), so a retry arriving just
+ * after a restart costs one extra Home publish or one repeated "thanks for adding me" at most.
  */
 export function dropRepeatedEvents(capacity = 5000): Middleware<AnyMiddlewareArgs> {
   const seen = new Set<string>();

@@ -2,6 +2,7 @@ import { ErrorCode, type UsersListResponse, type WebClient } from '@slack/web-ap
 import type { SlackPort } from '../services/ports.js';
 import { SlackCallError } from '../services/ports.js';
 import type { MessagePayload } from '../storage/outbox.js';
+import type { SlackUser } from '../storage/users.js';
 
 /**
  * Turns what the Web API client throws into a SlackCallError with Slack's error code. An `ok: false`
@@ -32,29 +33,8 @@ export function toSlackCallError(error: unknown): SlackCallError {
   return new SlackCallError('unknown_error', false, e.message);
 }
 
-/** The fields the app reads of a users.info `user` or a users.list member. */
-interface MemberFields {
-  name?: string;
-  tz?: string;
-  is_admin?: boolean;
-  is_owner?: boolean;
-  is_primary_owner?: boolean;
-  is_bot?: boolean;
-  deleted?: boolean;
-}
-
-/** What the app keeps of a users.info or users.list member. */
-function slackUser(userId: string, user: MemberFields | undefined) {
-  return {
-    userId,
-    name: user?.name ?? null,
-    tz: user?.tz ?? null,
-    isAdmin: user?.is_admin === true,
-    isOwner: user?.is_owner === true || user?.is_primary_owner === true,
-    isBot: user?.is_bot === true,
-    deleted: user?.deleted === true,
-  };
-}
+/** files.getUploadURLExternal refuses longer alt text (`alt_txt_too_large`). */
+export const MAX_ALT_TXT = 1000;
 
 const call = async <T>(fn: () => Promise<T>): Promise<T> => {
   try {
@@ -64,9 +44,86 @@ const call = async <T>(fn: () => Promise<T>): Promise<T> => {
   }
 };
 
+/** The parts of Slack's user object (users.info, users.list, user_change) the app reads. */
+export interface SlackUserObject {
+  id?: string;
+  name?: string;
+  team_id?: string;
+  tz?: string;
+  deleted?: boolean;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
+  is_bot?: boolean;
+  is_stranger?: boolean;
+}
+
+/**
+ * What the app keeps of a user object (docs.slack.dev/reference/objects/user-object): `deleted`
+ * once the account is deactivated, `is_bot` for bots, and whether the person belongs to another
+ * organisation: Slack marks people met through Slack Connect with `is_stranger`, and their
+ * `team_id` is their own organisation's, not this workspace's.
+ */
+export function toSlackUser(
+  userId: string,
+  user: SlackUserObject | undefined,
+  homeTeamId: string | undefined,
+): Omit<SlackUser, 'fetchedAt'> {
+  const otherTeam =
+    homeTeamId !== undefined &&
+    user?.team_id !== undefined &&
+    user.team_id !== '' &&
+    user.team_id !== homeTeamId;
+  return {
+    userId,
+    name: user?.name ?? null,
+    tz: user?.tz ?? null,
+    isAdmin: user?.is_admin === true,
+    isOwner: user?.is_owner === true || user?.is_primary_owner === true,
+    isBot: user?.is_bot === true,
+    deleted: user?.deleted === true,
+    isExternal: user?.is_stranger === true || otherTeam,
+  };
+}
+
 /** SlackPort over the Web API client (with its own 429 and retry handling). */
 export class SlackGateway implements SlackPort {
+  private homeTeam: Promise<string | undefined> | undefined;
+
   constructor(private readonly client: WebClient) {}
+
+  /** This workspace's team id, from auth.test once; undefined when Slack cannot say. */
+  private homeTeamId(): Promise<string | undefined> {
+    this.homeTeam ??= this.authTest().then(
+      (auth) => auth.teamId,
+      () => {
+        this.homeTeam = undefined;
+        return undefined;
+      },
+    );
+    return this.homeTeam;
+  }
+
+  async authTest(): Promise<{ teamId: string; botUserId: string }> {
+    const result = await call(() => this.client.auth.test());
+    return { teamId: result.team_id ?? '', botUserId: result.user_id ?? '' };
+  }
+
+  async conversationInfo(channel: string) {
+    const { channel: c } = await call(() => this.client.conversations.info({ channel }));
+    return {
+      id: c?.id ?? channel,
+      name: c?.name ?? null,
+      isMember: c?.is_member === true,
+      isPrivate: c?.is_private === true,
+      isArchived: c?.is_archived === true,
+      isConversation: c?.is_im === true || c?.is_mpim === true,
+    };
+  }
+
+  async joinChannel(channel: string): Promise<void> {
+    await call(() => this.client.conversations.join({ channel }));
+  }
 
   async postMessage(channel: string, message: MessagePayload): Promise<{ channel: string; ts: string }> {
     const result = await call(() =>
@@ -95,7 +152,7 @@ export class SlackGateway implements SlackPort {
 
   async userInfo(userId: string) {
     const { user } = await call(() => this.client.users.info({ user: userId }));
-    return slackUser(userId, user);
+    return toSlackUser(userId, user as SlackUserObject | undefined, await this.homeTeamId());
   }
 
   /**
@@ -107,7 +164,10 @@ export class SlackGateway implements SlackPort {
     try {
       for await (const page of this.client.paginate('users.list', { limit: 200 })) {
         const members = (page as UsersListResponse).members ?? [];
-        yield members.filter((m) => m.id !== undefined).map((m) => slackUser(m.id as string, m));
+        const home = await this.homeTeamId();
+        yield members
+          .filter((m) => m.id !== undefined)
+          .map((m) => toSlackUser(m.id as string, m as SlackUserObject, home));
       }
     } catch (error) {
       throw toSlackCallError(error);
@@ -168,19 +228,39 @@ export class SlackGateway implements SlackPort {
     });
   }
 
+  /**
+   * Files upload v2 in its three documented steps, by hand: @slack/web-api 8's filesUploadV2
+   * sends the screen-reader text as `alt_text`, but files.getUploadURLExternal documents `alt_txt`
+   * (at most 1,000 characters), so through the helper the alt text never reached Slack.
+   */
   async uploadFile(input: Parameters<SlackPort['uploadFile']>[0]): Promise<void> {
     // files.completeUploadExternal needs a channel id; a person's DM id comes from conversations.open.
     const channelId = /^[UW]/.test(input.channel)
       ? ((await call(() => this.client.conversations.open({ users: input.channel }))).channel?.id as string)
       : input.channel;
-    await call(() =>
-      this.client.filesUploadV2({
-        channel_id: channelId,
-        file: input.content,
+    const ticket = await call(() =>
+      this.client.files.getUploadURLExternal({
         filename: input.filename,
-        title: input.title,
+        length: input.content.length,
+        ...(input.altText ? { alt_txt: input.altText.slice(0, MAX_ALT_TXT) } : {}),
+      } as never),
+    );
+    const uploadUrl = ticket.upload_url as string;
+    const fileId = ticket.file_id as string;
+    // The upload URL is absolute and takes the raw bytes (files.getUploadURLExternal, "Usage info").
+    const upload = await fetch(uploadUrl, {
+      method: 'POST',
+      body: new Uint8Array(input.content),
+      headers: { 'content-type': 'application/octet-stream' },
+    }).catch((error: Error) => {
+      throw new SlackCallError('request_error', false, `upload to ${uploadUrl} failed: ${error.message}`);
+    });
+    if (!upload.ok) throw new SlackCallError('http_error', false, `upload answered HTTP ${upload.status}`);
+    await call(() =>
+      this.client.files.completeUploadExternal({
+        files: [{ id: fileId, title: input.title }],
+        channel_id: channelId,
         ...(input.initialComment ? { initial_comment: input.initialComment } : {}),
-        ...(input.altText ? { alt_text: input.altText } : {}),
         ...(input.threadTs ? { thread_ts: input.threadTs } : {}),
       } as never),
     );

@@ -192,6 +192,24 @@ export class OutboxRepository extends Repository {
     this.finish.run({ id, status: 'skipped', messageChannel: null, messageTs: null, error: reason, now });
   }
 
+  private readonly skipWorkspace = this.db.prepare(
+    `UPDATE deliveries SET status = 'skipped', error = ?, updated_at = ? WHERE workspace_id = ? AND status = 'pending'`,
+  );
+  private readonly skipPerson = this.db.prepare(
+    `UPDATE deliveries SET status = 'skipped', error = ?, updated_at = ?
+     WHERE workspace_id = ? AND user_id = ? AND status = 'pending' AND kind IN ('prompt', 'reminder')`,
+  );
+
+  /** Every pending delivery of a workspace is skipped with `reason`; returns how many. */
+  skipPendingOfWorkspace(workspaceId: string, reason: string, now: string): number {
+    return this.skipWorkspace.run(reason, now, workspaceId).changes;
+  }
+
+  /** A person's pending check-ins and reminders are skipped with `reason`; returns how many. */
+  skipPendingCheckIns(workspaceId: string, userId: string, reason: string, now: string): number {
+    return this.skipPerson.run(reason, now, workspaceId, userId).changes;
+  }
+
   /** Hands a claimed row back untouched (nothing reached Slack), for the next pass to claim. */
   unclaim(id: number, now: string): void {
     this.unclaimRow.run(now, id);

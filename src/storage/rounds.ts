@@ -98,6 +98,14 @@ const toResponse = (r: ResponseRow): StoredResponse => ({
 
 export class RoundRepository extends Repository {
   private readonly byId = this.db.prepare<[number], RoundRow>('SELECT * FROM rounds WHERE id = ?');
+  private readonly ordinal = this.db.prepare<[number, number], { n: number }>(
+    'SELECT count(*) AS n FROM rounds WHERE team_id = ? AND id <= ?',
+  );
+
+  /** The round's number within its team (1 for the team's first), for people; ids are org-wide. */
+  numberInTeam(teamId: number, roundId: number): number {
+    return this.ordinal.get(teamId, roundId)?.n ?? 0;
+  }
   private readonly openOfTeam = this.db.prepare<[number], RoundRow>(
     'SELECT * FROM rounds WHERE team_id = ? AND closed_at IS NULL',
   );
@@ -308,6 +316,21 @@ export class RoundRepository extends Repository {
   /** The open rounds whose roster snapshot asked this person, soonest to close first. */
   openRoundsOfMember(workspaceId: string, userId: string): Round[] {
     return this.openOfMember.all(workspaceId, userId).map(toRound);
+  }
+
+  private readonly dropUnanswered = this.db.prepare(
+    `DELETE FROM round_roster WHERE workspace_id = ? AND user_id = ?
+       AND round_id IN (SELECT id FROM rounds WHERE closed_at IS NULL)
+       AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.round_id = round_roster.round_id AND r.user_id = round_roster.user_id)`,
+  );
+
+  /**
+   * Takes a person off the roster snapshot of every open round they have not answered, so a
+   * round's headcount and response rate count only people who can still answer. Closed rounds,
+   * and rounds the person answered, keep them. Returns how many rounds changed.
+   */
+  dropFromOpenRounds(workspaceId: string, userId: string): number {
+    return this.dropUnanswered.run(workspaceId, userId).changes;
   }
 
   private readonly deleteClosedBefore = this.db.prepare(

@@ -9,8 +9,12 @@ export interface Subscription {
   /** null: the whole org. */
   teamId: number | null;
   cadence: Cadence;
+  createdBy: string;
   createdAt: string;
   lastPeriodEnd: string | null;
+  /** Why the channel refuses digests (Slack's error, e.g. not_in_channel); null when they arrive. */
+  problem: string | null;
+  problemSince: string | null;
   /** Each-round `all` only: the newest close its last org digest covered, and that digest's day. */
   orgDigestThrough: string | null;
   orgDigestDay: string | null;
@@ -22,8 +26,12 @@ interface SubscriptionRow {
   channel_id: string;
   team_id: number | null;
   cadence: Cadence;
+  created_by: string;
   created_at: string;
   last_period_end: string | null;
+  problem: string | null;
+  problem_since: string | null;
+  problem_notified: string | null;
   org_digest_through: string | null;
   org_digest_day: string | null;
 }
@@ -34,8 +42,11 @@ const toSubscription = (r: SubscriptionRow): Subscription => ({
   channelId: r.channel_id,
   teamId: r.team_id,
   cadence: r.cadence,
+  createdBy: r.created_by,
   createdAt: r.created_at,
   lastPeriodEnd: r.last_period_end,
+  problem: r.problem,
+  problemSince: r.problem_since,
   orgDigestThrough: r.org_digest_through,
   orgDigestDay: r.org_digest_day,
 });
@@ -68,6 +79,46 @@ export class SubscriptionRepository extends Repository {
   private readonly byId = this.db.prepare<[number], SubscriptionRow>(
     'SELECT * FROM subscriptions WHERE id = ?',
   );
+
+  private readonly ofChannel = this.db.prepare<[string, string], SubscriptionRow>(
+    'SELECT * FROM subscriptions WHERE workspace_id = ? AND channel_id = ? ORDER BY id',
+  );
+  private readonly setProblem = this.db.prepare(
+    `UPDATE subscriptions SET problem = @problem,
+       problem_since = CASE WHEN problem IS @problem THEN problem_since ELSE @now END
+     WHERE workspace_id = @workspaceId AND channel_id = @channelId`,
+  );
+  private readonly claimNotice = this.db.prepare(
+    'UPDATE subscriptions SET problem_notified = ? WHERE id = ? AND problem_notified IS NOT ?',
+  );
+  private readonly clearProblems = this.db.prepare(
+    `UPDATE subscriptions SET problem = NULL, problem_since = NULL, problem_notified = NULL
+     WHERE workspace_id = ? AND channel_id = ? AND (problem IS NOT NULL OR problem_notified IS NOT NULL)`,
+  );
+
+  /** Every subscription posting into one channel. */
+  inChannel(workspaceId: string, channelId: string): Subscription[] {
+    return this.ofChannel.all(workspaceId, channelId).map(toSubscription);
+  }
+
+  /** Records that the channel refuses digests with `problem`; returns its subscriptions. */
+  recordProblem(workspaceId: string, channelId: string, problem: string, now: string): Subscription[] {
+    this.setProblem.run({ workspaceId, channelId, problem, now });
+    return this.inChannel(workspaceId, channelId);
+  }
+
+  /**
+   * Claims the one notice about `problem` for this subscription: true the first time, false when
+   * its creator was already told about this problem (a later digest failing the same way).
+   */
+  claimProblemNotice(id: number, problem: string): boolean {
+    return this.claimNotice.run(problem, id, problem).changes > 0;
+  }
+
+  /** Digests reach the channel again: forget its problems. Returns how many subscriptions had one. */
+  clearChannelProblems(workspaceId: string, channelId: string): number {
+    return this.clearProblems.run(workspaceId, channelId).changes;
+  }
 
   /** Creates the subscription, or changes its cadence; says which. */
   subscribe(input: {

@@ -30,7 +30,7 @@ interface SummaryRow {
 const COLUMNS = 'round_id, workspace_id, team_id, team_name, opened_at, closed_at, figures';
 
 /**
- * Figures as stored. Summaries stored before capacity lost was computed (migration 006) have no
+ * Figures as stored. Summaries stored before capacity lost was computed (migration 007) have no
  * FTE fields; they read as null, as a figure that does not exist, and are never estimated from
  * the rounded mean.
  */

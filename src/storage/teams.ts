@@ -13,7 +13,13 @@ export interface Team {
   openDays: number;
   scheduleSince: string;
   createdAt: string;
+  /** When the team was removed; its rounds and summaries stay. */
+  removedAt: string | null;
 }
+
+/** A team's name as people read it: a removed team is marked so. */
+export const teamLabel = (team: Pick<Team, 'name' | 'removedAt'>): string =>
+  team.removedAt ? `${team.name} (removed)` : team.name;
 
 export interface Member extends RosterEntry {
   teamId: number;
@@ -31,6 +37,7 @@ interface TeamRow {
   open_days: number;
   schedule_since: string;
   created_at: string;
+  removed_at: string | null;
 }
 
 const toTeam = (r: TeamRow): Team => ({
@@ -44,6 +51,7 @@ const toTeam = (r: TeamRow): Team => ({
   openDays: r.open_days,
   scheduleSince: r.schedule_since,
   createdAt: r.created_at,
+  removedAt: r.removed_at,
 });
 
 /** Team names compare without case or surrounding space. */
@@ -54,6 +62,10 @@ export class TeamRepository extends Repository {
     'SELECT * FROM teams WHERE workspace_id = ? AND name_key = ? AND removed_at IS NULL',
   );
   private readonly byId = this.db.prepare<[number], TeamRow>('SELECT * FROM teams WHERE id = ?');
+  private readonly byKeyWithHistory = this.db.prepare<[string, string], TeamRow>(
+    `SELECT * FROM teams WHERE workspace_id = ? AND name_key = ?
+     ORDER BY removed_at IS NULL DESC, removed_at DESC, id DESC LIMIT 1`,
+  );
   private readonly live = this.db.prepare<[string], TeamRow>(
     'SELECT * FROM teams WHERE workspace_id = ? AND removed_at IS NULL ORDER BY name_key',
   );
@@ -90,6 +102,12 @@ export class TeamRepository extends Repository {
 
   find(workspaceId: string, name: string): Team | undefined {
     const row = this.byKey.get(workspaceId, teamKey(name));
+    return row && toTeam(row);
+  }
+
+  /** The live team of that name, else the one of that name removed last: its history stays readable. */
+  findWithHistory(workspaceId: string, name: string): Team | undefined {
+    const row = this.byKeyWithHistory.get(workspaceId, teamKey(name));
     return row && toTeam(row);
   }
 
@@ -166,6 +184,15 @@ export class TeamRepository extends Repository {
   /** Returns whether the person was on the team. */
   endMember(teamId: number, userId: string, now: string): boolean {
     return this.endMembership.run(now, teamId, userId).changes > 0;
+  }
+
+  private readonly endEveryMembership = this.db.prepare(
+    'UPDATE members SET left_at = ? WHERE workspace_id = ? AND user_id = ? AND left_at IS NULL',
+  );
+
+  /** Takes a person off every team of the workspace; returns on how many they were. */
+  endMemberships(workspaceId: string, userId: string, now: string): number {
+    return this.endEveryMembership.run(now, workspaceId, userId).changes;
   }
 
   private readonly distinctPeople = this.db.prepare<[string], { people: number; several: number }>(

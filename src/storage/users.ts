@@ -9,6 +9,8 @@ export interface SlackUser {
   isOwner: boolean;
   isBot: boolean;
   deleted: boolean;
+  /** From another organisation (Slack Connect). */
+  isExternal: boolean;
   fetchedAt: string;
 }
 
@@ -20,6 +22,7 @@ interface UserRow {
   is_owner: number;
   is_bot: number;
   deleted: number;
+  is_external: number;
   fetched_at: string;
 }
 
@@ -28,11 +31,11 @@ export class UserRepository extends Repository {
     'SELECT * FROM users WHERE workspace_id = ? AND user_id = ?',
   );
   private readonly upsert = this.db.prepare(
-    `INSERT INTO users (workspace_id, user_id, name, tz, is_admin, is_owner, is_bot, deleted, fetched_at)
-     VALUES (@workspaceId, @userId, @name, @tz, @isAdmin, @isOwner, @isBot, @deleted, @fetchedAt)
+    `INSERT INTO users (workspace_id, user_id, name, tz, is_admin, is_owner, is_bot, deleted, is_external, fetched_at)
+     VALUES (@workspaceId, @userId, @name, @tz, @isAdmin, @isOwner, @isBot, @deleted, @isExternal, @fetchedAt)
      ON CONFLICT (workspace_id, user_id) DO UPDATE SET name = excluded.name, tz = excluded.tz,
        is_admin = excluded.is_admin, is_owner = excluded.is_owner, is_bot = excluded.is_bot,
-       deleted = excluded.deleted, fetched_at = excluded.fetched_at`,
+       deleted = excluded.deleted, is_external = excluded.is_external, fetched_at = excluded.fetched_at`,
   );
   private readonly byName = this.db.prepare<[string, string], UserRow>(
     'SELECT * FROM users WHERE workspace_id = ? AND lower(name) = lower(?) AND deleted = 0',
@@ -49,6 +52,7 @@ export class UserRepository extends Repository {
         isOwner: r.is_owner === 1,
         isBot: r.is_bot === 1,
         deleted: r.deleted === 1,
+        isExternal: r.is_external === 1,
         fetchedAt: r.fetched_at,
       }
     );
@@ -68,6 +72,7 @@ export class UserRepository extends Repository {
       isOwner: u.isOwner ? 1 : 0,
       isBot: u.isBot ? 1 : 0,
       deleted: u.deleted ? 1 : 0,
+      isExternal: u.isExternal ? 1 : 0,
       fetchedAt: u.fetchedAt,
     });
   }

@@ -83,3 +83,15 @@ export async function startHarness(input: {
     },
   };
 }
+
+/** A person answers their latest check-in DM: the button, then the modal with these answers. */
+export async function answerCheckIn(
+  h: Harness,
+  userId: string,
+  answers: Record<string, string> = { waiting_pct: '10', infra_pct: '5', path_to_prod: 'paired' },
+): Promise<void> {
+  const dm = await h.sandbox.waitFor(() => h.sandbox.dm(userId).at(-1), 5000, `a DM to ${userId}`);
+  await h.sandbox.clickButton(userId, { channel: userId, ts: dm.ts }, 'check_in_answer');
+  await h.sandbox.waitFor(() => h.sandbox.openViews(userId).at(-1), 5000, `a modal for ${userId}`);
+  await h.sandbox.fillAndSubmit(userId, answers);
+}

@@ -19,6 +19,13 @@ export function offlineSlack(overrides: Partial<SlackPort> = {}): SlackPort {
     },
     findUsergroupByHandle: async () => undefined,
     uploadFile: async () => {},
+    authTest: async () => ({ teamId: 'T0SANDBOX', botUserId: 'UBOT' }),
+    conversationInfo: async () => {
+      throw new SlackCallError('channel_not_found', true);
+    },
+    joinChannel: async () => {
+      throw new SlackCallError('channel_not_found', true);
+    },
     ...overrides,
   };
 }

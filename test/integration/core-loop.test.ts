@@ -117,8 +117,9 @@ describe('the core loop', () => {
       /could not find @nobody/,
     );
     expect((await h.run(ADMIN, 'roster add Fraud <@U0DS1> as wizard')).text).toMatch(/not a role/);
+    // The team's home channel already gets its digests each round, since `team add`.
     expect((await h.run(ADMIN, 'subscribe <#C0LEADS|ml-leads> Fraud each-round')).text).toMatch(
-      /Subscribed <#C0LEADS>/,
+      /Updated <#C0LEADS>: digests for \*Fraud\*, each-round/,
     );
     expect((await h.run(ADMIN, 'subscribe #org-all all each-round', { channelId: LEADS })).text).toMatch(
       /Subscribed <#C0ORG>: digests for the whole org/,

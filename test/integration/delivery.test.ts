@@ -70,13 +70,25 @@ describe('delivery', () => {
 
   it('records a permanent error against that one person and delivers to the others', async () => {
     const h = await withTeam();
+    h.sandbox.failNext('chat.postMessage', { error: 'restricted_action', times: 1 });
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
+    const rows = deliveries(h);
+    expect(rows.filter((d) => d.status === 'failed')).toEqual([
+      expect.objectContaining({ error: 'restricted_action', attempts: 1 }),
+    ]);
+    expect(rows.filter((d) => d.status === 'sent')).toHaveLength(MEMBERS.length - 1);
+  });
+
+  it('skips a deactivated person whose departure it missed, and delivers to the others', async () => {
+    const h = await withTeam();
     h.sandbox.updateUser(MEMBERS[0] as string, { deleted: true });
     await h.run(ADMIN, 'survey now Fraud');
     await h.settle();
     const rows = deliveries(h);
     expect(rows.find((d) => d.user_id === MEMBERS[0])).toMatchObject({
-      status: 'failed',
-      error: 'account_inactive',
+      status: 'skipped',
+      error: 'user_deactivated',
       attempts: 1,
     });
     expect(rows.filter((d) => d.status === 'sent')).toHaveLength(MEMBERS.length - 1);

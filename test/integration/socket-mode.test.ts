@@ -26,6 +26,7 @@ beforeAll(async () => {
       { id: ADMIN, name: 'ada', tz: 'UTC' },
       { id: MEMBER, name: 'mo', tz: 'UTC' },
     ],
+    channels: [{ id: 'C0PRIV', name: 'ml-leads', isPrivate: true }],
   });
   app = await startApp(
     {
@@ -80,5 +81,24 @@ describe('Socket Mode', () => {
     });
     expect(ok.body).toBeNull();
     expect(app.db.prepare('SELECT count(*) AS n FROM responses').get()).toEqual({ n: 1 });
+  });
+
+  it('takes Slack’s events as envelopes: an invite into a private channel, and a deactivation', async () => {
+    const subscribed = await sandbox.command(ADMIN, 'subscribe <#C0PRIV|ml-leads> Fraud', {
+      channelId: 'C0PRIV',
+    });
+    expect((await subscribed.answer()).text).toMatch(/Waiting: .*type `\/invite @tooth-tail` in <#C0PRIV>/);
+    await sandbox.inviteApp('C0PRIV', ADMIN);
+    const thanks = await sandbox.waitFor(() => sandbox.messages('C0PRIV')[0], 5000, 'a confirmation');
+    expect(thanks.text).toContain('digests for *Fraud*');
+
+    const members = () =>
+      app.db
+        .prepare('SELECT count(*) AS n FROM members WHERE user_id = ? AND left_at IS NULL')
+        .pluck()
+        .get(MEMBER);
+    expect(members()).toBe(1);
+    await sandbox.deactivateUser(MEMBER);
+    await sandbox.waitFor(() => members() === 0, 5000, 'the deactivated member off the roster');
   });
 });

@@ -44,16 +44,23 @@ describe('manifest.yml', () => {
     ]);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual([
-      'app_home_opened',
-      'subteam_members_changed',
-      'subteam_updated',
-    ]);
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(
+      [
+        'app_home_opened',
+        'app_uninstalled',
+        'member_joined_channel',
+        'subteam_members_changed',
+        'subteam_updated',
+        'tokens_revoked',
+        'user_change',
+      ].sort(),
+    );
   });
 
   it('asks for the scopes of the Web API methods the app calls, and no others', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
       [
+        'channels:join',
         'channels:read',
         'chat:write',
         'commands',

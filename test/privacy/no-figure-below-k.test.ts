@@ -247,8 +247,8 @@ function checkPeriodDigest(reports: TeamReport[], byRound: Map<number, Expected>
   let checked = 0;
   blocks.forEach((block, j) => {
     if (!block.fields) return;
-    const round = /round (\d+)/.exec(blocks[j + 1]?.elements?.[0]?.text ?? '')?.[1];
-    const exp = byRound.get(Number(round)) as Expected;
+    // Team parts follow the reports' order; the context line shows the team's own round number.
+    const exp = byRound.get(reports[checked]?.summary.roundId as number) as Expected;
     checkDigestParts(blocks[j - 1]?.text?.text ?? '', block.fields, exp);
     checked += 1;
   });

@@ -2,6 +2,7 @@
 // process, and a failure in the middle of a transaction. Nothing is lost silently, nothing is sent
 // twice, and nothing is half-written.
 import { spawn } from 'node:child_process';
+import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { Sandbox } from '../../src/sandbox/sandbox.js';
@@ -71,6 +72,11 @@ describe('Slack slow or limiting', () => {
     const { app } = createSlackApp(config, {
       retryConfig: { retries: 1, factor: 1, minTimeout: 10, maxTimeout: 20 },
       requestTimeoutMs,
+    });
+    // The bot joins the public channel, as `subscribe` would have it do (with the default timeout,
+    // not the short one under test).
+    await new WebClient(BOT_TOKEN, { slackApiUrl: sandbox.apiUrl }).conversations.join({
+      channel: 'C0LEADS',
     });
     const warnings: string[] = [];
     const outbox = new OutboxRepository(db);

@@ -113,6 +113,7 @@ describe('npm run sandbox', () => {
   });
 
   it('serves recorded messages to other processes', async () => {
+    await app.client.conversations.join({ channel: FRAUD.id });
     await app.client.chat.postMessage({ channel: FRAUD.id, text: 'digest' });
     const response = await fetch(`${sandbox.url}/_sandbox/messages?channel=${FRAUD.id}`);
     expect(await response.json()).toMatchObject({ messages: [{ channel: FRAUD.id, text: 'digest' }] });

@@ -113,3 +113,12 @@ export async function startRecordingApp(): Promise<{
       }),
   };
 }
+
+/**
+ * The bot joins these public channels as the app would (conversations.join): in the sandbox, as in
+ * Slack, a bot posts only in channels it is a member of.
+ */
+export async function joinChannels(sandbox: Sandbox, ids: string[] = [GENERAL.id, FRAUD.id]): Promise<void> {
+  const client = clientFor(sandbox);
+  for (const channel of ids) await client.conversations.join({ channel });
+}

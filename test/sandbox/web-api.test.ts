@@ -9,6 +9,7 @@ import {
   FRAUD,
   GENERAL,
   GONE,
+  joinChannels,
   OTHER_BOT,
   slackError,
   startSandbox,
@@ -18,6 +19,7 @@ let sandbox: Sandbox;
 
 beforeEach(async () => {
   sandbox = await startSandbox();
+  await joinChannels(sandbox);
 });
 
 afterEach(async () => {
@@ -226,6 +228,7 @@ describe('conversations and users', () => {
   it('sees users and channels added after start, and user updates', async () => {
     sandbox.addUser({ id: 'U0CAROL', name: 'carol', tz: 'Asia/Kolkata' });
     sandbox.addChannel({ id: 'C0NEW', name: 'new' });
+    await joinChannels(sandbox, ['C0NEW']);
     sandbox.updateUser(ALICE.id, { deleted: true });
     const client = clientFor(sandbox);
     expect((await client.users.info({ user: 'U0CAROL' })).user?.tz_offset).toBe(19800);

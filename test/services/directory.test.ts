@@ -28,7 +28,16 @@ const directory = (tz = 'Asia/Kolkata', isAdmin = false) =>
     slack: offlineSlack({
       userInfo: async (userId) => {
         calls.push(userId);
-        return { userId, name: 'x', tz, isAdmin, isOwner: false, isBot: false, deleted: false };
+        return {
+          userId,
+          name: 'x',
+          tz,
+          isAdmin,
+          isOwner: false,
+          isBot: false,
+          deleted: false,
+          isExternal: false,
+        };
       },
     }),
   });
@@ -75,6 +84,7 @@ describe('Directory', () => {
       isOwner: false,
       isBot: false,
       deleted: false,
+      isExternal: false,
     });
 
     /** users.info answers Europe/Paris; users.list, when given, is what `listUsers` yields. */

@@ -52,6 +52,12 @@ export function messageJson(workspace: Workspace, m: Message): Record<string, un
   };
 }
 
+/**
+ * chat.postMessage's channel rules (docs.slack.dev/reference/methods/chat.postMessage, "Errors"):
+ * `is_archived` for an archived channel, `not_in_channel` when the bot is not a member (an app
+ * without `chat:write.public` posts only where it was added), and `channel_not_found` for a channel
+ * that does not exist or was deleted (and for a private channel the app cannot see).
+ */
 export const postMessage: Method = {
   token: 'bot',
   run({ args, workspace }) {
@@ -61,6 +67,12 @@ export const postMessage: Method = {
     );
     const target = workspace.resolveConversation(a.channel, true);
     if (!target.ok) throw new SlackApiError(target.error);
+    if (target.channel !== undefined) {
+      if (target.channel.isPrivate && target.channel.appIsMember !== true)
+        throw new SlackApiError('channel_not_found');
+      if (target.channel.isArchived) throw new SlackApiError('is_archived');
+      if (target.channel.appIsMember !== true) throw new SlackApiError('not_in_channel');
+    }
     const blocks = checkedBlocks(a.blocks);
     checkText(a.text, blocks, a.attachments);
     const message = workspace.postMessage({

@@ -18,6 +18,7 @@ export const METHODS: Readonly<Record<string, Method>> = {
   'conversations.open': conversations.open,
   'conversations.list': conversations.list,
   'conversations.info': conversations.info,
+  'conversations.join': conversations.join,
   'users.info': users.info,
   'users.list': users.list,
   'usergroups.list': usergroups.list,

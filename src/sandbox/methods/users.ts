@@ -33,15 +33,26 @@ export function assertTimeZone(tz: string): void {
   }
 }
 
+/** Another organisation's team id, for people met through Slack Connect. */
+export const EXTERNAL_TEAM_ID = 'T0EXTERNAL';
+
+/**
+ * Slack's user object (docs.slack.dev/reference/objects/user-object): `deleted` is true once the
+ * account is deactivated, `is_bot` marks bot users, and a person from another organisation met in
+ * a Slack Connect channel carries their own `team_id` and `is_stranger: true`
+ * (docs.slack.dev/apis/slack-connect, "External members").
+ */
 export function userJson(workspace: Workspace, u: SandboxUser): Record<string, unknown> {
   const at = new Date(workspace.now());
   const realName = u.realName ?? u.name;
-  const { teamId, botId } = workspace.identity;
+  const { botId } = workspace.identity;
+  const teamId = u.external ? EXTERNAL_TEAM_ID : workspace.identity.teamId;
   return {
     id: u.id,
     team_id: teamId,
     name: u.name,
     deleted: u.deleted ?? false,
+    ...(u.external ? { is_stranger: true } : {}),
     real_name: realName,
     tz: u.tz,
     tz_label: tzLabel(u.tz, at),
@@ -79,7 +90,9 @@ export const list: Method = {
   token: 'bot',
   run({ args, workspace }) {
     const a = parseArgs(z.object({ limit: count.optional(), cursor: z.string().optional() }), args);
-    const page = paginate([...workspace.users.values()], (u) => u.id, 'user', a.limit, a.cursor);
+    // users.list lists the workspace's own members, not people met through Slack Connect.
+    const members = [...workspace.users.values()].filter((u) => !u.external);
+    const page = paginate(members, (u) => u.id, 'user', a.limit, a.cursor);
     return {
       ok: true,
       members: page.items.map((u) => userJson(workspace, u)),

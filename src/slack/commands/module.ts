@@ -4,6 +4,7 @@
 import type { Command, CommandKind } from '../../domain/command.js';
 import type { AccessService } from '../../services/access.js';
 import type { BlockerThemeService } from '../../services/blocker-themes.js';
+import type { ChannelService } from '../../services/channels.js';
 import type { Directory } from '../../services/directory.js';
 import type { InsightService } from '../../services/insight.js';
 import type { OrgService } from '../../services/org.js';
@@ -33,6 +34,8 @@ export interface CommandDeps {
   insight: InsightService;
   directory: Directory;
   slack: SlackPort;
+  /** Channel membership for subscriptions and home channels. */
+  channels: ChannelService;
   rosterSync: RosterSyncService;
   blockerThemes: BlockerThemeService;
   logger: CommandLogger;

@@ -1,5 +1,6 @@
 import type { ChannelRef, Scope } from '../../domain/command.js';
 import type { Directory } from '../../services/directory.js';
+import { channelAccessNote } from '../views/channel-notices.js';
 import { escapeText } from '../views/format.js';
 import { subscriptionsReply, textReply } from '../views/replies.js';
 import { ANYONE, type CommandContext, defineCommand, here } from './module.js';
@@ -29,19 +30,21 @@ export const subscribe = defineCommand<'subscribe'>({
     orgWhat: "subscribe channels to the whole org's digests",
   },
   local: false,
-  run: async (ctx, command, { org, directory }) => {
+  run: async (ctx, command, { channels, directory }) => {
     const { channelId, scope } = await channelAndScope(ctx, command, directory);
     const cadence = command.cadence ?? 'each-round';
-    const { created, team } = org.subscribe({
+    const { created, team, access } = await channels.subscribe({
       workspaceId: ctx.workspaceId,
+      place: { channelId: ctx.channelId, channelName: ctx.channelName },
       channelId,
+      named: command.channel !== null,
       scope,
       cadence,
       createdBy: ctx.userId,
     });
     const what = team ? `*${escapeText(team.name)}*` : 'the whole org';
     return textReply(
-      `${created ? 'Subscribed' : 'Updated'} <#${channelId}>: digests for ${what}, ${cadence}. Only team-level figures are posted, and only where enough people answered.`,
+      `${created ? 'Subscribed' : 'Updated'} <#${channelId}>: digests for ${what}, ${cadence}.${channelAccessNote(channelId, access)} Only team-level figures are posted, and only where enough people answered.`,
     );
   },
 });

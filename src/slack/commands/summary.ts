@@ -1,7 +1,8 @@
 import type { AccessService } from '../../services/access.js';
 import type { OrgService } from '../../services/org.js';
-import type { Team } from '../../storage/teams.js';
+import { type Team, teamLabel } from '../../storage/teams.js';
 import { teamDigest } from '../views/digest.js';
+import { escapeText } from '../views/format.js';
 import { noRoundYetReply, type Reply, textReply } from '../views/replies.js';
 import { ANYONE, type CommandContext, type CommandDeps, defineCommand } from './module.js';
 
@@ -30,7 +31,8 @@ async function summaryReply(
   post: boolean,
   { org, access, reports }: CommandDeps,
 ): Promise<Reply> {
-  const teams = teamName === null ? yourTeams(ctx, org, access) : [org.team(ctx.workspaceId, teamName)];
+  const teams =
+    teamName === null ? yourTeams(ctx, org, access) : [org.teamWithHistory(ctx.workspaceId, teamName)];
   if (teams.length === 0) {
     return textReply(
       'You are not on or leading any team. Name one: `/tooth-tail summary <team>`, or see `/tooth-tail teams`.',
@@ -45,7 +47,9 @@ async function summaryReply(
       blocks.push(...(digest.blocks ?? []));
       texts.push(digest.text);
     } else {
-      const line = noRoundYetReply(team, reports.nextRound(team));
+      const line = team.removedAt
+        ? `*${escapeText(teamLabel(team))}* never closed a check-in.`
+        : noRoundYetReply(team, reports.nextRound(team));
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: line } });
       texts.push(line);
     }

@@ -1,6 +1,7 @@
 import { isValidTimeZone } from '../../domain/schedule.js';
 import { InvalidInputError } from '../../services/errors.js';
-import { escapeText } from '../views/format.js';
+import { channelAccessNote } from '../views/channel-notices.js';
+import { escapeText, slackDate } from '../views/format.js';
 import { textReply } from '../views/replies.js';
 import { defineCommand, here } from './module.js';
 
@@ -8,13 +9,15 @@ export const teamAdd = defineCommand<'team-add'>({
   key: 'team add',
   access: { who: 'admins', what: 'add teams' },
   local: false,
-  run: async (ctx, command, { org, directory }) => {
+  run: async (ctx, command, { org, reports, directory, channels }) => {
     if (command.timezone !== null && !isValidTimeZone(command.timezone)) {
       throw new InvalidInputError(
-        `“${command.timezone}” is not a time zone I know. Use an IANA name such as Europe/London or America/New_York.`,
+        `“${escapeText(command.timezone)}” is not a time zone I know. Use an IANA name such as Europe/London or America/New_York.`,
       );
     }
     const channelId = command.channel ? await directory.resolveChannel(command.channel, here(ctx)) : null;
+    // A home channel is where the team's people talk; the app joins it (public) or asks for an invite.
+    const access = channelId ? await channels.access(channelId) : null;
     const team = org.addTeam({
       workspaceId: ctx.workspaceId,
       name: command.team,
@@ -22,8 +25,31 @@ export const teamAdd = defineCommand<'team-add'>({
       timezone: command.timezone,
       createdBy: ctx.userId,
     });
+    // The home channel is where the team's digests go, unless someone says otherwise.
+    if (channelId) {
+      org.subscribe({
+        workspaceId: ctx.workspaceId,
+        channelId,
+        scope: { kind: 'team', team: team.name },
+        cadence: 'each-round',
+        createdBy: ctx.userId,
+      });
+    }
+    const name = escapeText(team.name);
+    const next = reports.nextRound(team).at;
     return textReply(
-      `Added team *${escapeText(team.name)}* (${team.timezone}${channelId ? `, home <#${channelId}>` : ''}). Next: \`/tooth-tail roster add ${team.name} @person as data-scientist\`.`,
+      [
+        `Added team *${name}* (${team.timezone}).`,
+        next
+          ? `Its first check-in opens ${slackDate(next.toISOString())} (\`${team.scheduleCron}\` in ${team.timezone}, open ${team.openDays} days) for the people on its roster; change that with \`/tooth-tail schedule ${name} <minute hour day month weekday> [open <days>d]\`.`
+          : '',
+        channelId
+          ? `<#${channelId}> gets its digests after each round (\`/tooth-tail unsubscribe <#${channelId}> ${name}\` stops them).${access ? channelAccessNote(channelId, access) : ''}`
+          : '',
+        `Next: \`/tooth-tail roster add ${name} @person as data-scientist\`.`,
+      ]
+        .filter((line) => line !== '')
+        .join(' '),
     );
   },
 });

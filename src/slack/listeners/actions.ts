@@ -15,7 +15,14 @@ const answerClick = z.object({
   trigger_id: z.string().min(1),
   user: z.object({ id: z.string().min(1), team_id: z.string().optional() }),
   team: z.object({ id: z.string().min(1) }).nullish(),
-  container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional() }).optional(),
+  container: z
+    .object({
+      type: z.string().optional(),
+      channel_id: z.string().optional(),
+      message_ts: z.string().optional(),
+    })
+    .optional(),
+  response_url: z.string().optional(),
   actions: z.array(z.object({ action_id: z.string(), value: z.string().regex(/^\d{1,12}$/) })).min(1),
 });
 
@@ -55,11 +62,21 @@ export const openCheckIn =
         }) as never,
       });
     } catch (error) {
-      if (error instanceof AppError) {
+      if (!(error instanceof AppError)) throw error;
+      // A click in a message carries a response_url; a click in the Home tab (a view) does not,
+      // and Bolt's respond() throws there. From the Home tab: refresh it, and say why by DM.
+      if (click.response_url !== undefined && click.container?.type !== 'view') {
         await respond({ response_type: 'ephemeral', replace_original: false, text: error.message });
         return;
       }
-      throw error;
+      const workspaceId = click.team?.id ?? click.user.team_id;
+      await client.chat.postMessage({ channel: click.user.id, text: error.message });
+      if (workspaceId) {
+        await client.views.publish({
+          user_id: click.user.id,
+          view: (await deps.home.view(workspaceId, click.user.id)) as never,
+        });
+      }
     }
   };
 

@@ -1,6 +1,9 @@
 import type { Logger } from '@slack/bolt';
 import type { AccessService } from '../../services/access.js';
+import type { ChannelService } from '../../services/channels.js';
+import type { DepartureService } from '../../services/departures.js';
 import type { Directory } from '../../services/directory.js';
+import type { InstallService } from '../../services/installs.js';
 import type { OrgService } from '../../services/org.js';
 import type { SlackPort } from '../../services/ports.js';
 import type { ReportService } from '../../services/reports.js';
@@ -21,6 +24,9 @@ export interface ListenerDeps {
   directory: Directory;
   slack: SlackPort;
   home: HomeService;
+  channels: ChannelService;
+  departures: DepartureService;
+  installs: InstallService;
   rosterSync: RosterSyncService;
   logger: Logger;
 }

@@ -1,22 +1,128 @@
-import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  AnyMiddlewareArgs,
+  App,
+  Middleware,
+  SlackEventMiddlewareArgs,
+} from '@slack/bolt';
 import { z } from 'zod';
 import { AppError } from '../../services/errors.js';
+import { type SlackUserObject, toSlackUser } from '../gateway.js';
 import type { ListenerDeps } from './deps.js';
 
 type HomeArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;
+type EventArgs = SlackEventMiddlewareArgs & AllMiddlewareArgs;
+
+const teamOf = (body: unknown): string | undefined => {
+  const id = (body as { team_id?: unknown }).team_id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+};
 
 /** Publishes the person's Home tab. Idempotent, so Slack's retries of the event do no harm. */
 export const appHomeOpened =
   (deps: ListenerDeps) =>
   async ({ event, body, client }: HomeArgs): Promise<void> => {
     if (event.tab !== undefined && event.tab !== 'home') return;
-    const workspaceId = (body as { team_id?: string }).team_id;
+    const workspaceId = teamOf(body);
     if (!workspaceId || !event.user) return;
     await client.views.publish({
       user_id: event.user,
       view: (await deps.home.view(workspaceId, event.user)) as never,
     });
   };
+
+const memberJoined = z.object({ user: z.string().min(1), channel: z.string().min(1) });
+
+/**
+ * member_joined_channel (docs.slack.dev/reference/events/member_joined_channel): when the member
+ * who joined is the app's own bot user, someone added it (`/invite @tooth-tail`), so the channel's
+ * waiting subscriptions can post now; the app confirms in the channel.
+ */
+export const memberJoinedChannel =
+  (deps: ListenerDeps) =>
+  async ({ event, body, context }: EventArgs): Promise<void> => {
+    const parsed = memberJoined.safeParse(event);
+    const workspaceId = teamOf(body);
+    if (!parsed.success || !workspaceId || parsed.data.user !== context.botUserId) return;
+    await deps.channels.appJoined(workspaceId, parsed.data.channel);
+  };
+
+const userChange = z.object({
+  user: z.looseObject({ id: z.string().min(1), deleted: z.boolean().optional() }),
+});
+
+/**
+ * user_change (docs.slack.dev/reference/events/user_change, scope users:read) carries the whole
+ * user object; `deleted: true` means the account was deactivated.
+ */
+export const userChanged =
+  (deps: ListenerDeps) =>
+  async ({ event, body }: EventArgs): Promise<void> => {
+    const parsed = userChange.safeParse(event);
+    const workspaceId = teamOf(body);
+    if (!parsed.success || !workspaceId) return;
+    const user = parsed.data.user as SlackUserObject & { id: string };
+    deps.departures.userChanged(workspaceId, toSlackUser(user.id, user, workspaceId));
+  };
+
+const tokensRevoked = z.object({ tokens: z.object({ bot: z.array(z.string()).optional() }) });
+
+/**
+ * tokens_revoked (docs.slack.dev/reference/events/tokens_revoked) lists the user ids whose tokens
+ * were revoked; the app holds only a bot token, so only `tokens.bot` matters.
+ */
+export const tokensWereRevoked =
+  (deps: ListenerDeps) =>
+  async ({ event, body }: EventArgs): Promise<void> => {
+    const parsed = tokensRevoked.safeParse(event);
+    const workspaceId = teamOf(body);
+    if (!parsed.success || !workspaceId || (parsed.data.tokens.bot ?? []).length === 0) return;
+    deps.installs.uninstalled(workspaceId, 'tokens_revoked');
+  };
+
+/**
+ * app_uninstalled (docs.slack.dev/reference/events/app_uninstalled); it may come before or after
+ * tokens_revoked, and either one alone stops the workspace.
+ */
+export const appUninstalled =
+  (deps: ListenerDeps) =>
+  async ({ body }: EventArgs): Promise<void> => {
+    const workspaceId = teamOf(body);
+    if (workspaceId) deps.installs.uninstalled(workspaceId, 'app_uninstalled');
+  };
+
+const UNINSTALL_EVENTS: ReadonlySet<unknown> = new Set(['app_uninstalled', 'tokens_revoked']);
+
+/**
+ * A signed request from a workspace marked uninstalled means it has the app again (Slack sends
+ * commands, clicks and events only to installed apps): auth.test confirms it, and sends and
+ * schedules resume before this request is handled.
+ */
+export function resumeReinstalledWorkspaces(
+  deps: Pick<ListenerDeps, 'installs'>,
+): Middleware<AnyMiddlewareArgs> {
+  return async ({ body, next }) => {
+    const b = body as { team_id?: unknown; team?: { id?: unknown } | null; event?: { type?: unknown } };
+    const workspaceId = typeof b.team_id === 'string' ? b.team_id : b.team?.id;
+    if (
+      typeof workspaceId === 'string' &&
+      !UNINSTALL_EVENTS.has(b.event?.type) &&
+      !deps.installs.isActive(workspaceId)
+    )
+      await deps.installs.checkReinstall(workspaceId);
+    await next();
+  };
+}
+
+export function register(app: App, deps: ListenerDeps): void {
+  app.event('app_home_opened', appHomeOpened(deps));
+  app.event('member_joined_channel', memberJoinedChannel(deps));
+  app.event('user_change', userChanged(deps));
+  app.event('tokens_revoked', tokensWereRevoked(deps));
+  app.event('app_uninstalled', appUninstalled(deps));
+  app.event('subteam_members_changed', usergroupChanged(deps));
+  app.event('subteam_updated', usergroupChanged(deps));
+}
 
 const subteamEvent = z.object({
   team_id: z.string().min(1),
@@ -56,9 +162,3 @@ export const usergroupChanged =
       else throw error;
     }
   };
-
-export function register(app: App, deps: ListenerDeps): void {
-  app.event('app_home_opened', appHomeOpened(deps));
-  app.event('subteam_members_changed', usergroupChanged(deps));
-  app.event('subteam_updated', usergroupChanged(deps));
-}

@@ -33,8 +33,8 @@ export function checkInMessage(input: {
   return {
     text:
       input.reminder === 0
-        ? `${input.teamName} check-in: four quick, confidential questions (about a minute).`
-        : `Reminder: the ${input.teamName} check-in is still open.`,
+        ? `${team} check-in: four quick, confidential questions (about a minute).`
+        : `Reminder: the ${team} check-in is still open.`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: lead } },
       answerButton(input.roundId, 'Answer (1 min)'),
@@ -61,7 +61,7 @@ export function thanksMessage(input: {
 }): MessagePayload {
   const names = input.teamNames && input.teamNames.length > 1 ? listOf(input.teamNames) : input.teamName;
   return {
-    text: `Thanks, recorded for ${names}. You can edit your answers until the check-in closes.`,
+    text: `Thanks, recorded for ${escapeText(names)}. You can edit your answers until the check-in closes.`,
     blocks: [
       {
         type: 'section',

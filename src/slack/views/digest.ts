@@ -95,16 +95,24 @@ export function teamDigestBlocks(report: TeamReport): unknown[] {
       elements: [
         {
           type: 'mrkdwn',
-          text: `${team} · round ${report.summary.roundId} · ${day(report.summary.openedAt)} to ${day(report.summary.closedAt)} · figures are shown only when at least ${f.k} people in a group answered (${WITHHELD} = withheld); arrows compare with the previous round.`,
+          text: `${team} · round ${report.roundNumber ?? report.summary.roundId} · ${day(report.summary.openedAt)} to ${day(report.summary.closedAt)} · figures are shown only when at least ${f.k} people in a group answered (${WITHHELD} = withheld); arrows compare with the previous round.`,
         },
       ],
     },
   ];
 }
 
+/**
+ * The message's top-level `text`: what notifications show and what screen readers read instead of
+ * the blocks, so it carries the verdict, the signals behind it and the recommendation, not just a
+ * title. The team name is escaped here as in the blocks.
+ */
 export function teamDigestText(report: TeamReport): string {
   const f = report.summary.figures;
-  return `${report.teamName}: ${VERDICT_LABEL[f.failureMode].replace(/^:[a-z_]+: /, '')}. Ratio ${f.tail}:${f.tooth}, productive share ${pct(f.medianProductivePct)}.`;
+  const verdict = VERDICT_LABEL[f.failureMode].replace(/^:[a-z_]+: /, '');
+  const signals =
+    f.signals.length > 0 ? ` Signals: ${f.signals.map((s) => describeSignal(s, f)).join('; ')}.` : '';
+  return `${escapeText(report.teamName)}: ${verdict}.${signals} ${report.advice?.rule ?? recommendationFor(f)} ${headcountText(f)}, productive share ${pct(f.medianProductivePct)}.`;
 }
 
 /**
@@ -150,7 +158,7 @@ export function periodDigest(input: {
   const shown = input.reports.slice(0, MAX_TEAMS_PER_DIGEST);
   const rest = input.reports.length - shown.length;
   return {
-    text: `${title} (${day(input.periodStart)} to ${day(input.periodEnd)}): ${input.reports.length} round${input.reports.length === 1 ? '' : 's'} closed.`,
+    text: `${escapeText(title)} (${day(input.periodStart)} to ${day(input.periodEnd)}): ${input.reports.length} round${input.reports.length === 1 ? '' : 's'} closed. ${shown.map(teamDigestText).join(' ')}`,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
       {

@@ -57,13 +57,8 @@ export const VERDICT_LABEL: Record<FailureMode, string> = {
 
 export const day = (iso: string): string => iso.slice(0, 10);
 
-/** Slack's own date formatting, shown in each reader's time zone, with a UTC fallback. */
-export const slackDate = (iso: string): string =>
-  `<!date^${Math.floor(Date.parse(iso) / 1000)}^{date_short_pretty} at {time}|${iso.slice(0, 16).replace('T', ' ')} UTC>`;
-
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export const escapeText = (s: string): string =>
-  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+export { escapeText } from '../../domain/escape.js';
+export { slackDate } from '../../services/when.js';
 
 /** "Fraud", "Fraud and Pricing", "Fraud, Pricing and Search". */
 export const listOf = (names: readonly string[]): string =>

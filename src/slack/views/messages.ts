@@ -1,4 +1,5 @@
 import type { MessageBuilder } from '../../services/messages.js';
+import { channelProblemMessage, channelReadyMessage } from './channel-notices.js';
 import { checkInMessage, thanksMessage } from './check-in.js';
 import { periodDigest, teamDigest } from './digest.js';
 import { orgDigest } from './org-table.js';
@@ -10,4 +11,6 @@ export const blockKitMessages: MessageBuilder = {
   teamDigest,
   periodDigest,
   orgDigest,
+  channelProblem: channelProblemMessage,
+  channelReady: channelReadyMessage,
 };

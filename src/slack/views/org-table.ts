@@ -236,7 +236,21 @@ function orgBlocks(report: OrgReport, title: string): unknown[] {
   ];
 }
 
-const fallback = (report: OrgReport, title: string): string => `${title}: ${verdictCounts(report)}.`;
+/**
+ * The top-level `text` that screen readers read instead of the blocks: the verdict counts, then
+ * each shown team's verdict, signals and recommendation, in plain words.
+ */
+const fallback = (report: OrgReport, title: string): string => {
+  const teams = report.teams.slice(0, MAX_TEAM_ROWS).flatMap(({ team, report: r }) => {
+    if (r === null) return [];
+    const f = r.summary.figures;
+    const signals = f.signals.length > 0 ? ` (${f.signals.map((s) => orgSignal(s, f)).join('; ')})` : '';
+    return [`${teamName(team.name)}: ${VERDICT_WORDS[f.failureMode]}${signals}. ${recommendationFor(f)}`];
+  });
+  return clamp([`${title}: ${verdictCounts(report)}.`, ...teams].join(' '), MAX_FALLBACK);
+};
+/** Notifications and screen readers cope with long text; Slack's own ceiling is 40,000. */
+const MAX_FALLBACK = 12_000;
 
 const NO_TEAMS = 'There are no teams yet. An admin can add one with `/tooth-tail team add <name>`.';
 

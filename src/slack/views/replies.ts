@@ -3,6 +3,7 @@
 import type { TeamHeadcount } from '../../services/org.js';
 import type { Subscription } from '../../storage/subscriptions.js';
 import type { Team } from '../../storage/teams.js';
+import { channelFix } from './channel-notices.js';
 import { escapeText, slackDate } from './format.js';
 
 export interface Reply {
@@ -38,10 +39,19 @@ export function subscriptionsReply(
     `*Subscriptions*\n${rows
       .map(
         ({ subscription, teamName }) =>
-          `• <#${subscription.channelId}>: ${teamName === null ? 'the whole org' : escapeText(teamName)}, ${subscription.cadence}`,
+          `• <#${subscription.channelId}>: ${teamName === null ? 'the whole org' : escapeText(teamName)}, ${subscription.cadence}${problemNote(subscription)}`,
       )
       .join('\n')}`,
   );
+}
+
+/** Beside a subscription whose channel refuses digests: what is wrong, and the fix. */
+function problemNote(subscription: Subscription): string {
+  if (subscription.problem === null) return '';
+  // Not in the channel, or cannot see it (a private channel it was never added to): an invite fixes both.
+  const waiting = subscription.problem === 'not_in_channel' || subscription.problem === 'channel_not_found';
+  const state = waiting ? 'waiting' : `refused (\`${subscription.problem}\`)`;
+  return `\n   :warning: ${state}: ${channelFix(subscription.channelId, subscription.problem)}`;
 }
 
 export function noRoundYetReply(team: Team, next: { openNow: boolean; at: Date | null }): string {

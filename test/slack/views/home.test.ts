@@ -34,6 +34,7 @@ const team = (id: number, name: string): Team => ({
   openDays: 3,
   scheduleSince: NOW.toISOString(),
   createdAt: NOW.toISOString(),
+  removedAt: null,
 });
 
 interface Button {

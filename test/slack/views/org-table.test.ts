@@ -3,6 +3,7 @@ import { recommendation } from '../../../src/domain/recommend.js';
 import type { Answers, RosterEntry } from '../../../src/domain/types.js';
 import { AccessService } from '../../../src/services/access.js';
 import { BlockerThemeService } from '../../../src/services/blocker-themes.js';
+import { ChannelService } from '../../../src/services/channels.js';
 import { Directory } from '../../../src/services/directory.js';
 import { InsightService } from '../../../src/services/insight.js';
 import { OrgService } from '../../../src/services/org.js';
@@ -73,6 +74,10 @@ function seedSmallOrg(db: Db) {
   ]);
 }
 
+/** The small org's teams as the fallback text words them. */
+const TEAMS_IN_WORDS =
+  " Fraud ML: handmaid (median waiting 20% (threshold 20%, +0); rewrite 100% of shipped work (threshold 50%, +50)). Handmaid mode: engineers are rewriting data scientists' work; invest in a paved path so data scientists ship without a rewrite. Search: not enough answers. Insufficient data: too few people answered to show figures without identifying anyone; encourage the team to answer the next check-in.";
+
 describe('orgTable', () => {
   let db: Db;
   let cleanup: () => void;
@@ -121,8 +126,9 @@ describe('orgTable', () => {
     expect(texts).toContain(
       '*Engineers across the org* (pooled: each team’s latest round; engineers are too few per team to show alone)\n4 engineers answered, fewer than 5: withheld.',
     );
+    // The fallback text screen readers read: each team's verdict, signals and recommendation.
     expect(reply.text).toBe(
-      'Tooth-to-tail ratio by team: 3 teams: 1 handmaid, 1 not enough answers, 1 no check-in yet.',
+      `Tooth-to-tail ratio by team: 3 teams: 1 handmaid, 1 not enough answers, 1 no check-in yet.${TEAMS_IN_WORDS}`,
     );
     expect(reply.inChannel).toBeUndefined();
   });
@@ -216,7 +222,7 @@ describe('orgTable', () => {
     });
     expect(digest.blocks?.slice(1)).toEqual(table.blocks?.slice(1));
     expect(digest.text).toBe(
-      'tooth-tail digest: the whole org: 3 teams: 1 handmaid, 1 not enough answers, 1 no check-in yet.',
+      `tooth-tail digest: the whole org: 3 teams: 1 handmaid, 1 not enough answers, 1 no check-in yet.${TEAMS_IN_WORDS}`,
     );
     expect(orgDigest(report, 'Weekly tooth-tail digest: whole org').blocks?.[0]).toMatchObject({
       text: { text: 'Weekly tooth-tail digest: whole org' },
@@ -248,8 +254,18 @@ describe('/tooth-tail ratio', () => {
     const directory = new Directory({ users: new UserRepository(db), slack, clock, adminUserIds: [] });
     const reports = new ReportService({ summaries, rounds: roundRepo, clock, anonymityThreshold: 5 });
     const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: 5 });
+    const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' });
+    const channels = new ChannelService({
+      slack,
+      org,
+      subscriptions,
+      teams,
+      messages: blockKitMessages,
+      clock,
+      logger: { info: () => {}, warn: () => {} },
+    });
     const runner = new CommandRunner({
-      org: new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' }),
+      org,
       access: AccessService.on({ db, teams, directory, clock }),
       rounds: new RoundService({
         db,
@@ -269,6 +285,7 @@ describe('/tooth-tail ratio', () => {
       insight,
       directory,
       slack,
+      channels,
       rosterSync: new RosterSyncService({ db, teams, syncs: new RosterSyncRepository(db), slack, clock }),
       blockerThemes: new BlockerThemeService({
         db,

@@ -1,0 +1,174 @@
+// People who leave (issue 11, item 2): deactivated accounts leave every roster, whether Slack's
+// user_change reached the app or not; reactivation; who may not be put on a roster at all.
+import { afterEach, describe, expect, it } from 'vitest';
+import { answerCheckIn, type Harness, startHarness } from '../helpers/harness.js';
+
+const ADMIN = 'UADMIN';
+const DS = ['U0DS1', 'U0DS2', 'U0DS3', 'U0DS4', 'U0DS5', 'U0DS6'];
+const ENG = ['U0EN1', 'U0EN2'];
+const LEAVER = DS[5] as string;
+const BOT = 'U0SOMEBOT';
+const GUEST = 'U0GUEST';
+/** Deactivated before the app ever saw them. */
+const GONE = 'U0GONE';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.stop();
+});
+
+async function start(): Promise<Harness> {
+  h = await startHarness({
+    users: [
+      { id: ADMIN, name: 'ada', tz: 'UTC' },
+      ...DS.map((id, i) => ({ id, name: `ds${i + 1}`, tz: 'UTC' })),
+      ...ENG.map((id, i) => ({ id, name: `eng${i + 1}`, tz: 'UTC' })),
+      { id: BOT, name: 'somebot', tz: 'UTC', isBot: true },
+      { id: GUEST, name: 'guest', tz: 'UTC', external: true },
+      { id: GONE, name: 'gone', tz: 'UTC', deleted: true },
+    ],
+    adminUserIds: [ADMIN],
+    anonymityThreshold: 3,
+    options: { charts: null },
+  });
+  await h.run(ADMIN, 'team add Fraud');
+  await h.run(ADMIN, `roster add Fraud ${DS.map((id) => `<@${id}>`).join(' ')} as data-scientist`);
+  await h.run(ADMIN, `roster add Fraud ${ENG.map((id) => `<@${id}>`).join(' ')} as engineer`);
+  return h;
+}
+
+type Figures = { tooth: number; tail: number; ratio: number | null; toothResponses: number };
+const summaries = (): Figures[] =>
+  (
+    h.app.db.prepare('SELECT figures FROM round_summaries ORDER BY round_id').all() as Array<{
+      figures: string;
+    }>
+  ).map((r) => JSON.parse(r.figures) as Figures);
+const onRoster = (): string[] =>
+  (
+    h.app.db.prepare('SELECT user_id FROM members WHERE left_at IS NULL ORDER BY user_id').all() as Array<{
+      user_id: string;
+    }>
+  ).map((r) => r.user_id);
+const prompted = (roundId: number): string[] =>
+  (
+    h.app.db
+      .prepare(
+        "SELECT user_id FROM deliveries WHERE round_id = ? AND kind = 'prompt' AND status = 'sent' ORDER BY user_id",
+      )
+      .all(roundId) as Array<{ user_id: string }>
+  ).map((r) => r.user_id);
+const rosterOf = (roundId: number): string[] =>
+  (
+    h.app.db
+      .prepare('SELECT user_id FROM round_roster WHERE round_id = ? ORDER BY user_id')
+      .all(roundId) as Array<{
+      user_id: string;
+    }>
+  ).map((r) => r.user_id);
+
+const answer = (userId: string) => answerCheckIn(h, userId);
+
+async function round(answering: string[]): Promise<void> {
+  await h.run(ADMIN, 'survey now Fraud');
+  await h.settle();
+  for (const id of answering) await answer(id);
+  await h.run(ADMIN, 'survey close Fraud');
+  await h.settle();
+}
+
+describe('a deactivated account (user_change with deleted: true)', () => {
+  it('leaves every roster: not asked, not counted in later rounds, while closed rounds keep their history', async () => {
+    await start();
+    await h.run(ADMIN, 'team add Risk');
+    await h.run(ADMIN, `roster add Risk <@${LEAVER}> as data-scientist`);
+    await round(DS.slice(0, 3));
+    expect(summaries()[0]).toMatchObject({ tooth: 6, tail: 2 });
+    expect(summaries()[0]?.ratio).toBeCloseTo(2 / 6);
+
+    await h.sandbox.deactivateUser(LEAVER);
+    await h.sandbox.waitFor(() => !onRoster().includes(LEAVER), 5000, 'the leaver off the rosters');
+    expect((await h.run(ADMIN, 'teams')).text).toContain('*Fraud*: 5 data scientists, 2 engineers');
+    expect((await h.run(ADMIN, 'teams')).text).toContain('*Risk*: 0 data scientists');
+
+    await round(DS.slice(0, 3));
+    expect(prompted(2)).toEqual([...DS.slice(0, 5), ...ENG].sort());
+    expect(h.sandbox.dm(LEAVER)).toHaveLength(1);
+    expect(summaries()[1]).toMatchObject({ tooth: 5, tail: 2, ratio: 0.4 });
+    // The first round's summary is unchanged.
+    expect(summaries()[0]).toMatchObject({ tooth: 6, tail: 2 });
+  });
+
+  it('leaves an open round it has not answered: its reminders stop and its headcount and response rate drop them', async () => {
+    await start();
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
+    await h.sandbox.deactivateUser(LEAVER);
+    await h.sandbox.waitFor(() => !rosterOf(1).includes(LEAVER), 5000, 'the leaver off the open round');
+    h.app.rounds.remind(1, 1);
+    await h.settle();
+    const reminders = h.app.db
+      .prepare("SELECT user_id, status, error FROM deliveries WHERE kind = 'reminder' AND user_id = ?")
+      .all(LEAVER);
+    expect(reminders).toEqual([]);
+    for (const id of DS.slice(0, 3)) await answer(id);
+    await h.run(ADMIN, 'survey close Fraud');
+    expect(summaries()[0]).toMatchObject({ tooth: 5, toothResponses: 3 });
+  });
+});
+
+describe('a deactivation whose event was missed (the app was down)', () => {
+  it('is found when the check-in is sent: the prompt is skipped with the reason and the memberships end', async () => {
+    await start();
+    await h.sandbox.deactivateUser(LEAVER, { event: false });
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
+    expect(
+      h.app.db
+        .prepare("SELECT status, error FROM deliveries WHERE kind = 'prompt' AND user_id = ?")
+        .get(LEAVER),
+    ).toEqual({ status: 'skipped', error: 'user_deactivated' });
+    expect(h.sandbox.calls.some((c) => c.method === 'users.info' && c.args.user === LEAVER)).toBe(true);
+    expect(onRoster()).not.toContain(LEAVER);
+    expect(rosterOf(1)).not.toContain(LEAVER);
+    for (const id of DS.slice(0, 3)) await answer(id);
+    await h.run(ADMIN, 'survey close Fraud');
+    expect(summaries()[0]).toMatchObject({ tooth: 5, tail: 2, ratio: 0.4 });
+  });
+});
+
+describe('a reactivated account', () => {
+  it('is not put back by itself; an admin re-adds it, which works once Slack says it is active', async () => {
+    await start();
+    await h.sandbox.deactivateUser(LEAVER);
+    await h.sandbox.waitFor(() => !onRoster().includes(LEAVER), 5000, 'the leaver off the rosters');
+    expect((await h.run(ADMIN, `roster add Fraud <@${LEAVER}> as data-scientist`)).text).toBe(
+      `Nothing was changed. <@${LEAVER}>: their Slack account is deactivated.`,
+    );
+
+    await h.sandbox.reactivateUser(LEAVER);
+    await h.sandbox.waitFor(
+      () =>
+        (h.app.db.prepare('SELECT deleted FROM users WHERE user_id = ?').get(LEAVER) as { deleted: number })
+          .deleted === 0,
+      5000,
+      'the reactivation to be seen',
+    );
+    expect(onRoster()).not.toContain(LEAVER);
+    expect((await h.run(ADMIN, `roster add Fraud <@${LEAVER}> as data-scientist`)).text).toMatch(
+      /added <@U0DS6>/,
+    );
+    expect(onRoster()).toContain(LEAVER);
+  });
+});
+
+describe('who may be on a roster', () => {
+  it('refuses a deactivated account, a bot and a person from another organisation, with the reason, and adds nobody', async () => {
+    await start();
+    const reply = await h.run(ADMIN, `roster add Fraud <@${GONE}> <@${BOT}> <@${GUEST}> as engineer`);
+    expect(reply.text).toBe(
+      `Nothing was changed. <@${GONE}>: their Slack account is deactivated. <@${BOT}> is a bot, and bots are not asked. <@${GUEST}> is from another organisation (Slack Connect), and only people in this workspace are asked.`,
+    );
+    expect(onRoster()).toEqual([...DS, ...ENG].sort());
+  });
+});
