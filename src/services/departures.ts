@@ -1,4 +1,4 @@
-import type { Db } from '../storage/database.js';
+import { type Db, immediateTransaction } from '../storage/database.js';
 import type { OutboxRepository } from '../storage/outbox.js';
 import type { RoundRepository } from '../storage/rounds.js';
 import type { TeamRepository } from '../storage/teams.js';
@@ -43,11 +43,11 @@ export class DepartureService {
   /** Takes a deactivated person off every roster; returns on how many teams they were. */
   departed(workspaceId: string, userId: string, source: string): number {
     const now = this.deps.clock().toISOString();
-    const { teams, rounds, skipped } = this.deps.db.transaction(() => ({
+    const { teams, rounds, skipped } = immediateTransaction(this.deps.db, () => ({
       teams: this.deps.teams.endMemberships(workspaceId, userId, now),
       rounds: this.deps.rounds.dropFromOpenRounds(workspaceId, userId),
       skipped: this.deps.outbox.skipPendingCheckIns(workspaceId, userId, 'user_deactivated', now),
-    }))();
+    }));
     if (teams + rounds + skipped > 0) {
       this.deps.logger.info(
         `${userId} is deactivated in Slack (${source}): left ${teams} team(s) and ${rounds} open round(s), ${skipped} pending check-in(s) skipped`,

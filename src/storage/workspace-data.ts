@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import { type Db, immediateTransaction } from './database.js';
 
 /**
  * Every table that holds a workspace's rows: each one with a workspace_id column, found in the
@@ -32,7 +32,7 @@ export function countWorkspaceRows(db: Db, workspaceId: string): Record<string, 
  * is gone, so the tables need no particular order.
  */
 export function deleteWorkspaceData(db: Db, workspaceId: string): Record<string, number> {
-  return db.transaction(() => {
+  return immediateTransaction(db, () => {
     db.pragma('defer_foreign_keys = ON');
     return Object.fromEntries(
       workspaceTables(db).map((table) => [
@@ -40,5 +40,5 @@ export function deleteWorkspaceData(db: Db, workspaceId: string): Record<string,
         db.prepare(`DELETE FROM "${table}" WHERE workspace_id = ?`).run(workspaceId).changes,
       ]),
     );
-  })();
+  });
 }

@@ -76,7 +76,7 @@ function seedSmallOrg(db: Db) {
 
 /** The small org's teams as the fallback text words them. */
 const TEAMS_IN_WORDS =
-  " Fraud ML: handmaid (median waiting 20% (threshold 20%, +0); rewrite 100% of shipped work (threshold 50%, +50)). Handmaid mode: engineers are rewriting data scientists' work; invest in a paved path so data scientists ship without a rewrite. Search: not enough answers. Insufficient data: too few people answered to show figures without identifying anyone; encourage the team to answer the next check-in.";
+  " Fraud ML: handmaid (median waiting 20%, mean 20% (threshold 20%, +0); 6 of 6 shipped pieces were rewritten by engineers (100%; threshold 50%, +50)). Handmaid mode: engineers are rewriting data scientists' work; invest in a paved path so data scientists ship without a rewrite. Search: not enough answers. Insufficient data: too few people answered to show figures without identifying anyone; encourage the team to answer the next check-in.";
 
 describe('orgTable', () => {
   let db: Db;
