@@ -134,17 +134,31 @@ export class ChannelService {
       cadence: input.cadence,
       createdBy: input.createdBy,
     });
+    this.recordAccess(input.workspaceId, input.channelId, subscription.id, access);
+    return { created, team, access };
+  }
+
+  /**
+   * Records what `access` found for a new subscription (at `subscribe`, or a home channel at `team
+   * add`): one the app cannot post in yet shows as waiting, and since its creator was told how in
+   * the reply, the first digest refused the same way sends them no second notice.
+   */
+  recordAccess(
+    workspaceId: string,
+    channelId: string,
+    subscriptionId: Subscription['id'],
+    access: ChannelAccess,
+  ): void {
     if (access.kind === 'invite') {
       // Recorded as the refusal the first digest will meet: a private channel the app cannot see
       // answers channel_not_found, one it can see but is not in not_in_channel.
       const problem = access.error === 'channel_not_found' ? 'channel_not_found' : 'not_in_channel';
       const now = this.deps.clock().toISOString();
-      this.deps.subscriptions.recordProblem(input.workspaceId, input.channelId, problem, now);
-      this.deps.subscriptions.claimProblemNotice(subscription.id, problem);
+      this.deps.subscriptions.recordProblem(workspaceId, channelId, problem, now);
+      this.deps.subscriptions.claimProblemNotice(subscriptionId, problem);
     } else {
-      this.deps.subscriptions.clearChannelProblems(input.workspaceId, input.channelId);
+      this.deps.subscriptions.clearChannelProblems(workspaceId, channelId);
     }
-    return { created, team, access };
   }
 
   /**

@@ -117,6 +117,13 @@ describe('subscribing a channel', () => {
     expect(pub.text).toContain(`I joined <#${PUBLIC.id}>`);
     const priv = await h.run(ADMIN, `team add Ops <#${PRIVATE.id}|${PRIVATE.name}>`);
     expect(priv.text).toMatch(/Added team \*Ops\*.*Waiting: .*type `\/invite @tooth-tail` in <#C0PRIVATE>/);
+    // The home channel's subscription shows the wait, as one made with `subscribe` does.
+    expect((await h.run(ADMIN, 'subscriptions')).text).toMatch(
+      /<#C0PRIVATE>: Ops, each-round\n.*:warning: waiting/,
+    );
+    expect((await h.run(ADMIN, 'subscriptions')).text).not.toMatch(
+      /<#C0PUBLIC>: Risk, each-round\n.*:warning/,
+    );
     await h.sandbox.inviteApp(PRIVATE.id, ADMIN);
     const thanks = await h.sandbox.waitFor(() => h.sandbox.messages(PRIVATE.id)[0], 5000, 'a confirmation');
     expect(thanks.text).toContain('• the home channel of *Ops*');

@@ -26,14 +26,15 @@ export const teamAdd = defineCommand<'team-add'>({
       createdBy: ctx.userId,
     });
     // The home channel is where the team's digests go, unless someone says otherwise.
-    if (channelId) {
-      org.subscribe({
+    if (channelId && access) {
+      const { subscription } = org.subscribe({
         workspaceId: ctx.workspaceId,
         channelId,
         scope: { kind: 'team', team: team.name },
         cadence: 'each-round',
         createdBy: ctx.userId,
       });
+      channels.recordAccess(ctx.workspaceId, channelId, subscription.id, access);
     }
     const name = escapeText(team.name);
     const next = reports.nextRound(team).at;
