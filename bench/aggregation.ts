@@ -105,7 +105,14 @@ export function services(db: Db, clock: Clock) {
     directory,
     slack,
     channels,
-    rosterSync: new RosterSyncService({ db, teams, syncs: new RosterSyncRepository(db), slack, clock }),
+    rosterSync: new RosterSyncService({
+      db,
+      teams,
+      syncs: new RosterSyncRepository(db),
+      users: new UserRepository(db),
+      slack,
+      clock,
+    }),
     blockerThemes: new BlockerThemeService({
       db,
       settings: new OrgSettingsRepository(db),

@@ -288,7 +288,14 @@ function createServices(input: {
     clock,
     onQueued,
   });
-  const rosterSync = new RosterSyncService({ db, teams, syncs: new RosterSyncRepository(db), slack, clock });
+  const rosterSync = new RosterSyncService({
+    db,
+    teams,
+    syncs: new RosterSyncRepository(db),
+    users,
+    slack,
+    clock,
+  });
   const blockerThemes = new BlockerThemeService({
     db,
     settings: new OrgSettingsRepository(db),

@@ -3,6 +3,7 @@ import { desiredRoster, rosterChanges, type SyncedGroup, type UsergroupRef } fro
 import { type Db, immediateTransaction } from '../storage/database.js';
 import type { RosterSync, RosterSyncRepository } from '../storage/roster-syncs.js';
 import type { Team, TeamRepository } from '../storage/teams.js';
+import type { UserRepository } from '../storage/users.js';
 import { AppError } from './errors.js';
 import { type Clock, SlackCallError, type SlackPort } from './ports.js';
 
@@ -54,6 +55,7 @@ export class RosterSyncService {
       db: Db;
       teams: TeamRepository;
       syncs: RosterSyncRepository;
+      users: UserRepository;
       slack: SlackPort;
       clock: Clock;
     },
@@ -119,7 +121,14 @@ export class RosterSyncService {
   async reconcile(team: Team): Promise<RosterSyncResult> {
     const syncs = this.deps.syncs.forTeam(team.id);
     const groups: SyncedGroup[] = [];
-    for (const sync of syncs) groups.push({ ...sync, userIds: await this.members(sync) });
+    for (const sync of syncs) {
+      // A group can still list someone Slack has deactivated; DeparturesService took them off
+      // every roster, and a reconciliation must not put them back.
+      const userIds = (await this.members(sync)).filter(
+        (userId) => this.deps.users.get(team.workspaceId, userId)?.deleted !== true,
+      );
+      groups.push({ ...sync, userIds });
+    }
     const now = this.deps.clock().toISOString();
     return immediateTransaction(this.deps.db, (): RosterSyncResult => {
       const desired = desiredRoster(groups);

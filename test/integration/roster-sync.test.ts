@@ -182,6 +182,17 @@ describe('roster sync', () => {
     expect(calls()).toBe(after);
   });
 
+  it('leaves a deactivated person off, though the group still lists them', async () => {
+    await h.sandbox.setUsergroupMembers(FRAUD_ML, [DS1, DS3, DS4]);
+    await h.sandbox.waitFor(() => ids().includes(DS4), 5000, 'DS4 on the roster');
+    await h.sandbox.deactivateUser(DS4);
+    await h.sandbox.waitFor(() => !ids().includes(DS4), 5000, 'DS4 off the roster');
+    // The group changes again and still lists DS4: the reconciliation keeps them off.
+    await h.sandbox.setUsergroupMembers(FRAUD_ML, [DS1, DS2, DS3, DS4]);
+    await h.sandbox.waitFor(() => ids().includes(DS2), 5000, 'DS2 back on the roster');
+    expect(ids()).not.toContain(DS4);
+  });
+
   it('stops following a group, keeping the roster as it is', async () => {
     const before = ids();
     expect((await h.run(ADMIN, 'roster unsync Fraud @fraud-ml')).text).toMatch(/no longer follows/);

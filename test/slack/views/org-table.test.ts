@@ -286,7 +286,14 @@ describe('/tooth-tail ratio', () => {
       directory,
       slack,
       channels,
-      rosterSync: new RosterSyncService({ db, teams, syncs: new RosterSyncRepository(db), slack, clock }),
+      rosterSync: new RosterSyncService({
+        db,
+        teams,
+        syncs: new RosterSyncRepository(db),
+        users: new UserRepository(db),
+        slack,
+        clock,
+      }),
       blockerThemes: new BlockerThemeService({
         db,
         settings: new OrgSettingsRepository(db),
