@@ -275,6 +275,7 @@ function createServices(input: {
     anonymityThreshold: config.anonymityThreshold,
     onQueued,
     orgDigests,
+    departures,
   });
   const digests = new DigestService({
     db,

@@ -94,6 +94,12 @@ export class Scheduler {
   /** One pass: plan, then act on each action; one failing action never stops the others. */
   async tick(): Promise<DueAction[]> {
     const actions = whatIsDue(this.deps.clock(), this.state());
+    try {
+      await this.deps.roundService.checkAccountsFor(actions);
+    } catch (error) {
+      // Each open and reminder still reads its own people's accounts.
+      this.deps.logger.error('reading accounts before the rounds failed', error);
+    }
     for (const action of actions) {
       const what = `the scheduler's ${describe(action)}`;
       try {
@@ -144,7 +150,7 @@ export class Scheduler {
         return;
       }
       case 'remind':
-        this.deps.roundService.remind(action.roundId, action.reminder);
+        await this.deps.roundService.remindChecked(action.roundId, action.reminder);
         return;
       case 'digest':
         this.deps.digests.queuePeriodDigest(action.subscriptionId, action.periodStart, action.periodEnd);

@@ -12,9 +12,9 @@ import { type Clock, SlackCallError, type SlackPort } from './ports.js';
 const USER_TTL_MS = 6 * 60 * 60 * 1000;
 const ADMIN_TTL_MS = 5 * 60 * 1000;
 /**
- * A time zone changes when someone moves or travels, rarely. Opening a scheduled round reads one
- * per member; with this long a cache the roster add or join that fetched it usually serves, so a
- * large team's round does not wait on hundreds of users.info calls (Tier 4, about 100 a minute).
+ * A time zone changes when someone moves or travels, rarely, so `timezone` and `timezones` trust
+ * one for a week. (Opening a round reads its members' accounts far fresher, for departures, and
+ * takes their zones from that read: RoundService.)
  */
 const TIMEZONE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /**
@@ -23,9 +23,14 @@ const TIMEZONE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
  * people a call). For 2,000 people that is 10 calls instead of 2,000 (20 minutes at Tier 4).
  */
 const ONE_BY_ONE_MAX = 10;
+/** How long after a failed users.list walk the next read uses the cache instead of walking again. */
+const WALK_RETRY_MS = 60 * 1000;
 
 /** Who people are: admin flags, time zones, and mentions turned into ids. */
 export class Directory {
+  /** When users.list last failed, per workspace (ms since the epoch, by the clock). */
+  private readonly walkFailedAt = new Map<string, number>();
+
   constructor(
     private readonly deps: {
       users: UserRepository;
@@ -78,35 +83,75 @@ export class Directory {
   }
 
   /**
-   * Time zones of many people at once (opening a scheduled round): from the cache, then one
-   * users.list walk for those it lacks, which also refreshes everyone else the walk passes.
-   * Whoever is still unknown (left the workspace, or users.list failed) is looked up alone.
+   * Time zones of many people at once, each trusted for a week (TIMEZONE_TTL_MS): `accounts`
+   * with that freshness.
    */
   async timezones(workspaceId: string, userIds: readonly string[]): Promise<Map<string, string | null>> {
+    const accounts = await this.accounts(workspaceId, userIds, TIMEZONE_TTL_MS);
+    return new Map([...accounts].map(([userId, user]) => [userId, user?.tz ?? null]));
+  }
+
+  /**
+   * Many people's accounts at once (opening a round, queueing reminders), none older than
+   * `maxAgeMs` if Slack answers: from the cache, then, for more than ONE_BY_ONE_MAX stale ones, one
+   * users.list walk (which refreshes everyone else it passes, so the next read in the same
+   * workspace finds them fresh), else users.info one by one. Whoever the walk does not list (left
+   * the workspace) is looked up alone. If the walk fails, Slack is likely unreachable: people the
+   * cache knows are given as it knows them rather than holding a round on one call each, and only
+   * the never-seen are looked up. `undefined` is someone Slack does not know, or who could not be
+   * read and was never cached.
+   */
+  async accounts(
+    workspaceId: string,
+    userIds: readonly string[],
+    maxAgeMs: number,
+  ): Promise<Map<string, SlackUser | undefined>> {
     const now = this.deps.clock();
-    const zones = new Map<string, string | null>();
-    const missing = new Set<string>();
+    const found = new Map<string, SlackUser | undefined>();
+    const stale = new Set<string>();
     for (const userId of userIds) {
       const cached = this.deps.users.get(workspaceId, userId);
-      if (cached && now.getTime() - Date.parse(cached.fetchedAt) < TIMEZONE_TTL_MS)
-        zones.set(userId, cached.tz);
-      else missing.add(userId);
+      if (cached && now.getTime() - Date.parse(cached.fetchedAt) < maxAgeMs) found.set(userId, cached);
+      else stale.add(userId);
     }
-    if (missing.size > ONE_BY_ONE_MAX) {
-      try {
-        for await (const page of this.deps.slack.listUsers()) {
-          for (const user of page) {
-            this.deps.users.save(workspaceId, { ...user, fetchedAt: now.toISOString() });
-            if (missing.delete(user.userId)) zones.set(user.userId, user.tz);
-          }
-          if (missing.size === 0) break;
+    const walkFailed = stale.size > ONE_BY_ONE_MAX && !(await this.walk(workspaceId, stale, found, now));
+    for (const userId of stale) {
+      const cached = this.deps.users.get(workspaceId, userId);
+      if (walkFailed && cached) found.set(userId, cached);
+      else found.set(userId, await this.user(workspaceId, userId, maxAgeMs).catch(() => cached));
+    }
+    return found;
+  }
+
+  /**
+   * One users.list walk: caches everyone it passes, moves the `stale` it finds into `found`, and
+   * stops once none is left. False when users.list failed, now or within the last minute: the
+   * reads right after a failure (the next open or reminder of the same scheduler tick) would each
+   * wait out the client's retries (up to five minutes) on a Slack that is not answering.
+   */
+  private async walk(
+    workspaceId: string,
+    stale: Set<string>,
+    found: Map<string, SlackUser | undefined>,
+    now: Date,
+  ): Promise<boolean> {
+    const failedAt = this.walkFailedAt.get(workspaceId);
+    if (failedAt !== undefined && now.getTime() - failedAt < WALK_RETRY_MS) return false;
+    try {
+      for await (const page of this.deps.slack.listUsers()) {
+        for (const user of page) {
+          const fresh = { ...user, fetchedAt: now.toISOString() };
+          this.deps.users.save(workspaceId, fresh);
+          if (stale.delete(user.userId)) found.set(user.userId, fresh);
         }
-      } catch {
-        // users.list failed: the lookups one by one below still answer, from the cache if need be.
+        if (stale.size === 0) break;
       }
+      this.walkFailedAt.delete(workspaceId);
+      return true;
+    } catch {
+      this.walkFailedAt.set(workspaceId, now.getTime());
+      return false;
     }
-    for (const userId of missing) zones.set(userId, await this.timezone(workspaceId, userId));
-    return zones;
   }
 
   /**
@@ -120,7 +165,7 @@ export class Directory {
     const ineligible: Array<{ userId: string; reason: IneligibleReason }> = [];
     for (const ref of refs) {
       const id = ref.id ?? (await this.userIdByName(workspaceId, ref.name as string));
-      const user = id === undefined ? undefined : await this.user(workspaceId, id);
+      const user = id === undefined ? undefined : await this.eligibilityOf(workspaceId, id);
       if (id === undefined || user === undefined) {
         unknown.push(ref.name ?? ref.id ?? '?');
         continue;
@@ -132,6 +177,15 @@ export class Directory {
     if (unknown.length > 0) throw new UnknownUserError(unknown);
     if (ineligible.length > 0) throw new IneligibleMemberError(ineligible);
     return ids;
+  }
+
+  /**
+   * The account as roster add judges it. A cached "deactivated" is asked again: an account
+   * reactivated while the app missed user_change would otherwise be refused for hours.
+   */
+  private async eligibilityOf(workspaceId: string, userId: string): Promise<SlackUser | undefined> {
+    const user = await this.user(workspaceId, userId);
+    return user?.deleted ? this.user(workspaceId, userId, 0) : user;
   }
 
   async resolveChannel(ref: ChannelRef, current: { id: string; name: string }): Promise<string> {

@@ -1,4 +1,5 @@
 import { summariseRound } from '../domain/aggregate.js';
+import type { DueAction } from '../domain/due.js';
 import { memberPromptAt } from '../domain/schedule.js';
 import type { Answers } from '../domain/types.js';
 import { type Db, immediateTransaction } from '../storage/database.js';
@@ -7,6 +8,8 @@ import type { RosterSnapshotEntry, Round, RoundRepository } from '../storage/rou
 import type { SubscriptionRepository } from '../storage/subscriptions.js';
 import type { RoundSummary, SummaryRepository } from '../storage/summaries.js';
 import type { Team, TeamRepository } from '../storage/teams.js';
+import type { SlackUser } from '../storage/users.js';
+import type { DepartureService } from './departures.js';
 import type { Directory } from './directory.js';
 import {
   EmptyRosterError,
@@ -24,6 +27,16 @@ import type { TeamReport } from './report-types.js';
 import type { ReportService } from './reports.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * How old an account may be when a round opens or reminds: an hour. user_change takes a
+ * deactivated person off at once; this read is the net for an event the app missed (it was down,
+ * or Slack stopped retrying), so it bounds how long a missed deactivation goes unnoticed before
+ * someone is asked. A team's round opens about weekly and reminds twice, so nearly every open and
+ * reminder reads Slack; opens and reminders within the hour (teams on the same schedule, a
+ * `survey now` after a scheduled open) share one read, which for a large workspace is a users.list
+ * walk at Tier 2 (20+ calls a minute).
+ */
+const ACCOUNT_MAX_AGE_MS = 60 * 60 * 1000;
 
 export interface RoundsDeps {
   db: Db;
@@ -42,6 +55,11 @@ export interface RoundsDeps {
   onQueued?: () => void;
   /** The org digest of `all` subscriptions, queued with a close when the close completes a cycle. */
   orgDigests?: Pick<OrgDigestService, 'queueDue'>;
+  /**
+   * Takes whoever Slack says is deactivated off every roster before a round asks or counts them.
+   * main.ts always wires it; service-level tests with no Slack leave it out.
+   */
+  departures?: Pick<DepartureService, 'departed'>;
 }
 
 const isUniqueViolation = (error: unknown): boolean =>
@@ -52,30 +70,32 @@ export class RoundService {
   constructor(private readonly deps: RoundsDeps) {}
 
   /**
-   * Opens a round for the team and queues each member's check-in DM. A scheduled round asks each
-   * member at the scheduled wall-clock time in their own zone; a manual one asks everyone now.
-   * Throws EmptyRosterError, or RoundOpenError when the team already has a round open.
+   * Opens a round for the team and queues each member's check-in DM. First its members' accounts
+   * are read (checkAccounts), so anyone deactivated while the app missed the event is neither asked
+   * nor counted; a team left with nobody is an empty roster. A scheduled round asks each member at
+   * the scheduled wall-clock time in their own zone (from the same read); a manual one asks
+   * everyone now. Throws EmptyRosterError, or RoundOpenError when the team already has a round open.
    */
   async open(team: Team, input: { openedBy: string; scheduledFor?: Date; closesAt?: Date }): Promise<Round> {
     const now = this.deps.clock();
-    const members = this.deps.teams.members(team.id);
-    if (members.length === 0) throw new EmptyRosterError(team.name);
+    if (this.deps.teams.members(team.id).length === 0) throw new EmptyRosterError(team.name);
     const already = this.deps.rounds.openRoundOf(team.id);
     if (already) throw new RoundOpenError(team.name, already.closesAt);
 
+    const accounts = await this.checkAccounts(
+      team.workspaceId,
+      this.deps.teams.members(team.id).map((m) => m.userId),
+      'at round open',
+    );
+    const members = this.deps.teams.members(team.id);
+    if (members.length === 0) throw new EmptyRosterError(team.name);
     const opensAt = input.scheduledFor ?? now;
     const closesAt = input.closesAt ?? new Date(opensAt.getTime() + team.openDays * DAY_MS);
-    // One users.list walk for a large team whose time zones are not cached, not a call a member.
-    const zones = input.scheduledFor
-      ? await this.deps.directory.timezones(
-          team.workspaceId,
-          members.map((m) => m.userId),
-        )
-      : new Map<string, string | null>();
     const roster: RosterSnapshotEntry[] = [];
     for (const member of members) {
+      const zone = accounts.get(member.userId)?.tz ?? null;
       const promptAt = input.scheduledFor
-        ? memberPromptAt(input.scheduledFor, team.timezone, zones.get(member.userId) ?? null, closesAt)
+        ? memberPromptAt(input.scheduledFor, team.timezone, zone, closesAt)
         : now;
       roster.push({
         userId: member.userId,
@@ -227,6 +247,75 @@ export class RoundService {
     const round = this.deps.rounds.openRoundOf(team.id);
     if (!round) throw new NoOpenRoundError(team.name);
     return this.close(round.id);
+  }
+
+  /**
+   * Before a scheduler tick's opens and reminders: one account read per workspace over everyone
+   * they will ask, taking the deactivated off every roster. An early-stopping users.list walk for
+   * one team may not reach the next team's members; reading them all at once means teams opening
+   * in the same minute share one walk, and each open and reminder after it finds its people fresh.
+   */
+  async checkAccountsFor(actions: readonly DueAction[]): Promise<void> {
+    const people = new Map<string, Set<string>>();
+    const add = (workspaceId: string, userIds: readonly string[]) => {
+      const set = people.get(workspaceId) ?? new Set<string>();
+      for (const userId of userIds) set.add(userId);
+      people.set(workspaceId, set);
+    };
+    for (const action of actions) {
+      if (action.kind === 'open-round') {
+        const team = this.deps.teams.get(action.teamId);
+        if (team)
+          add(
+            team.workspaceId,
+            this.deps.teams.members(team.id).map((m) => m.userId),
+          );
+      } else if (action.kind === 'remind') {
+        const round = this.deps.rounds.get(action.roundId);
+        if (round && round.closedAt === null) add(round.workspaceId, this.unanswered(round.id));
+      }
+    }
+    for (const [workspaceId, userIds] of people)
+      await this.checkAccounts(workspaceId, [...userIds], "before this minute's rounds");
+  }
+
+  /**
+   * Queues reminder `n` (remind) after reading the accounts of those it would remind, so that
+   * someone deactivated since the round opened, with the event missed, is not reminded and leaves
+   * the round's headcount. The scheduler reminds through this.
+   */
+  async remindChecked(roundId: number, n: number): Promise<number> {
+    const round = this.deps.rounds.get(roundId);
+    if (round && round.closedAt === null)
+      await this.checkAccounts(round.workspaceId, this.unanswered(roundId), 'at reminder');
+    return this.remind(roundId, n);
+  }
+
+  /**
+   * Reads these people's accounts no older than ACCOUNT_MAX_AGE_MS in one bulk read
+   * (Directory.accounts: users.list pages or a few users.info) and takes whoever Slack says is
+   * deactivated off every roster (DepartureService.departed). Never fails for Slack: when it cannot
+   * be reached, the cached accounts answer and the round goes ahead.
+   */
+  private async checkAccounts(
+    workspaceId: string,
+    userIds: readonly string[],
+    when: string,
+  ): Promise<Map<string, SlackUser | undefined>> {
+    const accounts = await this.deps.directory.accounts(workspaceId, userIds, ACCOUNT_MAX_AGE_MS);
+    for (const [userId, account] of accounts)
+      if (account?.deleted)
+        this.deps.departures?.departed(workspaceId, userId, `users.list/users.info ${when}`);
+    return accounts;
+  }
+
+  /** Who in the round's roster has not answered yet. */
+  private unanswered(roundId: number): string[] {
+    const answered = new Set(this.deps.rounds.responses(roundId).map((r) => r.userId));
+    return this.deps.rounds
+      .roster(roundId)
+      .map((entry) => entry.userId)
+      .filter((userId) => !answered.has(userId));
   }
 
   /** Queues reminder `n` to everyone in the round who has not answered; at most once per n. */

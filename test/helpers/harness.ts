@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type RunningApp, type StartOptions, startApp } from '../../src/main.js';
 import {
+  type DeactivatedUserDm,
   Sandbox,
   type SandboxChannel,
   type SandboxUser,
@@ -34,6 +35,8 @@ export async function startHarness(input: {
   clock?: Clock;
   env?: Record<string, string>;
   options?: StartOptions;
+  /** What a DM to a deactivated person gets; the sandbox's default unless set. */
+  deactivatedUserDm?: DeactivatedUserDm;
 }): Promise<Harness> {
   const { dir, cleanup } = tempDir();
   const databasePath = path.join(dir, 'tooth-tail.db');
@@ -43,6 +46,7 @@ export async function startHarness(input: {
     users: input.users,
     channels: input.channels ?? [],
     usergroups: input.usergroups ?? [],
+    ...(input.deactivatedUserDm ? { deactivatedUserDm: input.deactivatedUserDm } : {}),
   });
   const app = await startApp(
     {

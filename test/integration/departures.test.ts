@@ -1,6 +1,8 @@
 // People who leave (issue 11, item 2): deactivated accounts leave every roster, whether Slack's
 // user_change reached the app or not; reactivation; who may not be put on a roster at all.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DeactivatedUserDm } from '../../src/sandbox/sandbox.js';
+import type { Clock } from '../../src/services/ports.js';
 import { answerCheckIn, type Harness, startHarness } from '../helpers/harness.js';
 
 const ADMIN = 'UADMIN';
@@ -17,8 +19,9 @@ afterEach(async () => {
   await h?.stop();
 });
 
-async function start(): Promise<Harness> {
+async function start(more: { clock?: Clock; deactivatedUserDm?: DeactivatedUserDm } = {}): Promise<Harness> {
   h = await startHarness({
+    ...more,
     users: [
       { id: ADMIN, name: 'ada', tz: 'UTC' },
       ...DS.map((id, i) => ({ id, name: `ds${i + 1}`, tz: 'UTC' })),
@@ -170,5 +173,123 @@ describe('who may be on a roster', () => {
       `Nothing was changed. <@${GONE}>: their Slack account is deactivated. <@${BOT}> is a bot, and bots are not asked. <@${GUEST}> is from another organisation (Slack Connect), and only people in this workspace are asked.`,
     );
     expect(onRoster()).toEqual([...DS, ...ENG].sort());
+  });
+});
+
+describe('a deactivation whose event was missed, when Slack delivers DMs to deactivated people', () => {
+  // Real Slack accepts a DM to a deactivated account (DeactivatedUserDm 'deliver'), so no refusal
+  // ever reveals the departure: the account read when a round opens or reminds has to.
+  const HOUR = 60 * 60 * 1000;
+  let now: Date;
+  const later = (ms: number) => {
+    now = new Date(now.getTime() + ms);
+  };
+  const startDelivering = () => {
+    now = new Date('2027-03-15T08:00:00Z'); // a Monday
+    return start({ clock: () => now, deactivatedUserDm: 'deliver' });
+  };
+  const usersCalls = (since: number, method: string) =>
+    h.sandbox.calls.slice(since).filter((c) => c.method === method);
+  const deliveriesTo = (userId: string) =>
+    h.app.db.prepare('SELECT kind, status FROM deliveries WHERE user_id = ?').all(userId);
+
+  async function answerAndClose(): Promise<string> {
+    for (const id of DS.slice(0, 3)) await answer(id);
+    return (await h.run(ADMIN, 'survey close Fraud')).text;
+  }
+
+  it('keeps the person out of the next scheduled round: not asked, not in its headcount, ratio or response rate', async () => {
+    await startDelivering();
+    await h.run(ADMIN, 'schedule Fraud 0 10 * * MON tz UTC');
+    later(HOUR);
+    await h.sandbox.deactivateUser(LEAVER, { event: false });
+    later(HOUR);
+    const before = h.sandbox.calls.length;
+    expect((await h.app.scheduler.tick()).map((a) => a.kind)).toEqual(['open-round']);
+    await h.settle();
+
+    // Eight members, all read more than an hour ago: eight users.info, no users.list walk.
+    expect(usersCalls(before, 'users.info')).toHaveLength(DS.length + ENG.length);
+    expect(usersCalls(before, 'users.list')).toHaveLength(0);
+    expect(rosterOf(1)).toEqual([...DS.slice(0, 5), ...ENG].sort());
+    expect(prompted(1)).toEqual([...DS.slice(0, 5), ...ENG].sort());
+    expect(h.sandbox.dm(LEAVER)).toEqual([]);
+    expect(deliveriesTo(LEAVER)).toEqual([]);
+    expect(onRoster()).not.toContain(LEAVER);
+    expect(await answerAndClose()).toContain('3 of 7 answered');
+    expect(summaries()[0]).toMatchObject({ tooth: 5, tail: 2, ratio: 0.4, toothResponses: 3 });
+  });
+
+  it('keeps the person out of a manual survey now too', async () => {
+    await startDelivering();
+    await h.sandbox.deactivateUser(LEAVER, { event: false });
+    later(2 * HOUR);
+    expect((await h.run(ADMIN, 'survey now Fraud')).text).toContain('7 people will get a DM now');
+    await h.settle();
+    expect(h.sandbox.dm(LEAVER)).toEqual([]);
+    expect(rosterOf(1)).not.toContain(LEAVER);
+    expect(await answerAndClose()).toContain('3 of 7 answered');
+    expect(summaries()[0]).toMatchObject({ tooth: 5, tail: 2, ratio: 0.4, toothResponses: 3 });
+  });
+
+  it('trusts an account read within the hour, so a round right after roster add reads nothing', async () => {
+    await startDelivering();
+    later(HOUR - 60_000);
+    const before = h.sandbox.calls.length;
+    await h.run(ADMIN, 'survey now Fraud');
+    expect(usersCalls(before, 'users.info')).toHaveLength(0);
+    expect(rosterOf(1)).toContain(LEAVER);
+  });
+
+  it('asks nobody when everyone on the team left: the round is refused as for an empty roster', async () => {
+    await startDelivering();
+    await h.run(ADMIN, 'team add Solo');
+    await h.run(ADMIN, `roster add Solo <@${LEAVER}> as data-scientist`);
+    await h.sandbox.deactivateUser(LEAVER, { event: false });
+    later(2 * HOUR);
+    expect((await h.run(ADMIN, 'survey now Solo')).text).toBe(
+      'Solo has nobody on its roster yet. Add people with `/tooth-tail roster add Solo @person as data-scientist`.',
+    );
+    expect(h.app.db.prepare('SELECT count(*) AS n FROM rounds').get()).toEqual({ n: 0 });
+    expect(h.sandbox.dm(LEAVER)).toEqual([]);
+  });
+
+  it('stops the reminders of an open round the person had not answered, and drops them from its figures', async () => {
+    await startDelivering();
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
+    expect(h.sandbox.dm(LEAVER)).toHaveLength(1);
+    await h.sandbox.deactivateUser(LEAVER, { event: false });
+    // Half of the three-day window: the first reminder is due.
+    later(36 * HOUR + 60_000);
+    expect((await h.app.scheduler.tick()).map((a) => a.kind)).toEqual(['remind']);
+    await h.settle();
+    expect(deliveriesTo(LEAVER)).toEqual([{ kind: 'prompt', status: 'sent' }]);
+    expect(h.sandbox.dm(LEAVER)).toHaveLength(1);
+    expect(h.sandbox.dm(DS[0] as string)).toHaveLength(2);
+    expect(rosterOf(1)).not.toContain(LEAVER);
+    expect(await answerAndClose()).toContain('3 of 7 answered');
+    expect(summaries()[0]).toMatchObject({ tooth: 5, toothResponses: 3 });
+  });
+
+  it('does not put back an account reactivated while the app was down; roster add takes it again', async () => {
+    await startDelivering();
+    await h.sandbox.deactivateUser(LEAVER, { event: false });
+    later(2 * HOUR);
+    await h.run(ADMIN, 'survey now Fraud');
+    await answerAndClose();
+    await h.sandbox.reactivateUser(LEAVER, { event: false });
+    later(2 * HOUR);
+    await h.run(ADMIN, 'survey now Fraud');
+    await h.settle();
+    expect(rosterOf(2)).not.toContain(LEAVER);
+    expect(h.sandbox.dm(LEAVER)).toEqual([]);
+    expect(onRoster()).not.toContain(LEAVER);
+    // The cache still says deactivated (read an hour or two ago); roster add asks Slack again
+    // before refusing on that, and Slack now says the account is active.
+    expect((await h.run(ADMIN, `roster add Fraud <@${LEAVER}> as data-scientist`)).text).toMatch(
+      /added <@U0DS6>/,
+    );
+    expect(onRoster()).toContain(LEAVER);
   });
 });

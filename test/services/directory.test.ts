@@ -151,3 +151,52 @@ describe('Directory', () => {
     });
   });
 });
+
+describe('Directory.accounts when users.list fails', () => {
+  const HOUR = 60 * 60 * 1000;
+  const ids = Array.from({ length: 12 }, (_, i) => `U${String(i).padStart(3, '0')}`);
+  const account = (userId: string) => ({
+    userId,
+    name: userId.toLowerCase(),
+    tz: 'Asia/Tokyo',
+    isAdmin: false,
+    isOwner: false,
+    isBot: false,
+    deleted: false,
+    isExternal: false,
+  });
+
+  it('answers from the cache, asks users.info only for the never-seen, and does not walk again within the minute', async () => {
+    let walks = 0;
+    const users = new UserRepository(db);
+    for (const id of ids.slice(0, 11)) users.save(WS, { ...account(id), fetchedAt: now.toISOString() });
+    now = new Date(now.getTime() + 2 * HOUR);
+    const d = new Directory({
+      users,
+      clock: () => now,
+      adminUserIds: [],
+      slack: offlineSlack({
+        userInfo: async (userId) => {
+          calls.push(userId);
+          return account(userId);
+        },
+        // biome-ignore lint/correctness/useYield: a users.list that fails before its first page
+        listUsers: async function* () {
+          walks += 1;
+          throw new Error('users.list is down');
+        },
+      }),
+    });
+    const read = await d.accounts(WS, ids, HOUR);
+    expect(walks).toBe(1);
+    expect(calls).toEqual(['U011']);
+    expect(read.get('U000')?.fetchedAt).toBe('2027-03-15T10:00:00.000Z');
+    expect(read.size).toBe(12);
+
+    await d.accounts(WS, ids, HOUR);
+    expect(walks).toBe(1);
+    now = new Date(now.getTime() + 61 * 1000);
+    await d.accounts(WS, ids, HOUR);
+    expect(walks).toBe(2);
+  });
+});
