@@ -56,9 +56,12 @@ export type Command =
   | { kind: 'export'; team: string | null }
   | { kind: 'forget-me' };
 
-/** `subscribe`'s team name read as a shorter name (`team`) followed by a cadence (`word`). */
+/**
+ * `subscribe`'s team name read as a shorter name (`team`) followed by a cadence (`word`); `team`
+ * is null when the shorter reading is the whole org (`subscribe all sometimes`).
+ */
 export interface CadenceSlip {
-  team: string;
+  team: string | null;
   word: string;
 }
 

@@ -597,7 +597,9 @@ function cadenceSlip(args: readonly Word[]): CadenceSlip | null {
   const words = args[0] && isChannelLike(args[0]) ? args.slice(1) : args;
   const last = words.at(-1);
   if (words.length < 2 || last === undefined || last.quoted) return null;
-  return { team: teamName(words.slice(0, -1), 'subscribe'), word: last.text };
+  const shorter = words.slice(0, -1);
+  if (shorter.length === 1 && isKeyword(shorter[0], 'all')) return { team: null, word: last.text };
+  return { team: teamName(shorter, 'subscribe'), word: last.text };
 }
 
 /**

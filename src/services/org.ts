@@ -45,17 +45,19 @@ export class OrgService {
 
   /**
    * The team a `subscribe` names. When no team has the whole name but one has the name without
-   * its last word (`subscribe Recommendations sometimes`), that team is the one meant and
-   * `unknownCadence` is the word, a cadence typed wrong; a team whose name really ends in the word
-   * is found first. Throws TeamNotFoundError, for the whole name, when neither reading is a team.
+   * its last word (`subscribe Recommendations sometimes`), or that is `all` (null: the whole
+   * org), that is the one meant and `unknownCadence` is the word, a cadence typed wrong; a team
+   * whose name really ends in the word is found first. Throws TeamNotFoundError, for the whole
+   * name, when neither reading names anything.
    */
   subscribedTeam(
     workspaceId: string,
     name: string,
     slip: CadenceSlip | null,
-  ): { team: Team; unknownCadence: string | null } {
+  ): { team: Team | null; unknownCadence: string | null } {
     const team = this.deps.teams.find(workspaceId, name);
     if (team) return { team, unknownCadence: null };
+    if (slip?.team === null) return { team: null, unknownCadence: slip.word };
     const shorter = slip ? this.deps.teams.find(workspaceId, slip.team) : undefined;
     if (slip && shorter) return { team: shorter, unknownCadence: slip.word };
     return { team: this.team(workspaceId, name), unknownCadence: null };

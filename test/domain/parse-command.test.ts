@@ -194,6 +194,26 @@ describe('parseCommand: happy paths', () => {
       },
     ],
     [
+      'subscribe all sometimes',
+      {
+        kind: 'subscribe',
+        channel: null,
+        scope: { kind: 'team', team: 'all sometimes' },
+        cadence: null,
+        cadenceSlip: { team: null, word: 'sometimes' },
+      },
+    ],
+    [
+      'subscribe "all" sometimes',
+      {
+        kind: 'subscribe',
+        channel: null,
+        scope: { kind: 'team', team: 'all sometimes' },
+        cadence: null,
+        cadenceSlip: { team: 'all', word: 'sometimes' },
+      },
+    ],
+    [
       'subscribe Fraud "ML sometimes"',
       {
         kind: 'subscribe',

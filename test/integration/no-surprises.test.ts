@@ -89,8 +89,12 @@ describe('subscribe', () => {
 
   it('answers any other word after a team’s name with "unknown cadence", and stores nothing', async () => {
     const before = (await h.run(ADMIN, 'subscriptions')).text;
-    for (const word of ['sometimes', 'every-other-tuesday']) {
-      const reply = await h.run(ADMIN, `subscribe <#${HOME}> Alpha ${word}`);
+    for (const [scope, word] of [
+      ['Alpha', 'sometimes'],
+      ['Alpha', 'every-other-tuesday'],
+      ['all', 'sometimes'],
+    ]) {
+      const reply = await h.run(ADMIN, `subscribe <#${HOME}> ${scope} ${word}`);
       expect(reply.text).toBe(
         `Unknown cadence “${word}”. Cadences: weekly, monthly, each-round.\nUsage: \`/tooth-tail subscribe [#channel] [team|all] [weekly|monthly|each-round]\``,
       );
@@ -125,6 +129,10 @@ describe('subscribe', () => {
     // A lead of another team is refused for the team they meant (Alpha), not taught cadences.
     expect((await h.run(lead, `subscribe <#${HOME}> Alpha sometimes`)).text).toBe(
       'Sorry, *Alpha* has no leads yet, so only a tooth-tail admin can subscribe channels to its digests.',
+    );
+    // The whole org is for admins alone: a lead hears that, not the lesson.
+    expect((await h.run(lead, `subscribe <#${HOME}> all sometimes`)).text).toMatch(
+      /^Sorry, only tooth-tail admins can subscribe channels to the whole org's digests\./,
     );
     // On their own team, the lead hears the lesson.
     expect((await h.run(lead, `subscribe <#${HOME}> Pricing whenever`)).text).toMatch(

@@ -77,8 +77,10 @@ export class CommandRunner {
     if (access.who !== 'leads') return;
     const name = access.team(command);
     if (name === null) throw new NotAdminError(access.orgWhat ?? access.what);
-    const team =
-      access.find?.(this.deps.org, ctx.workspaceId, command) ?? this.deps.org.team(ctx.workspaceId, name);
+    const team = access.find
+      ? access.find(this.deps.org, ctx.workspaceId, command)
+      : this.deps.org.team(ctx.workspaceId, name);
+    if (team === null) throw new NotAdminError(access.orgWhat ?? access.what);
     if (this.deps.access.isLead(team, ctx.userId)) return;
     const leads = this.deps.access.leadsOf(team);
     throw new NotAllowedError(

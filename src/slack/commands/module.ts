@@ -65,9 +65,9 @@ export type Access<C = Command> =
       orgWhat?: string;
       /**
        * The team meant, when the name alone does not settle it (`subscribe`'s last word may be a
-       * cadence typed wrong); OrgService.team of the name otherwise.
+       * cadence typed wrong), null for the whole org; OrgService.team of the name otherwise.
        */
-      find?: (org: OrgService, workspaceId: string, command: C) => Team;
+      find?: (org: OrgService, workspaceId: string, command: C) => Team | null;
     }
   | { who: 'readers'; what: string };
 
