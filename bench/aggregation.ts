@@ -70,7 +70,7 @@ export function services(db: Db, clock: Clock) {
   });
   const directory = new Directory({ users: new UserRepository(db), slack, clock, adminUserIds: [ADMIN] });
   const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' });
-  const reports = new ReportService({ summaries, rounds, clock, anonymityThreshold: K });
+  const reports = new ReportService({ summaries, rounds, clock, anonymityThreshold: K, teams });
   const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: K });
   const roundService = new RoundService({
     db,

@@ -29,7 +29,9 @@ const TABLE_COLUMNS = [
 function tableCells(row: ExportRow): string[] {
   const f = row.figures;
   return [
-    oneLine(row.teamName),
+    row.teamRemovedAt === null
+      ? oneLine(row.teamName)
+      : `${oneLine(row.teamName)} (removed ${new Date(row.teamRemovedAt).toISOString().slice(0, 10)})`,
     new Date(row.closedAt).toISOString().slice(0, 16).replace('T', ' '),
     `${f.tail}:${f.tooth}`,
     f.ratio === null ? 'n/a' : f.ratio.toFixed(2),
@@ -45,7 +47,7 @@ function tableCells(row: ExportRow): string[] {
 
 const width = (s: string): number => Array.from(s).length;
 
-/** Aligned plain-text columns, one line per team and round; times in UTC. */
+/** Aligned plain-text columns, one line per team and round; times in UTC; a removed team says so. */
 export function formatTable(rows: readonly ExportRow[]): string {
   const grid = [TABLE_COLUMNS.map((c) => c.title), ...rows.map(tableCells)];
   const widths = TABLE_COLUMNS.map((_, i) => Math.max(...grid.map((cells) => width(cells[i] as string))));
@@ -101,6 +103,7 @@ export function jsonRows(rows: readonly ExportRow[]): JsonRow[] {
       mean_infra_pct: f.meanInfraPct,
       waiting_fte: f.waitingFte,
       infra_fte: f.infraFte,
+      team_removed_at: row.teamRemovedAt === null ? null : new Date(row.teamRemovedAt).toISOString(),
     };
   });
 }

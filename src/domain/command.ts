@@ -38,11 +38,29 @@ export type Command =
   | { kind: 'schedule'; team: string; cron: string; timezone: string | null; openDays: number | null }
   | { kind: 'survey-now'; team: string }
   | { kind: 'survey-close'; team: string }
-  | { kind: 'subscribe'; channel: ChannelRef | null; scope: Scope | null; cadence: Cadence | null }
+  | {
+      kind: 'subscribe';
+      channel: ChannelRef | null;
+      scope: Scope | null;
+      cadence: Cadence | null;
+      /**
+       * The other reading of an unquoted team name of two words or more, when no cadence was
+       * given: the name without its last word, and that word as a cadence typed wrong
+       * (`subscribe Recommendations sometimes`). Only the team list can tell which is meant, so
+       * the service that looks the team up decides (OrgService.subscribedTeam).
+       */
+      cadenceSlip: CadenceSlip | null;
+    }
   | { kind: 'unsubscribe'; channel: ChannelRef | null; scope: Scope | null }
   | { kind: 'subscriptions' }
   | { kind: 'export'; team: string | null }
   | { kind: 'forget-me' };
+
+/** `subscribe`'s team name read as a shorter name (`team`) followed by a cadence (`word`). */
+export interface CadenceSlip {
+  team: string;
+  word: string;
+}
 
 export type CommandKind = Command['kind'];
 

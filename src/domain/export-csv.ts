@@ -22,6 +22,9 @@ export const EXPORT_COLUMNS = [
   'mean_infra_pct',
   'waiting_fte',
   'infra_fte',
+  // Appended later still: when the round's team was removed (`team remove`), empty while it is
+  // live, so a removed team's history is never read as a live team's of the same name.
+  'team_removed_at',
 ] as const;
 
 export interface ExportRow {
@@ -30,6 +33,8 @@ export interface ExportRow {
   openedAt: string;
   closedAt: string;
   figures: RoundFigures;
+  /** When the team was removed; null while it is live. */
+  teamRemovedAt: string | null;
 }
 
 const figure = (value: number | null, decimals: number): string =>
@@ -69,6 +74,7 @@ export function exportCsv(rows: ExportRow[]): string {
         figure(f.meanInfraPct, 1),
         figure(f.waitingFte, 1),
         figure(f.infraFte, 1),
+        row.teamRemovedAt === null ? '' : new Date(row.teamRemovedAt).toISOString(),
       ].join(','),
     );
   }

@@ -93,6 +93,8 @@ export function lastChange(history: readonly HistoryPoint[]): ChangeEffect | nul
   };
 }
 
+const utcDate = (iso: string): string => new Date(iso).toISOString().slice(0, 10);
+
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** "+1 infra, −1 app": how the tail's mix moved. */
@@ -105,8 +107,11 @@ export function mixDelta(from: TailMix, to: TailMix): string {
   return parts.join(', ');
 }
 
-/** The change and what followed, in words (no mrkdwn). */
-export function describeChange(c: ChangeEffect): string {
+/**
+ * The change and what followed, in words (no mrkdwn). `dayOf` words the day of the change: the
+ * UTC date by default; Slack views pass their date token, so each reader sees their own day.
+ */
+export function describeChange(c: ChangeEffect, dayOf: (iso: string) => string = utcDate): string {
   const ratio = (s: Shape) =>
     `${count(s.tail, 'engineer', 'engineers')} : ${count(s.tooth, 'data scientist', 'data scientists')}`;
   const moved = mixDelta(c.from.tailMix, c.to.tailMix);
@@ -117,5 +122,5 @@ export function describeChange(c: ChangeEffect): string {
       : `${s.medianProductivePct}% over ${count(s.rounds, 'round', 'rounds')} ${where}`;
   const delta =
     c.delta === null ? '' : ` (${c.delta > 0 ? '+' : c.delta < 0 ? '−' : '±'}${Math.abs(c.delta)} points)`;
-  return `Last change, ${c.changedAt.slice(0, 10)}: ${what}. Median productive share ${sidePhrase(c.before, 'before')}, ${sidePhrase(c.after, 'since')}${delta}.`;
+  return `Last change, ${dayOf(c.changedAt)}: ${what}. Median productive share ${sidePhrase(c.before, 'before')}, ${sidePhrase(c.after, 'since')}${delta}.`;
 }

@@ -11,7 +11,16 @@
 // - Keywords are case-insensitive; team names keep their case, with runs of spaces collapsed.
 //
 // Every message and usage string is Slack mrkdwn, already escaped: send it as it is.
-import type { ChannelRef, Command, ParseResult, RoleSpec, Scope, UsageError, UserRef } from './command.js';
+import type {
+  CadenceSlip,
+  ChannelRef,
+  Command,
+  ParseResult,
+  RoleSpec,
+  Scope,
+  UsageError,
+  UserRef,
+} from './command.js';
 import { parseUsergroupMention } from './roster-sync.js';
 import { CADENCES, type Cadence, SPECIALTIES, type Specialty } from './types.js';
 
@@ -537,8 +546,9 @@ function channelAndScope(
 
 /**
  * Words people type for a cadence the app does not have. Read as cadences, not as the end of a
- * team name, so `subscribe Recommendations daily` says what is wrong; a team whose name ends in
- * one of them can be quoted.
+ * team name, so `subscribe daily` (no team at all) and `subscribe Nowhere daily` say what is
+ * wrong; a team whose name ends in one of them can be quoted. Any other word is settled against
+ * the team list where the team is looked up (see `cadenceSlip`).
  */
 const CADENCE_LIKE: ReadonlySet<string> = new Set([
   'hourly',
@@ -557,19 +567,37 @@ const CADENCE_LIKE: ReadonlySet<string> = new Set([
   'per-round',
 ]);
 
+/** What `subscribe` answers a cadence it does not have, here and where the team is looked up. */
+export const unknownCadenceMessage = (word: string): string =>
+  `Unknown cadence ${show(word)}. Cadences: weekly, monthly, each-round.`;
+
 function subscribe(args: readonly Word[]): Command {
   const last = keyword(args.at(-1));
   if (last !== null && CADENCE_LIKE.has(last)) {
-    fail(
-      `Unknown cadence ${show(last)}. Cadences: weekly, monthly, each-round. (A team of that name? Quote it.)`,
-      'subscribe',
-    );
+    fail(`${unknownCadenceMessage(last)} (A team of that name? Quote it.)`, 'subscribe');
   }
   const cadences = args.filter((w) => isKeyword(w, ...CADENCES));
   if (cadences.length > 1) fail('Give one cadence: weekly, monthly or each-round.', 'subscribe');
   const cadence = (cadences[0] ? keyword(cadences[0]) : null) as Cadence | null;
   const rest = args.filter((w) => !cadences.includes(w));
-  return { kind: 'subscribe', ...channelAndScope(rest, 'subscribe'), cadence };
+  const target = channelAndScope(rest, 'subscribe');
+  return {
+    kind: 'subscribe',
+    ...target,
+    cadence,
+    cadenceSlip: cadence === null && target.scope?.kind === 'team' ? cadenceSlip(rest) : null,
+  };
+}
+
+/**
+ * The other reading of `[#channel] <team>` when the name is two words or more and its last one
+ * was typed unquoted: a shorter team name and a cadence. A quoted last word is part of the name.
+ */
+function cadenceSlip(args: readonly Word[]): CadenceSlip | null {
+  const words = args[0] && isChannelLike(args[0]) ? args.slice(1) : args;
+  const last = words.at(-1);
+  if (words.length < 2 || last === undefined || last.quoted) return null;
+  return { team: teamName(words.slice(0, -1), 'subscribe'), word: last.text };
 }
 
 /**

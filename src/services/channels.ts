@@ -1,8 +1,8 @@
-import type { Scope } from '../domain/command.js';
+import type { CadenceSlip, Scope } from '../domain/command.js';
 import type { Cadence } from '../domain/types.js';
 import type { Subscription, SubscriptionRepository } from '../storage/subscriptions.js';
 import type { Team, TeamRepository } from '../storage/teams.js';
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError, UnknownCadenceError } from './errors.js';
 import type { MessageBuilder } from './messages.js';
 import type { OrgService } from './org.js';
 import { type Clock, SlackCallError, type SlackPort } from './ports.js';
@@ -121,11 +121,20 @@ export class ChannelService {
     named: boolean;
     scope: Scope;
     cadence: Cadence;
+    /** The team name's other reading, with a cadence typed wrong at its end (see OrgService.subscribedTeam). */
+    cadenceSlip?: CadenceSlip | null;
     createdBy: string;
   }): Promise<{ created: boolean; team: Team | null; access: ChannelAccess }> {
     if (!input.named && isConversation(input.place)) throw new InvalidInputError(NOT_A_CHANNEL);
-    // Unknown team names are refused before any Slack call.
-    if (input.scope.kind === 'team') this.deps.org.team(input.workspaceId, input.scope.team);
+    // Unknown team names, and cadences typed after a known one, are refused before any Slack call.
+    if (input.scope.kind === 'team') {
+      const { unknownCadence } = this.deps.org.subscribedTeam(
+        input.workspaceId,
+        input.scope.team,
+        input.cadenceSlip ?? null,
+      );
+      if (unknownCadence !== null) throw new UnknownCadenceError(unknownCadence);
+    }
     const access = await this.access(input.channelId);
     const { subscription, created, team } = this.deps.org.subscribe({
       workspaceId: input.workspaceId,

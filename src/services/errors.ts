@@ -1,4 +1,5 @@
 import { escapeText } from '../domain/escape.js';
+import { USAGE, unknownCadenceMessage } from '../domain/parse-command.js';
 import { slackDate } from './when.js';
 
 // Errors a person can cause and fix. Each carries a code for the logs and a message written
@@ -30,6 +31,17 @@ export class TeamNotFoundError extends AppError {
         ? `There is no team called “${escapeText(name)}”; there are no teams yet. An admin can add one with \`/tooth-tail team add <name>\`.`
         : `There is no team called “${escapeText(name)}”. Teams: ${known.map(escapeText).join(', ')}.`,
     );
+  }
+}
+
+/**
+ * `subscribe <team> <word>` where no team has the whole name but one has it without `word`: the
+ * word was meant as a cadence. Worded as the parser words a cadence it knows is not one.
+ */
+export class UnknownCadenceError extends AppError {
+  readonly code = 'unknown_cadence';
+  constructor(word: string) {
+    super(`${unknownCadenceMessage(word)}\nUsage: ${USAGE.subscribe}`);
   }
 }
 

@@ -2,7 +2,6 @@
 // frontier, and the round summaries as rows for the CLI, all through the anonymity rule.
 
 import { round1 } from '../domain/aggregate.js';
-import { withholdBelow } from '../domain/anonymity.js';
 import type { ExportRow } from '../domain/export-csv.js';
 import type { FrontierBand } from '../domain/frontier.js';
 import type { SummaryRepository } from '../storage/summaries.js';
@@ -77,31 +76,9 @@ export class InsightService {
     };
   }
 
-  /**
-   * Every stored round summary of the workspace (or of one team) in the export's order, each
-   * through the anonymity rule at its own team's k (the org's k unless the team sets one), as
-   * every Slack surface applies it.
-   */
+  /** The export's rows, as ReportService.exportRows reads them, for the CLI's table and JSON. */
   exportRows(workspaceId: string, team: Team | null): ExportRow[] {
-    const teamK = new Map<number, number>();
-    const kOf = (teamId: number): number => {
-      let k = teamK.get(teamId);
-      if (k === undefined) {
-        k = this.deps.teams.get(teamId)?.anonymityThreshold ?? this.deps.anonymityThreshold;
-        teamK.set(teamId, k);
-      }
-      return k;
-    };
-    return this.deps.summaries
-      .all(workspaceId)
-      .filter((s) => team === null || s.teamId === team.id)
-      .map((s) => ({
-        teamName: s.teamName,
-        roundId: s.roundId,
-        openedAt: s.openedAt,
-        closedAt: s.closedAt,
-        figures: withholdBelow(s.figures, kOf(s.teamId)),
-      }));
+    return this.deps.reports.exportRows(workspaceId, team);
   }
 }
 

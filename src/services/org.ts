@@ -1,4 +1,4 @@
-import type { RoleSpec, Scope } from '../domain/command.js';
+import type { CadenceSlip, RoleSpec, Scope } from '../domain/command.js';
 import type { Cadence } from '../domain/types.js';
 import type { Subscription, SubscriptionRepository } from '../storage/subscriptions.js';
 import type { Member, Team, TeamRepository } from '../storage/teams.js';
@@ -41,6 +41,24 @@ export class OrgService {
         this.deps.teams.list(workspaceId).map((t) => t.name),
       );
     return team;
+  }
+
+  /**
+   * The team a `subscribe` names. When no team has the whole name but one has the name without
+   * its last word (`subscribe Recommendations sometimes`), that team is the one meant and
+   * `unknownCadence` is the word, a cadence typed wrong; a team whose name really ends in the word
+   * is found first. Throws TeamNotFoundError, for the whole name, when neither reading is a team.
+   */
+  subscribedTeam(
+    workspaceId: string,
+    name: string,
+    slip: CadenceSlip | null,
+  ): { team: Team; unknownCadence: string | null } {
+    const team = this.deps.teams.find(workspaceId, name);
+    if (team) return { team, unknownCadence: null };
+    const shorter = slip ? this.deps.teams.find(workspaceId, slip.team) : undefined;
+    if (slip && shorter) return { team: shorter, unknownCadence: slip.word };
+    return { team: this.team(workspaceId, name), unknownCadence: null };
   }
 
   /**

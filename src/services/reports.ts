@@ -25,8 +25,8 @@ export class ReportService {
       rounds: RoundRepository;
       clock: Clock;
       anonymityThreshold: number;
-      /** Other teams' own k, for the org figures; without it every team reads at the org's k. */
-      teams?: TeamRepository;
+      /** Each team's own k and whether it was removed, for the export's rows. */
+      teams: TeamRepository;
     },
   ) {}
 
@@ -155,19 +155,37 @@ export class ReportService {
     };
   }
 
-  /** The CSV of SPEC section 6 for the workspace, or one team. */
-  exportCsv(workspaceId: string, team: Team | null): { csv: string; rows: number } {
-    const rows: ExportRow[] = this.deps.summaries
+  /**
+   * Every stored round summary of the workspace (or of one team) in the export's order, each
+   * through the anonymity rule at its own team's k (the org's k unless the team sets one), as
+   * every Slack surface applies it. A removed team's rows carry when it was removed, so they are
+   * never read as a live team's (a new team may even have its old name).
+   */
+  exportRows(workspaceId: string, team: Team | null): ExportRow[] {
+    const teams = new Map<number, Team | undefined>(team ? [[team.id, team]] : []);
+    const teamOf = (id: number): Team | undefined => {
+      if (!teams.has(id)) teams.set(id, this.deps.teams.get(id));
+      return teams.get(id);
+    };
+    return this.deps.summaries
       .all(workspaceId)
       .filter((s) => team === null || s.teamId === team.id)
-      .map((s) => this.present(s, team ?? undefined))
-      .map((s) => ({
-        teamName: s.teamName,
-        roundId: s.roundId,
-        openedAt: s.openedAt,
-        closedAt: s.closedAt,
-        figures: s.figures,
-      }));
+      .map((s) => {
+        const own = teamOf(s.teamId);
+        return {
+          teamName: s.teamName,
+          roundId: s.roundId,
+          openedAt: s.openedAt,
+          closedAt: s.closedAt,
+          figures: this.present(s, own).figures,
+          teamRemovedAt: own?.removedAt ?? null,
+        };
+      });
+  }
+
+  /** The CSV of SPEC section 6 for the workspace, or one team. */
+  exportCsv(workspaceId: string, team: Team | null): { csv: string; rows: number } {
+    const rows = this.exportRows(workspaceId, team);
     return { csv: exportCsv(rows), rows: rows.length };
   }
 }

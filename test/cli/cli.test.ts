@@ -110,6 +110,7 @@ describe('tooth-tail report', () => {
       rounds: new RoundRepository(db),
       clock: () => new Date(),
       anonymityThreshold: k,
+      teams,
     });
     return {
       teams,
@@ -225,6 +226,7 @@ describe('tooth-tail report', () => {
         mean_infra_pct: null,
         waiting_fte: null,
         infra_fte: null,
+        team_removed_at: null,
       });
       expect(JSON.parse(json.stdout)[1]).toMatchObject({
         team: 'Fraud ML',
@@ -402,7 +404,7 @@ describe('tooth-tail report', () => {
       try {
         const env = { DATABASE_PATH: empty.file };
         expect((await run(['report', '--format', 'csv'], env)).stdout).toBe(
-          'team,round_id,opened_at,closed_at,tooth,tail,ratio,tooth_responses,tail_responses,median_waiting_pct,median_infra_pct,median_productive_pct,mean_handmaid_load,verdict,mean_waiting_pct,mean_infra_pct,waiting_fte,infra_fte\r\n',
+          'team,round_id,opened_at,closed_at,tooth,tail,ratio,tooth_responses,tail_responses,median_waiting_pct,median_infra_pct,median_productive_pct,mean_handmaid_load,verdict,mean_waiting_pct,mean_infra_pct,waiting_fte,infra_fte,team_removed_at\r\n',
         );
         expect((await run(['report', '--format', 'json'], env)).stdout).toBe('[]\n');
         expect((await run(['report'], env)).stdout).toContain('(no closed rounds yet)');

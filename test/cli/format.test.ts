@@ -19,6 +19,7 @@ const rows: ExportRow[] = [
       [...Array(5).fill(dsAnswer(20, 5)), ...Array(3).fill(engAnswer(30, 20))],
       5,
     ),
+    teamRemovedAt: null,
   },
   {
     teamName: 'Ops',
@@ -26,16 +27,18 @@ const rows: ExportRow[] = [
     openedAt: '2025-01-06T10:00:00.000Z',
     closedAt: '2025-01-08T11:30:00.000Z',
     figures: summariseRound(eng(2), [engAnswer(0, 0)], 5),
+    // Removed after this round: its history is marked, never read as a live team's.
+    teamRemovedAt: '2025-01-20T08:00:00.000Z',
   },
 ];
 
 describe('formatTable', () => {
-  it('aligns columns, keeps names on one line and shows withheld figures as –', () => {
+  it('aligns columns, keeps names on one line, marks a removed team and shows withheld figures as –', () => {
     expect(formatTable(rows)).toBe(
       [
-        'team       closed            eng:DS  ratio  DS answered  eng answered  productive  waiting  infra  handmaid load  verdict',
-        'Fraud ML   2025-01-08 10:00     3:6   0.50          5/6           3/3         75%      20%     5%              –  handmaid',
-        'Ops        2025-01-08 11:30     2:0    n/a          0/0           1/2           –        –      –              –  insufficient-data',
+        'team                      closed            eng:DS  ratio  DS answered  eng answered  productive  waiting  infra  handmaid load  verdict',
+        'Fraud ML                  2025-01-08 10:00     3:6   0.50          5/6           3/3         75%      20%     5%              –  handmaid',
+        'Ops (removed 2025-01-20)  2025-01-08 11:30     2:0    n/a          0/0           1/2           –        –      –              –  insufficient-data',
         '',
       ].join('\n'),
     );
@@ -68,8 +71,14 @@ describe('formatJson', () => {
       mean_infra_pct: 5,
       waiting_fte: 1.2,
       infra_fte: 0.3,
+      team_removed_at: null,
     });
-    expect(jsonRows(rows)[1]).toMatchObject({ ratio: null, median_productive_pct: null });
+    expect(jsonRows(rows)[1]).toMatchObject({
+      team: 'Ops',
+      ratio: null,
+      median_productive_pct: null,
+      team_removed_at: '2025-01-20T08:00:00.000Z',
+    });
   });
 });
 

@@ -17,6 +17,7 @@ import type {
   Specialty,
   TailMix,
 } from '../../src/domain/types.js';
+import { slackDay } from '../../src/services/when.js';
 
 const ds = (n: number): RosterEntry[] =>
   Array.from({ length: n }, (_, i) => ({ userId: `D${i}`, role: 'data-scientist', specialty: null }));
@@ -485,6 +486,13 @@ describe('what the last change did', () => {
     });
     expect(describeChange(change as NonNullable<typeof change>)).toBe(
       'Last change, 2026-11-05: 2 engineers : 6 data scientists → 3 engineers : 6 data scientists (tail +1 infra). Median productive share 45% over 3 rounds before, 75% over 3 rounds since (+30 points).',
+    );
+    // In Slack the day is a date token for the change's instant, read in the reader's own zone.
+    const changedAt = (change as NonNullable<typeof change>).changedAt;
+    expect(describeChange(change as NonNullable<typeof change>, slackDay)).toMatch(
+      new RegExp(
+        `^Last change, <!date\\^${Date.parse(changedAt) / 1000}\\^\\{date_short_pretty\\}\\|2026-11-05>: 2 engineers`,
+      ),
     );
   });
 

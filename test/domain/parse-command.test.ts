@@ -127,10 +127,16 @@ describe('parseCommand: happy paths', () => {
     ],
     ['survey now Fraud ML', { kind: 'survey-now', team: 'Fraud ML' }],
     ['survey CLOSE "Fraud ML"', { kind: 'survey-close', team: 'Fraud ML' }],
-    ['subscribe', { kind: 'subscribe', channel: null, scope: null, cadence: null }],
+    ['subscribe', { kind: 'subscribe', channel: null, scope: null, cadence: null, cadenceSlip: null }],
     [
       'subscribe #ml-leads all weekly',
-      { kind: 'subscribe', channel: { name: 'ml-leads' }, scope: { kind: 'all' }, cadence: 'weekly' },
+      {
+        kind: 'subscribe',
+        channel: { name: 'ml-leads' },
+        scope: { kind: 'all' },
+        cadence: 'weekly',
+        cadenceSlip: null,
+      },
     ],
     [
       'subscribe <#C1|ml> Fraud ML each-round',
@@ -139,16 +145,83 @@ describe('parseCommand: happy paths', () => {
         channel: { id: 'C1', name: 'ml' },
         scope: { kind: 'team', team: 'Fraud ML' },
         cadence: 'each-round',
+        cadenceSlip: null,
       },
     ],
     [
       'subscribe MONTHLY Fraud',
-      { kind: 'subscribe', channel: null, scope: { kind: 'team', team: 'Fraud' }, cadence: 'monthly' },
+      {
+        kind: 'subscribe',
+        channel: null,
+        scope: { kind: 'team', team: 'Fraud' },
+        cadence: 'monthly',
+        cadenceSlip: null,
+      },
     ],
-    ['subscribe ALL', { kind: 'subscribe', channel: null, scope: { kind: 'all' }, cadence: null }],
+    [
+      'subscribe ALL',
+      { kind: 'subscribe', channel: null, scope: { kind: 'all' }, cadence: null, cadenceSlip: null },
+    ],
     [
       'subscribe "all"',
-      { kind: 'subscribe', channel: null, scope: { kind: 'team', team: 'all' }, cadence: null },
+      {
+        kind: 'subscribe',
+        channel: null,
+        scope: { kind: 'team', team: 'all' },
+        cadence: null,
+        cadenceSlip: null,
+      },
+    ],
+    // Which reading is meant needs the team list: the parser offers both, the lookup decides.
+    [
+      'subscribe #ml Recommendations sometimes',
+      {
+        kind: 'subscribe',
+        channel: { name: 'ml' },
+        scope: { kind: 'team', team: 'Recommendations sometimes' },
+        cadence: null,
+        cadenceSlip: { team: 'Recommendations', word: 'sometimes' },
+      },
+    ],
+    [
+      'subscribe "Fraud ML" now-and-then',
+      {
+        kind: 'subscribe',
+        channel: null,
+        scope: { kind: 'team', team: 'Fraud ML now-and-then' },
+        cadence: null,
+        cadenceSlip: { team: 'Fraud ML', word: 'now-and-then' },
+      },
+    ],
+    [
+      'subscribe Fraud "ML sometimes"',
+      {
+        kind: 'subscribe',
+        channel: null,
+        scope: { kind: 'team', team: 'Fraud ML sometimes' },
+        cadence: null,
+        cadenceSlip: null,
+      },
+    ],
+    [
+      'subscribe Fraud ML weekly',
+      {
+        kind: 'subscribe',
+        channel: null,
+        scope: { kind: 'team', team: 'Fraud ML' },
+        cadence: 'weekly',
+        cadenceSlip: null,
+      },
+    ],
+    [
+      'subscribe sometimes',
+      {
+        kind: 'subscribe',
+        channel: null,
+        scope: { kind: 'team', team: 'sometimes' },
+        cadence: null,
+        cadenceSlip: null,
+      },
     ],
     ['unsubscribe', { kind: 'unsubscribe', channel: null, scope: null }],
     ['unsubscribe <#D9> all', { kind: 'unsubscribe', channel: { id: 'D9' }, scope: { kind: 'all' } }],

@@ -381,8 +381,9 @@ describe('the core loop', () => {
     expect(file?.channels).toEqual([`D${OUTSIDER}`]);
     const [header, row, end] = (file?.content.toString('utf8') ?? '').split('\r\n');
     expect(header).toBe(EXPORT_COLUMNS.join(','));
+    // The last cell, team_removed_at, is empty: Fraud is live.
     expect(row).toMatch(
-      /^Fraud,\d+,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,6,3,0\.50,5,2,30\.0,10\.0,60\.0,,handmaid,30\.0,7\.0,1\.8,0\.4$/,
+      /^Fraud,\d+,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,6,3,0\.50,5,2,30\.0,10\.0,60\.0,,handmaid,30\.0,7\.0,1\.8,0\.4,$/,
     );
     expect(end).toBe('');
     expect((await h.run(OUTSIDER, 'export Nope')).text).toMatch(/no team called/);

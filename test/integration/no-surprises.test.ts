@@ -2,8 +2,8 @@
 // each rule beside its unhappy twin.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
-import { slackDate } from '../../src/services/when.js';
-import { type Harness, startHarness } from '../helpers/harness.js';
+import { slackDate, slackDay } from '../../src/services/when.js';
+import { answerCheckIn, type Harness, startHarness } from '../helpers/harness.js';
 
 const ADMIN = 'UADMIN';
 const DS = ['U0DS1', 'U0DS2', 'U0DS3'];
@@ -11,6 +11,8 @@ const HOME = 'C0HOME';
 const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d/;
 // Wednesday 10 March 2027, noon UTC: the default schedule (Mondays 10:00) next opens on the 15th.
 const NOW = new Date('2027-03-10T12:00:00.000Z');
+/** The app's clock: NOW until the last tests move it. */
+let now = NOW;
 
 let h: Harness;
 
@@ -28,7 +30,7 @@ beforeAll(async () => {
     channels: [{ id: HOME, name: 'home' }],
     adminUserIds: [ADMIN],
     anonymityThreshold: 3,
-    clock: () => NOW,
+    clock: () => now,
   });
 });
 afterAll(async () => {
@@ -85,6 +87,52 @@ describe('subscribe', () => {
     }
   });
 
+  it('answers any other word after a team’s name with "unknown cadence", and stores nothing', async () => {
+    const before = (await h.run(ADMIN, 'subscriptions')).text;
+    for (const word of ['sometimes', 'every-other-tuesday']) {
+      const reply = await h.run(ADMIN, `subscribe <#${HOME}> Alpha ${word}`);
+      expect(reply.text).toBe(
+        `Unknown cadence “${word}”. Cadences: weekly, monthly, each-round.\nUsage: \`/tooth-tail subscribe [#channel] [team|all] [weekly|monthly|each-round]\``,
+      );
+    }
+    expect((await h.run(ADMIN, 'subscriptions')).text).toBe(before);
+  });
+
+  it('subscribes a team whose name really ends in the word; a name that matches nothing is no team', async () => {
+    await h.run(ADMIN, 'team add "Alpha sometimes"');
+    expect((await h.run(ADMIN, `subscribe <#${HOME}> Alpha sometimes`)).text).toMatch(
+      /^Subscribed <#C0HOME>: digests for \*Alpha sometimes\*, each-round\./,
+    );
+    expect((await h.run(ADMIN, `unsubscribe <#${HOME}> Alpha sometimes`)).text).toMatch(/no longer gets/);
+    await h.run(ADMIN, 'team remove "Alpha sometimes"');
+    const nowhere = (await h.run(ADMIN, `subscribe <#${HOME}> Nowhere sometimes`)).text;
+    expect(nowhere).toMatch(/^There is no team called “Nowhere sometimes”\. Teams: /);
+    expect(nowhere).not.toMatch(/Unknown cadence/);
+    // Quoted, the last word is part of the name: no second reading.
+    expect((await h.run(ADMIN, `subscribe <#${HOME}> "Alpha sometimes"`)).text).toMatch(
+      /^There is no team called “Alpha sometimes”/,
+    );
+  });
+
+  it('checks who may subscribe before any cadence lesson', async () => {
+    const [member, lead] = DS as [string, string];
+    // A member who leads nothing is refused before the arguments are read.
+    expect((await h.run(member, `subscribe <#${HOME}> Alpha sometimes`)).text).toBe(
+      "Sorry, only a team's leads or a tooth-tail admin can subscribe channels to its digests. `/tooth-tail teams` shows each team's leads.",
+    );
+    await h.run(ADMIN, 'team add Pricing');
+    await h.run(ADMIN, `lead add Pricing <@${lead}>`);
+    // A lead of another team is refused for the team they meant (Alpha), not taught cadences.
+    expect((await h.run(lead, `subscribe <#${HOME}> Alpha sometimes`)).text).toBe(
+      'Sorry, *Alpha* has no leads yet, so only a tooth-tail admin can subscribe channels to its digests.',
+    );
+    // On their own team, the lead hears the lesson.
+    expect((await h.run(lead, `subscribe <#${HOME}> Pricing whenever`)).text).toMatch(
+      /^Unknown cadence “whenever”\. Cadences: weekly, monthly, each-round\./,
+    );
+    expect((await h.run(ADMIN, 'subscriptions')).text).not.toContain('Pricing');
+  });
+
   it('takes the three cadences, and a quoted name is a name', async () => {
     expect((await h.run(ADMIN, `subscribe <#${HOME}> Alpha weekly`)).text).toMatch(
       /^Updated <#C0HOME>: digests for \*Alpha\*, weekly/,
@@ -123,7 +171,17 @@ describe('rounds and history', () => {
     expect(exported.text).toMatch(
       /^Sent \*tooth-tail-Beta-\d{4}-\d\d-\d\d\.csv\* \(1 round\) to your DM\. \*Beta\* was removed; this is its history\.$/,
     );
-    expect(h.sandbox.files.at(-1)?.content.toString('utf8')).toMatch(/\r\nBeta,1,/);
+    // The removed team's rows carry when it was removed, in a column after all the others.
+    const csv = h.sandbox.files.at(-1)?.content.toString('utf8') ?? '';
+    expect(csv.split('\r\n')[0]).toMatch(/,waiting_fte,infra_fte,team_removed_at$/);
+    expect(csv).toMatch(/\r\nBeta,1,[^\r]*,2027-03-10T12:00:00\.000Z\r\n/);
+    // The whole export: a live team's rows leave the column empty.
+    await h.run(DS[0] as string, 'export');
+    const all = (h.sandbox.files.at(-1)?.content.toString('utf8') ?? '').trimEnd().split('\r\n');
+    expect(all.filter((l) => l.startsWith('Alpha,')).map((l) => l.split(',').at(-1))).toEqual(['']);
+    expect(all.filter((l) => l.startsWith('Beta,')).map((l) => l.split(',').at(-1))).toEqual([
+      '2027-03-10T12:00:00.000Z',
+    ]);
     const out: string[] = [];
     const code = await runCli(
       ['report', '--team', 'Beta', '--format', 'csv'],
@@ -134,7 +192,30 @@ describe('rounds and history', () => {
       },
     );
     expect(code).toBe(0);
-    expect(out.join('')).toMatch(/\r?\nBeta,1,/);
+    expect(out.join('')).toMatch(/\r?\nBeta,1,[^\r]*,2027-03-10T12:00:00\.000Z\r?\n/);
+  });
+
+  it('marks the removed team in the CLI’s table and JSON, and not the live one', async () => {
+    const report = async (args: string[]) => {
+      const out: string[] = [];
+      const code = await runCli(
+        ['report', ...args],
+        { DATABASE_PATH: h.databasePath, ANONYMITY_THRESHOLD: '3' },
+        { stdout: (s: string) => out.push(s), stderr: (s: string) => out.push(s) },
+      );
+      expect(code).toBe(0);
+      return out.join('');
+    };
+    const lines = (await report([])).split('\n');
+    expect(lines.filter((l) => l.startsWith('Beta (removed 2027-03-10) '))).toHaveLength(1);
+    expect(lines.filter((l) => /^Alpha +2027-03-10 12:00/.test(l))).toHaveLength(1);
+    expect(lines.join('\n')).not.toMatch(/Alpha \(removed/);
+    expect((await report(['--team', 'Beta'])).split('\n')[1]).toMatch(/^Beta \(removed 2027-03-10\) /);
+    const json = JSON.parse(await report(['--format', 'json'])) as Array<Record<string, unknown>>;
+    expect(json.map((r) => [r.team, r.team_removed_at])).toEqual([
+      ['Alpha', null],
+      ['Beta', '2027-03-10T12:00:00.000Z'],
+    ]);
   });
 
   it('still refuses a name no team ever had, and prefers the live team of a reused name', async () => {
@@ -151,5 +232,70 @@ describe('rounds and history', () => {
     expect((await h.run(DS[0] as string, 'summary Beta')).text).toMatch(
       /^\*Beta\* has no closed check-in yet/,
     );
+  });
+});
+
+/** Every mrkdwn text the app put in these blocks (sections, fields, context elements). */
+function mrkdwnTexts(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(mrkdwnTexts);
+  if (value === null || typeof value !== 'object') return [];
+  const object = value as Record<string, unknown>;
+  const own = object.type === 'mrkdwn' && typeof object.text === 'string' ? [object.text] : [];
+  return [...own, ...Object.values(object).flatMap(mrkdwnTexts)];
+}
+
+/** A date written as a UTC label, once every `<!date>` token (whose fallback is one) is taken out. */
+const utcLabelIn = (text: string): string | undefined =>
+  /\d{4}-\d\d-\d\d/.exec(text.replace(/<!date\^\d+\^[^|>]*\|[^>]*>/g, ''))?.[0];
+
+describe('dates in Slack', () => {
+  it('are tokens for the right instant in digests and the Home tab, so each reader sees their own day', async () => {
+    const member = DS[0] as string;
+    await h.run(ADMIN, `subscribe <#${HOME}> Alpha each-round`); // weekly since the cadence tests
+    // 23:30 UTC on the 15th is already the 16th east of UTC: only a token can show both right.
+    now = new Date('2027-03-15T23:30:00.000Z');
+    await h.run(ADMIN, 'survey now Alpha');
+    await h.settle();
+    now = new Date('2027-03-16T22:10:00.000Z');
+    await answerCheckIn(h, member);
+    now = new Date('2027-03-17T23:45:00.000Z');
+    await h.run(ADMIN, 'survey close Alpha');
+    await h.settle();
+    const digest = await h.sandbox.waitFor(
+      () => h.sandbox.messages(HOME).find((m) => JSON.stringify(m.blocks).includes('Alpha · round 2 ·')),
+      5000,
+      'Alpha’s digest',
+    );
+    const footer = mrkdwnTexts(digest.blocks).find((t) => t.startsWith('Alpha · round 2 ·'));
+    expect(footer).toContain(
+      'Alpha · round 2 · <!date^1805153400^{date_short_pretty}|2027-03-15> to <!date^1805327100^{date_short_pretty}|2027-03-17> ·',
+    );
+
+    await h.sandbox.openHome(member);
+    const home = await h.sandbox.waitFor(
+      () => {
+        const view = h.sandbox.homeView(member);
+        return JSON.stringify(view ?? {}).includes('waiting 10%') && view;
+      },
+      5000,
+      'the Home tab with the answer',
+    );
+    const texts = mrkdwnTexts(home.blocks).join('\n');
+    expect(texts).toContain(`${slackDay('2027-03-16T22:10:00.000Z')} · Alpha: waiting 10%, infra 5%`);
+    expect(texts).toContain(`Alpha as data-scientist since ${slackDay(NOW.toISOString())}`);
+    expect(texts).toMatch(/refreshed <!date\^\d+\^\{date_short_pretty\}\|\d{4}-\d\d-\d\d>/);
+  });
+
+  it('leave no UTC date label in any mrkdwn the app posted, DMs, digests and Home tabs alike', async () => {
+    await h.sandbox.openHome(ADMIN);
+    await h.sandbox.waitFor(() => h.sandbox.homeView(ADMIN), 5000, 'the admin’s Home tab');
+    const posted = h.sandbox
+      .messages()
+      .flatMap((m) => m.history.flatMap((v) => (v.blocks ? mrkdwnTexts(v.blocks) : [v.text])));
+    const homes = [ADMIN, ...DS].flatMap((id) => mrkdwnTexts(h.sandbox.homeView(id)?.blocks ?? []));
+    // The scan has something to find: digests, check-in DMs and Home tabs full of dates.
+    expect(posted.filter((t) => t.includes('<!date^')).length).toBeGreaterThan(3);
+    expect(homes.filter((t) => t.includes('<!date^')).length).toBeGreaterThan(1);
+    expect([...posted, ...homes].filter((t) => utcLabelIn(t) !== undefined)).toEqual([]);
   });
 });

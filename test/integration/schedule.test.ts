@@ -1,6 +1,7 @@
 // Rounds that run by themselves: the scheduler's tick against a fixed clock, each member asked at
 // the team's wall-clock time in their own zone, reminders, closing, and catching up after downtime.
 import { afterEach, describe, expect, it } from 'vitest';
+import { slackDay } from '../../src/services/when.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 
 const ADMIN = 'UADMIN';
@@ -191,7 +192,11 @@ describe('scheduled rounds', () => {
     const weekly = h.sandbox.messages('C0LEADS').filter((m) => m.text.startsWith('Weekly'));
     expect(weekly).toHaveLength(2);
     expect(weekly[0]?.text).toMatch(
-      /Weekly tooth-tail digest: Fraud \(2027-03-15 to 2027-03-22\): 1 round closed/,
+      /Weekly tooth-tail digest: Fraud \(2027-03-15 to 2027-03-22 UTC\): 1 round closed/,
+    );
+    // The blocks name the period in each reader's zone: tokens for the two Monday 09:00 boundaries.
+    expect(JSON.stringify(weekly[0]?.blocks)).toContain(
+      `Rounds closed ${slackDay('2027-03-15T09:00:00.000Z')} to ${slackDay('2027-03-22T09:00:00.000Z')}.`,
     );
     expect(weekly[1]?.text).toMatch(/^Weekly tooth-tail digest: the whole org/);
     expect(JSON.stringify(weekly[1]?.blocks)).toContain('Ratio frontier');

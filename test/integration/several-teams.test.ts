@@ -120,7 +120,10 @@ describe('a person on two teams', () => {
       const text = JSON.stringify(h.sandbox.homeView(BOTH) ?? {});
       return text.includes('What tooth-tail stores about you') ? text : undefined;
     });
-    expect(home).toMatch(/Fraud as data-scientist since \d{4}-\d{2}-\d{2}; Pricing as data-scientist since/);
+    // "since" is a date token (the reader's own day), with the UTC date as its fallback.
+    expect(home).toMatch(
+      /Fraud as data-scientist since <!date\^\d+\^\{date_short_pretty\}\|\d{4}-\d{2}-\d{2}>; Pricing as data-scientist since <!date\^/,
+    );
     expect(home).toContain('2 answers, each with your Slack id');
     expect(home).toContain('time zone (UTC)');
     expect(home).toContain('deleted 365 days after their check-in closed');

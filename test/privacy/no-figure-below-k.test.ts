@@ -494,17 +494,19 @@ function checkCsv(csv: string, byRound: Map<number, Expected>): void {
       expect(cells.slice(9, 12).concat(cells[13] ?? '')).toEqual(['', '', '', 'insufficient-data']);
     if (exp.tailHidden) expect(cells[12]).toBe('');
     // mean_waiting_pct, mean_infra_pct, waiting_fte, infra_fte: exact from the raw answers, or empty.
-    if (!exp.toothShown) expect(cells.slice(14)).toEqual(['', '', '', '']);
+    if (!exp.toothShown) expect(cells.slice(14, 18)).toEqual(['', '', '', '']);
     else {
       const waiting = exp.toothAnswers.map((a) => a.waitingPct);
       const infra = exp.toothAnswers.map((a) => a.infraPct);
-      expect(cells.slice(14).map(Number)).toEqual([
+      expect(cells.slice(14, 18).map(Number)).toEqual([
         meanExact(waiting),
         meanExact(infra),
         round1Exact(fteExact(waiting, exp.tooth)),
         round1Exact(fteExact(infra, exp.tooth)),
       ]);
     }
+    // team_removed_at: every team here is live.
+    expect(cells.slice(18)).toEqual(['']);
   }
 }
 
@@ -596,7 +598,7 @@ describe('no output shows a figure for a group below k', () => {
         const summaries = new SummaryRepository(db);
         const rounds = new RoundRepository(db);
         const clock = () => NOW;
-        const reports = new ReportService({ summaries, rounds, clock, anonymityThreshold: k });
+        const reports = new ReportService({ summaries, rounds, clock, anonymityThreshold: k, teams });
         const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: k });
         const viewer = fixture[0]?.rounds.at(-1)?.roster[0]?.userId ?? 'UVIEWER';
         const home = new HomeService({

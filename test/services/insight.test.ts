@@ -56,6 +56,7 @@ describe('InsightService', () => {
       rounds: new RoundRepository(db),
       clock,
       anonymityThreshold: k,
+      teams,
     });
     return {
       reports,
@@ -230,11 +231,11 @@ describe('InsightService', () => {
       insight: new InsightService({
         teams,
         summaries,
-        reports: new ReportService({ summaries, rounds, clock, anonymityThreshold: 3 }),
+        reports: new ReportService({ summaries, rounds, clock, anonymityThreshold: 3, teams }),
         clock,
         anonymityThreshold: 3,
       }),
-      reports: new ReportService({ summaries, rounds, clock, anonymityThreshold: 3 }),
+      reports: new ReportService({ summaries, rounds, clock, anonymityThreshold: 3, teams }),
       messages: blockKitMessages,
       clock,
       anonymityThreshold: 3,
@@ -254,7 +255,7 @@ describe('InsightService', () => {
         roundService.submit(opened.id, id, dsAnswer(0, 30, 'diy-infra'));
       roundService.submit(opened.id, 'UE1', engAnswer(0, 10));
       roundService.closeTeamRound(team);
-      const reports = new ReportService({ summaries, rounds, clock, anonymityThreshold: 3 });
+      const reports = new ReportService({ summaries, rounds, clock, anonymityThreshold: 3, teams });
       const report = new InsightService({
         teams,
         summaries,

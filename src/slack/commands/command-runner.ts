@@ -77,7 +77,8 @@ export class CommandRunner {
     if (access.who !== 'leads') return;
     const name = access.team(command);
     if (name === null) throw new NotAdminError(access.orgWhat ?? access.what);
-    const team = this.deps.org.team(ctx.workspaceId, name);
+    const team =
+      access.find?.(this.deps.org, ctx.workspaceId, command) ?? this.deps.org.team(ctx.workspaceId, name);
     if (this.deps.access.isLead(team, ctx.userId)) return;
     const leads = this.deps.access.leadsOf(team);
     throw new NotAllowedError(

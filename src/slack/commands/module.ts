@@ -12,6 +12,7 @@ import type { Clock, SlackPort } from '../../services/ports.js';
 import type { ReportService } from '../../services/reports.js';
 import type { RosterSyncService } from '../../services/roster-sync.js';
 import type { RoundService } from '../../services/rounds.js';
+import type { Team } from '../../storage/teams.js';
 import type { Reply } from '../views/replies.js';
 
 /** Who ran the command, and where. */
@@ -57,7 +58,17 @@ export interface CommandDeps {
 export type Access<C = Command> =
   | { who: 'anyone' }
   | { who: 'admins'; what: string }
-  | { who: 'leads'; what: string; team: (command: C) => string | null; orgWhat?: string }
+  | {
+      who: 'leads';
+      what: string;
+      team: (command: C) => string | null;
+      orgWhat?: string;
+      /**
+       * The team meant, when the name alone does not settle it (`subscribe`'s last word may be a
+       * cadence typed wrong); OrgService.team of the name otherwise.
+       */
+      find?: (org: OrgService, workspaceId: string, command: C) => Team;
+    }
   | { who: 'readers'; what: string };
 
 export const ANYONE = { who: 'anyone' } as const;

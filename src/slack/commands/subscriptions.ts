@@ -28,6 +28,10 @@ export const subscribe = defineCommand<'subscribe'>({
     what: 'subscribe channels to its digests',
     team: teamOf,
     orgWhat: "subscribe channels to the whole org's digests",
+    // `subscribe Recommendations sometimes` is about Recommendations: its leads may hear that
+    // "sometimes" is no cadence; anyone else hears who may subscribe it.
+    find: (org, workspaceId, command) =>
+      org.subscribedTeam(workspaceId, teamOf(command) ?? '', command.cadenceSlip).team,
   },
   local: false,
   run: async (ctx, command, { channels, directory }) => {
@@ -40,6 +44,7 @@ export const subscribe = defineCommand<'subscribe'>({
       named: command.channel !== null,
       scope,
       cadence,
+      cadenceSlip: command.cadenceSlip,
       createdBy: ctx.userId,
     });
     const what = team ? `*${escapeText(team.name)}*` : 'the whole org';

@@ -7,13 +7,14 @@ import type { TeamReport } from '../../services/report-types.js';
 import type { MessagePayload } from '../../storage/outbox.js';
 import {
   capacityText,
-  day,
   escapeText,
   headcountText,
   mixText,
   pct,
   rate,
   ratioText,
+  slackDay,
+  utcDay,
   VERDICT_LABEL,
   WITHHELD,
   withTrend,
@@ -36,7 +37,7 @@ function capacityLine(report: TeamReport): string[] {
  * that the tail changed since the previous round, with what changed and no guess at a cause.
  */
 function changeLine(report: TeamReport): string[] {
-  if (report.change) return [`:arrows_counterclockwise: ${describeChange(report.change)}`];
+  if (report.change) return [`:arrows_counterclockwise: ${describeChange(report.change, slackDay)}`];
   const f = report.summary.figures;
   const p = report.previous?.figures;
   if (p === undefined || sameShape(p, f)) return [];
@@ -95,7 +96,7 @@ export function teamDigestBlocks(report: TeamReport): unknown[] {
       elements: [
         {
           type: 'mrkdwn',
-          text: `${team} · round ${report.roundNumber ?? report.summary.roundId} · ${day(report.summary.openedAt)} to ${day(report.summary.closedAt)} · figures are shown only when at least ${f.k} people in a group answered (${WITHHELD} = withheld); arrows compare with the previous round.`,
+          text: `${team} · round ${report.roundNumber ?? report.summary.roundId} · ${slackDay(report.summary.openedAt)} to ${slackDay(report.summary.closedAt)} · figures are shown only when at least ${f.k} people in a group answered (${WITHHELD} = withheld); arrows compare with the previous round.`,
         },
       ],
     },
@@ -158,13 +159,16 @@ export function periodDigest(input: {
   const shown = input.reports.slice(0, MAX_TEAMS_PER_DIGEST);
   const rest = input.reports.length - shown.length;
   return {
-    text: `${escapeText(title)} (${day(input.periodStart)} to ${day(input.periodEnd)}): ${input.reports.length} round${input.reports.length === 1 ? '' : 's'} closed. ${shown.map(teamDigestText).join(' ')}`,
+    text: `${escapeText(title)} (${utcDay(input.periodStart)} to ${utcDay(input.periodEnd)} UTC): ${input.reports.length} round${input.reports.length === 1 ? '' : 's'} closed. ${shown.map(teamDigestText).join(' ')}`,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } },
       {
         type: 'context',
         elements: [
-          { type: 'mrkdwn', text: `Rounds closed ${day(input.periodStart)} to ${day(input.periodEnd)}.` },
+          {
+            type: 'mrkdwn',
+            text: `Rounds closed ${slackDay(input.periodStart)} to ${slackDay(input.periodEnd)}.`,
+          },
         ],
       },
       ...shown.flatMap((report) => teamDigestBlocks(report).slice(1)),

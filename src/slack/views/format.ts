@@ -55,10 +55,8 @@ export const VERDICT_LABEL: Record<FailureMode, string> = {
   'insufficient-data': ':grey_question: Not enough answers',
 };
 
-export const day = (iso: string): string => iso.slice(0, 10);
-
 export { escapeText } from '../../domain/escape.js';
-export { slackDate } from '../../services/when.js';
+export { slackDate, slackDay, utcDay } from '../../services/when.js';
 
 /** "Fraud", "Fraud and Pricing", "Fraud, Pricing and Search". */
 export const listOf = (names: readonly string[]): string =>

@@ -5,7 +5,7 @@ import type { TeamHeadcount } from '../../services/org.js';
 import type { OrgReport, OrgTeamRow } from '../../services/report-types.js';
 import type { StoredResponse } from '../../storage/rounds.js';
 import { ANSWER_ACTION } from './check-in.js';
-import { day, escapeText, headcountText, slackDate, VERDICT_LABEL, withTrend } from './format.js';
+import { escapeText, headcountText, slackDate, slackDay, VERDICT_LABEL, withTrend } from './format.js';
 import {
   capacityOrgText,
   clamp,
@@ -73,11 +73,11 @@ function storedBlocks(stored: StoredAboutYou): unknown[] {
           .slice(0, MAX_TEAMS)
           .map(
             (m) =>
-              `${teamName(m.teamName)} as ${m.specialty ? `${m.role}:${m.specialty}` : m.role} since ${day(m.since)}`,
+              `${teamName(m.teamName)} as ${m.specialty ? `${m.role}:${m.specialty}` : m.role} since ${slackDay(m.since)}`,
           )
           .join('; ');
   const profile = stored.profile
-    ? `from your Slack profile, your name (${escapeText(stored.profile.name ?? '–')}) and time zone (${escapeText(stored.profile.tz ?? '–')}), refreshed ${day(stored.profile.fetchedAt)}, to send check-ins at your local time`
+    ? `from your Slack profile, your name (${escapeText(stored.profile.name ?? '–')}) and time zone (${escapeText(stored.profile.tz ?? '–')}), refreshed ${slackDay(stored.profile.fetchedAt)}, to send check-ins at your local time`
     : 'nothing from your Slack profile yet';
   return [
     section(
@@ -109,7 +109,7 @@ const answerLine = ({ teamName: name, response }: OwnAnswer): string => {
       ? `waiting ${a.waitingPct}%, infra ${a.infraPct}%, last piece: ${PATH_LABELS[a.pathToProd]}`
       : `rewrite ${a.rewritePct}%, support ${a.supportPct}%, platform ${a.platformPct}%`;
   const blocker = a.blocker ? ` · “${escapeText(clamp(a.blocker, 80))}”` : '';
-  return `${day(response.submittedAt)} · ${teamName(name)}: ${what}${blocker}`;
+  return `${slackDay(response.submittedAt)} · ${teamName(name)}: ${what}${blocker}`;
 };
 
 const more = (n: number, what: string): string => `…and ${n} more ${what}.`;

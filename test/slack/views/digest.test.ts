@@ -5,6 +5,7 @@ import { summariseRound } from '../../../src/domain/aggregate.js';
 import { withholdBelow } from '../../../src/domain/anonymity.js';
 import type { Answers, RosterEntry } from '../../../src/domain/types.js';
 import type { TeamReport } from '../../../src/services/report-types.js';
+import { slackDay } from '../../../src/services/when.js';
 import { teamDigest } from '../../../src/slack/views/digest.js';
 
 const roster: RosterEntry[] = Array.from({ length: 5 }, (_, i) => ({
@@ -68,7 +69,12 @@ describe('teamDigest', () => {
     const later = teamDigest(
       report({ roundId: 8, openedAt: '2027-03-08T10:00:00.000Z', closedAt: '2027-03-11T10:00:00.000Z' }),
     );
-    expect(JSON.stringify(later.blocks)).toContain('round 8 · 2027-03-08 to 2027-03-11');
-    expect(JSON.stringify(teamDigest(report()).blocks)).toContain('round 7 · 2027-03-01 to 2027-03-04');
+    // Each date is a token for the round's own instant, read in the reader's zone; UTC is the fallback.
+    expect(JSON.stringify(later.blocks)).toContain(
+      'round 8 · <!date^1804500000^{date_short_pretty}|2027-03-08> to <!date^1804759200^{date_short_pretty}|2027-03-11>',
+    );
+    expect(JSON.stringify(teamDigest(report()).blocks)).toContain(
+      `round 7 · ${slackDay('2027-03-01T10:00:00.000Z')} to ${slackDay('2027-03-04T10:00:00.000Z')}`,
+    );
   });
 });

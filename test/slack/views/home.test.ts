@@ -85,7 +85,7 @@ describe('homeView', () => {
     const texts = textsOf(view.blocks);
     expect(texts).toContain('*Fraud ML*: no closed check-in yet');
     expect(texts).toContain(
-      '2025-02-20 · Fraud ML: waiting 20%, infra 10%, last piece: Engineers re-implemented it · “waiting on &lt;prod&gt; access &amp; reviews”',
+      '<!date^1740042000^{date_short_pretty}|2025-02-20> · Fraud ML: waiting 20%, infra 10%, last piece: Engineers re-implemented it · “waiting on &lt;prod&gt; access &amp; reviews”',
     );
     expect(texts.join('\n')).not.toContain('Org overview');
   });
@@ -138,7 +138,7 @@ describe('HomeService', () => {
     const teams = new TeamRepository(db);
     const summaries = new SummaryRepository(db);
     const rounds = new RoundRepository(db);
-    const reports = new ReportService({ summaries, rounds, clock, anonymityThreshold: 5 });
+    const reports = new ReportService({ summaries, rounds, clock, anonymityThreshold: 5, teams });
     return new HomeService({
       org: new OrgService({
         teams,
@@ -225,7 +225,7 @@ describe('HomeService', () => {
     const answers = textsOf(view.blocks).find((t) => t.includes('my own note'));
     expect(answers?.split('\n')).toHaveLength(10);
     expect(answers?.split('\n')[0]).toMatch(
-      /^\d{4}-\d\d-\d\d · Team 099: waiting 30%, infra 20%, last piece: Engineers re-implemented it · “my own note 99”$/,
+      /^<!date\^\d+\^{date_short_pretty}\|\d{4}-\d\d-\d\d> · Team 099: waiting 30%, infra 20%, last piece: Engineers re-implemented it · “my own note 99”$/,
     );
     const all = JSON.stringify(view);
     expect(all).not.toContain('secret blocker');

@@ -92,6 +92,7 @@ describe('orgTable', () => {
       rounds: new RoundRepository(db),
       clock,
       anonymityThreshold: 5,
+      teams,
     });
     insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: 5 });
   });
@@ -252,7 +253,7 @@ describe('/tooth-tail ratio', () => {
     const subscriptions = new SubscriptionRepository(db);
     const roundRepo = new RoundRepository(db);
     const directory = new Directory({ users: new UserRepository(db), slack, clock, adminUserIds: [] });
-    const reports = new ReportService({ summaries, rounds: roundRepo, clock, anonymityThreshold: 5 });
+    const reports = new ReportService({ summaries, rounds: roundRepo, clock, anonymityThreshold: 5, teams });
     const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: 5 });
     const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' });
     const channels = new ChannelService({
