@@ -98,8 +98,8 @@ export class Directory {
    * workspace finds them fresh), else users.info one by one. Whoever the walk does not list (left
    * the workspace) is looked up alone. If the walk fails, Slack is likely unreachable: people the
    * cache knows are given as it knows them rather than holding a round on one call each, and only
-   * the never-seen are looked up. `undefined` is someone Slack does not know, or who could not be
-   * read and was never cached.
+   * the never-seen are looked up; after one users.info that fails, nobody else is asked in this
+   * read. `undefined` is someone Slack does not know, or who could not be read and was never cached.
    */
   async accounts(
     workspaceId: string,
@@ -115,10 +115,24 @@ export class Directory {
       else stale.add(userId);
     }
     const walkFailed = stale.size > ONE_BY_ONE_MAX && !(await this.walk(workspaceId, stale, found, now));
+    let unreachable = false;
     for (const userId of stale) {
       const cached = this.deps.users.get(workspaceId, userId);
-      if (walkFailed && cached) found.set(userId, cached);
-      else found.set(userId, await this.user(workspaceId, userId, maxAgeMs).catch(() => cached));
+      if ((walkFailed && cached) || unreachable) {
+        found.set(userId, cached);
+        continue;
+      }
+      try {
+        const fresh = { ...(await this.deps.slack.userInfo(userId)), fetchedAt: now.toISOString() };
+        this.deps.users.save(workspaceId, fresh);
+        found.set(userId, fresh);
+      } catch (error) {
+        const unknown = error instanceof SlackCallError && error.slackError === 'user_not_found';
+        found.set(userId, unknown ? undefined : cached);
+        // A users.info that failed past the client's retries (up to five minutes) says Slack is not
+        // answering: the rest are not asked one by one in turn.
+        if (!unknown) unreachable = true;
+      }
     }
     return found;
   }

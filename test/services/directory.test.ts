@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Directory } from '../../src/services/directory.js';
-import type { SlackPort } from '../../src/services/ports.js';
+import { SlackCallError, type SlackPort } from '../../src/services/ports.js';
 import type { Db } from '../../src/storage/database.js';
 import { UserRepository } from '../../src/storage/users.js';
 import { migratedDatabase } from '../helpers/db.js';
@@ -198,5 +198,44 @@ describe('Directory.accounts when users.list fails', () => {
     now = new Date(now.getTime() + 61 * 1000);
     await d.accounts(WS, ids, HOUR);
     expect(walks).toBe(2);
+  });
+});
+
+describe('Directory.accounts when users.info fails', () => {
+  it('asks nobody else after the first failure and answers from the cache; someone Slack does not know is undefined', async () => {
+    const users = new UserRepository(db);
+    const known = {
+      userId: 'U002',
+      name: 'u002',
+      tz: 'Asia/Tokyo',
+      isAdmin: false,
+      isOwner: false,
+      isBot: false,
+      deleted: false,
+      isExternal: false,
+      fetchedAt: now.toISOString(),
+    };
+    users.save(WS, known);
+    now = new Date(now.getTime() + 2 * 60 * 60 * 1000);
+    const d = new Directory({
+      users,
+      clock: () => now,
+      adminUserIds: [],
+      slack: offlineSlack({
+        userInfo: async (userId) => {
+          calls.push(userId);
+          if (userId === 'U000') throw new SlackCallError('user_not_found', true);
+          throw new SlackCallError('slack_webapi_request_error', false);
+        },
+      }),
+    });
+    const read = await d.accounts(WS, ['U000', 'U001', 'U002', 'U003'], 60 * 60 * 1000);
+    expect(calls).toEqual(['U000', 'U001']);
+    expect([...read]).toEqual([
+      ['U000', undefined],
+      ['U001', undefined],
+      ['U002', known],
+      ['U003', undefined],
+    ]);
   });
 });
