@@ -125,7 +125,11 @@ export async function ackLatency(sizes: AckSizes, rt: Runtime, cleanups: Cleanup
     return { name, child, client };
   });
   const rows: Row[] = [];
-  for (const kind of kinds) {
+  // BENCH_ACK_KINDS=click,submission (any words of the kinds' names) runs only those: for profiling.
+  const only = (process.env.BENCH_ACK_KINDS ?? '').split(',').filter(Boolean);
+  for (const kind of kinds.filter(
+    (k) => only.length === 0 || only.some((w) => k.name.toLowerCase().includes(w)),
+  )) {
     const measured: Record<Target, Measured> = {
       app: { latencies: [], cpuMs: 0 },
       bare: { latencies: [], cpuMs: 0 },

@@ -34,7 +34,7 @@ import { DeliverySender } from './services/sender.js';
 import { WorkerLease } from './services/worker-lease.js';
 import { createSlackApp, webClientOptions } from './slack/app.js';
 import { CommandRunner } from './slack/commands/command-runner.js';
-import { dropRepeatedEvents } from './slack/dedupe.js';
+import { repeatedEvents } from './slack/dedupe.js';
 import { SlackGateway } from './slack/gateway.js';
 import { HomeService } from './slack/home.js';
 import { logListenerError } from './slack/listener-errors.js';
@@ -48,7 +48,7 @@ import * as views from './slack/listeners/views.js';
 import { RequestGate } from './slack/request-gate.js';
 import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
-import { type Db, openDatabase } from './storage/database.js';
+import { type Db, dataVersion, openDatabase } from './storage/database.js';
 import { InstallRepository } from './storage/installs.js';
 import { type Lease, LeaseRepository } from './storage/leases.js';
 import { migrate } from './storage/migrate.js';
@@ -324,6 +324,7 @@ function createServices(input: {
       blockerThemes,
       logger,
       clock,
+      dataVersion: dataVersion(db),
     }),
     rounds,
     roundRepo,
@@ -351,9 +352,15 @@ function createServices(input: {
 }
 
 function registerListeners(app: App, deps: ListenerDeps): void {
-  app.use(ackWhatNoListenerTakes);
-  app.use(dropRepeatedEvents());
-  app.use(resumeReinstalledWorkspaces(deps));
+  // Bolt runs each global middleware as a link of a promise chain for every request, before its
+  // ack: the app's three checks are one link.
+  const isRepeat = repeatedEvents();
+  const resume = resumeReinstalledWorkspaces(deps);
+  app.use(async (args) => {
+    if ((await ackWhatNoListenerTakes(args)) === 'acked' || isRepeat(args.body)) return;
+    await resume(args.body);
+    await args.next();
+  });
   commands.register(app, deps);
   actions.register(app, deps);
   views.register(app, deps);

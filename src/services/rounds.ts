@@ -369,16 +369,35 @@ export class RoundService {
   }
 
   /**
-   * The teams one check-in of this person covers: the round's own team first, then every other
-   * team whose open round asked them in the same role.
+   * What the check-in modal shows this person, read once: the round's team, their role, the other
+   * teams the answers count for, and what they answered before. Throws as checkInFor does.
    */
-  teamsCovered(roundId: number, userId: string): Team[] {
-    const { round, team, role } = this.checkInFor(roundId, userId);
-    const others = this.deps.rounds
-      .openRoundsAsking(round.workspaceId, userId, role)
-      .filter((r) => r.id !== round.id)
-      .map((r) => this.deps.teams.get(r.teamId) as Team);
-    return [team, ...others];
+  checkInModal(
+    roundId: number,
+    userId: string,
+  ): { team: Team; role: Answers['role']; alsoFor: string[]; previous: Answers | undefined } {
+    const checkIn = this.checkInFor(roundId, userId);
+    return {
+      team: checkIn.team,
+      role: checkIn.role,
+      alsoFor: this.covered(checkIn, userId)
+        .teams.slice(1)
+        .map((t) => t.name),
+      previous: this.previousAnswers(roundId, userId),
+    };
+  }
+
+  /**
+   * The open rounds one check-in of this person answers (every open round that asked them in the
+   * same role), and their teams: the round's own team first.
+   */
+  private covered(
+    { round, team, role }: { round: Round; team: Team; role: Answers['role'] },
+    userId: string,
+  ): { rounds: Round[]; teams: Team[] } {
+    const rounds = this.deps.rounds.openRoundsAsking(round.workspaceId, userId, role);
+    const others = rounds.filter((r) => r.id !== round.id).map((r) => this.deps.teams.get(r.teamId) as Team);
+    return { rounds, teams: [team, ...others] };
   }
 
   /**
@@ -396,13 +415,14 @@ export class RoundService {
     dm: { channel: string; ts: string } | null = null,
   ): { round: Round; team: Team; replaced: boolean; teams: Team[] } {
     const recorded = immediateTransaction(this.deps.db, () => {
-      const { round, team, role } = this.checkInFor(roundId, userId);
-      if (answers.role !== role)
+      const checkIn = this.checkInFor(roundId, userId);
+      const { round, team } = checkIn;
+      if (answers.role !== checkIn.role)
         throw new InvalidInputError('These answers are for a different role than yours.');
       const replaced = this.deps.rounds.response(roundId, userId) !== undefined;
-      const teams = this.teamsCovered(roundId, userId);
+      const { rounds: asking, teams } = this.covered(checkIn, userId);
       const now = this.deps.clock().toISOString();
-      for (const open of this.deps.rounds.openRoundsAsking(round.workspaceId, userId, role)) {
+      for (const open of asking) {
         this.deps.rounds.saveResponse({
           workspaceId: round.workspaceId,
           roundId: open.id,

@@ -3,6 +3,7 @@ import type { RetryOptions } from '@slack/web-api';
 // Node's ESM loader cannot see this CommonJS export by name; the default export carries it.
 import webApi from '@slack/web-api';
 import type { Config } from '../config.js';
+import { keepAliveFetch } from './keep-alive-fetch.js';
 
 const LEVELS = {
   debug: LogLevel.DEBUG,
@@ -59,6 +60,7 @@ export function webClientOptions(config: Config, settings: ClientSettings = {}) 
     timeout: settings.requestTimeoutMs ?? 15_000,
     rejectRateLimitedCalls: false,
     logLevel: LEVELS[config.logLevel],
+    fetch: keepAliveFetch,
   };
 }
 

@@ -10,8 +10,16 @@ export type { CommandContext, CommandDeps, CommandLogger } from './module.js';
 
 const BY_KEY: ReadonlyMap<string, CommandModule> = new Map(COMMAND_MODULES.map((m) => [m.key, m]));
 
+/** How long a kept reply may be served while the database has not changed. */
+const REPLY_TTL_MS = 60_000;
+/** Kept replies at most; all of them go when the database changes. */
+const REPLY_CACHE_MAX = 1000;
+
 /** Runs `/tooth-tail <text>` for a person and words the reply. Never throws. */
 export class CommandRunner {
+  private readonly replies = new Map<string, { reply: Reply; at: number }>();
+  private repliesVersion = '';
+
   constructor(private readonly deps: CommandDeps) {}
 
   /**
@@ -32,9 +40,37 @@ export class CommandRunner {
           const command = parseWords(words);
           if (command.kind === 'usage-error') return usageReply(command);
           if (standing === 'lead') this.checkLeadOf(ctx, module, command);
-          return module.run(ctx, command, this.deps);
+          return this.cached(module, ctx, text, () => module.run(ctx, command, this.deps));
         }),
     };
+  }
+
+  /**
+   * A cacheable module's reply, kept while the database is unchanged (see CommandModule.cache).
+   * Asked after the access check, so a kept reply never reaches someone who may not see it.
+   */
+  private async cached(
+    module: CommandModule,
+    ctx: CommandContext,
+    text: string,
+    work: () => Promise<Reply>,
+  ): Promise<Reply> {
+    const { dataVersion } = this.deps;
+    if (module.cache === undefined || dataVersion === undefined) return work();
+    const version = dataVersion();
+    if (version !== this.repliesVersion || this.replies.size >= REPLY_CACHE_MAX) {
+      this.replies.clear();
+      this.repliesVersion = version;
+    }
+    const who = module.cache === 'person' ? ctx.userId : '';
+    const key = `${ctx.workspaceId}\u0000${who}\u0000${text.trim()}`;
+    const now = (this.deps.clock?.() ?? new Date()).getTime();
+    const kept = this.replies.get(key);
+    if (kept && now - kept.at >= 0 && now - kept.at < REPLY_TTL_MS) return kept.reply;
+    const reply = await work();
+    // Kept only if nothing changed the database while it was worked out.
+    if (dataVersion() === version) this.replies.set(key, { reply, at: now });
+    return reply;
   }
 
   run(ctx: CommandContext, text: string): Promise<Reply> {

@@ -42,6 +42,8 @@ export interface CommandDeps {
   logger: CommandLogger;
   /** The app's clock, for "next opens at" replies; the system clock when not given. */
   clock?: Clock;
+  /** Changes whenever the database does (storage/database.ts); without it nothing is cached. */
+  dataVersion?: () => string;
 }
 
 /**
@@ -82,6 +84,12 @@ export interface CommandModule<K extends CommandKind = CommandKind> {
    * acknowledgement itself, a round trip fewer than the response_url.
    */
   local: boolean;
+  /**
+   * The reply is a function of the database alone (and of who asks, for 'person'): it is kept
+   * until the database changes (CommandDeps.dataVersion) or a minute passes, so the same
+   * `summary` or `ratio` asked again is not worked out again.
+   */
+  cache?: 'workspace' | 'person';
   run(ctx: CommandContext, command: Extract<Command, { kind: K }>, deps: CommandDeps): Promise<Reply>;
 }
 

@@ -11,6 +11,7 @@ export const ratio = defineCommand<'ratio'>({
   key: 'ratio',
   access: { who: 'readers', what: 'read the org ratio table' },
   local: true,
+  cache: 'workspace',
   run: async (ctx, _command, deps) => orgTable(deps.insight.orgReport(ctx.workspaceId)),
 });
 

@@ -22,6 +22,7 @@ export const summary = defineCommand<'summary'>({
   key: 'summary',
   access: ANYONE,
   local: true,
+  cache: 'person',
   run: (ctx, command, deps) => summaryReply(ctx, command.team, command.post, deps),
 });
 

@@ -42,11 +42,7 @@ export const openCheckIn =
     const click = parsed.data;
     const roundId = Number(click.actions[0]?.value);
     try {
-      const { team, role } = deps.rounds.checkInFor(roundId, click.user.id);
-      const alsoFor = deps.rounds
-        .teamsCovered(roundId, click.user.id)
-        .slice(1)
-        .map((t) => t.name);
+      const { team, role, alsoFor, previous } = deps.rounds.checkInModal(roundId, click.user.id);
       await client.views.open({
         trigger_id: click.trigger_id,
         view: surveyModal({
@@ -58,7 +54,7 @@ export const openCheckIn =
             channel: click.container?.channel_id ?? null,
             ts: click.container?.message_ts ?? null,
           },
-          previous: deps.rounds.previousAnswers(roundId, click.user.id),
+          previous,
         }) as never,
       });
     } catch (error) {
@@ -161,10 +157,24 @@ export const decideJoin =
     }
   };
 
+/**
+ * One Bolt listener for every button, which picks the handler by action_id. Bolt runs the
+ * matchers of every registered listener for every request, whatever its kind, so each listener
+ * costs every command, click and submission some CPU before its ack; five here were a measurable
+ * share of it (`npm run bench -- --only ack`). ackWhatNoListenerTakes has already acked and
+ * stopped any button that is not one of these.
+ */
 export function register(app: App, deps: ListenerDeps): void {
-  app.action(JOIN_APPROVE, decideJoin(deps, true));
-  app.action(JOIN_DECLINE, decideJoin(deps, false));
-  app.action(ANSWER_ACTION, openCheckIn(deps));
-  app.action(FORGET_ME_CONFIRM, confirmForgetMe(deps));
-  app.action(FORGET_ME_CANCEL, cancelForgetMe());
+  const handlers: ReadonlyMap<string, (args: ActionArgs) => Promise<void>> = new Map([
+    [JOIN_APPROVE, decideJoin(deps, true)],
+    [JOIN_DECLINE, decideJoin(deps, false)],
+    [ANSWER_ACTION, openCheckIn(deps)],
+    [FORGET_ME_CONFIRM, confirmForgetMe(deps)],
+    [FORGET_ME_CANCEL, cancelForgetMe()],
+  ]);
+  app.action({ type: 'block_actions' }, async (args) => {
+    const handler = handlers.get((args.action as { action_id?: string }).action_id ?? '');
+    if (handler) await handler(args);
+    else await args.ack();
+  });
 }

@@ -1,10 +1,4 @@
-import type {
-  AllMiddlewareArgs,
-  AnyMiddlewareArgs,
-  App,
-  Middleware,
-  SlackEventMiddlewareArgs,
-} from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { AppError } from '../../services/errors.js';
 import { type SlackUserObject, toSlackUser } from '../gateway.js';
@@ -100,8 +94,8 @@ const UNINSTALL_EVENTS: ReadonlySet<unknown> = new Set(['app_uninstalled', 'toke
  */
 export function resumeReinstalledWorkspaces(
   deps: Pick<ListenerDeps, 'installs'>,
-): Middleware<AnyMiddlewareArgs> {
-  return async ({ body, next }) => {
+): (body: unknown) => Promise<void> {
+  return async (body) => {
     const b = body as { team_id?: unknown; team?: { id?: unknown } | null; event?: { type?: unknown } };
     const workspaceId = typeof b.team_id === 'string' ? b.team_id : b.team?.id;
     if (
@@ -110,18 +104,27 @@ export function resumeReinstalledWorkspaces(
       !deps.installs.isActive(workspaceId)
     )
       await deps.installs.checkReinstall(workspaceId);
-    await next();
   };
 }
 
+/**
+ * One Bolt listener for every event, which picks the handler by the event's type: Bolt runs the
+ * matchers of every registered listener for every request (see actions.ts's register).
+ */
 export function register(app: App, deps: ListenerDeps): void {
-  app.event('app_home_opened', appHomeOpened(deps));
-  app.event('member_joined_channel', memberJoinedChannel(deps));
-  app.event('user_change', userChanged(deps));
-  app.event('tokens_revoked', tokensWereRevoked(deps));
-  app.event('app_uninstalled', appUninstalled(deps));
-  app.event('subteam_members_changed', usergroupChanged(deps));
-  app.event('subteam_updated', usergroupChanged(deps));
+  const handlers: ReadonlyMap<string, (args: EventArgs) => Promise<void>> = new Map([
+    ['app_home_opened', appHomeOpened(deps) as (args: EventArgs) => Promise<void>],
+    ['member_joined_channel', memberJoinedChannel(deps)],
+    ['user_change', userChanged(deps)],
+    ['tokens_revoked', tokensWereRevoked(deps)],
+    ['app_uninstalled', appUninstalled(deps)],
+    ['subteam_members_changed', usergroupChanged(deps)],
+    ['subteam_updated', usergroupChanged(deps)],
+  ]);
+  const types = new RegExp(`^(${[...handlers.keys()].join('|')})$`);
+  app.event(types, async (args) => {
+    await handlers.get(args.event.type)?.(args as EventArgs);
+  });
 }
 
 const subteamEvent = z.object({

@@ -1,4 +1,4 @@
-import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { AnyMiddlewareArgs } from '@slack/bolt';
 import { ANSWER_ACTION } from '../views/check-in.js';
 import { FORGET_ME_CANCEL, FORGET_ME_CONFIRM } from '../views/forget-me.js';
 import { JOIN_APPROVE, JOIN_DECLINE } from '../views/join-request.js';
@@ -33,11 +33,9 @@ function isForOurListeners(body: Record<string, unknown>): boolean {
  * here by value rather than by catch-all listeners, whose id patterns Bolt matches with
  * String.match and would throw on ids that are not strings.
  */
-export const ackWhatNoListenerTakes: Middleware<AnyMiddlewareArgs> = async (args) => {
-  if (isForOurListeners(args.body as unknown as Record<string, unknown>)) {
-    await args.next();
-    return;
-  }
+export async function ackWhatNoListenerTakes(args: AnyMiddlewareArgs): Promise<'ours' | 'acked'> {
+  if (isForOurListeners(args.body as unknown as Record<string, unknown>)) return 'ours';
   const ack = (args as { ack?: (response?: unknown) => Promise<void> }).ack;
   if (ack) await ack();
-};
+  return 'acked';
+}

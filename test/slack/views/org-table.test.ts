@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recommendation } from '../../../src/domain/recommend.js';
 import type { Answers, RosterEntry } from '../../../src/domain/types.js';
 import { AccessService } from '../../../src/services/access.js';
@@ -15,7 +16,7 @@ import { RoundService } from '../../../src/services/rounds.js';
 import { CommandRunner } from '../../../src/slack/commands/command-runner.js';
 import { blockKitMessages } from '../../../src/slack/views/messages.js';
 import { MAX_TEAM_ROWS, orgDigest, orgTable } from '../../../src/slack/views/org-table.js';
-import type { Db } from '../../../src/storage/database.js';
+import { type Db, dataVersion } from '../../../src/storage/database.js';
 import { OrgSettingsRepository } from '../../../src/storage/org-settings.js';
 import { OutboxRepository } from '../../../src/storage/outbox.js';
 import { RosterSyncRepository } from '../../../src/storage/roster-syncs.js';
@@ -237,81 +238,138 @@ describe('orgTable', () => {
   });
 });
 
+/** The real command runner and services on `db`, with no Slack. */
+function commandRunner(db: Db, clock: () => Date, dataVersion?: () => string) {
+  const slack: SlackPort = offlineSlack();
+  const teams = new TeamRepository(db);
+  const summaries = new SummaryRepository(db);
+  const subscriptions = new SubscriptionRepository(db);
+  const roundRepo = new RoundRepository(db);
+  const directory = new Directory({ users: new UserRepository(db), slack, clock, adminUserIds: [] });
+  const reports = new ReportService({ summaries, rounds: roundRepo, clock, anonymityThreshold: 5, teams });
+  const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: 5 });
+  const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' });
+  const channels = new ChannelService({
+    slack,
+    org,
+    subscriptions,
+    teams,
+    messages: blockKitMessages,
+    clock,
+    logger: { info: () => {}, warn: () => {} },
+  });
+  const runner = new CommandRunner({
+    org,
+    access: AccessService.on({ db, teams, directory, clock }),
+    rounds: new RoundService({
+      db,
+      teams,
+      rounds: roundRepo,
+      summaries,
+      subscriptions,
+      outbox: new OutboxRepository(db),
+      directory,
+      insight,
+      reports,
+      messages: blockKitMessages,
+      clock,
+      anonymityThreshold: 5,
+    }),
+    reports,
+    insight,
+    directory,
+    slack,
+    channels,
+    rosterSync: new RosterSyncService({
+      db,
+      teams,
+      syncs: new RosterSyncRepository(db),
+      users: new UserRepository(db),
+      slack,
+      clock,
+    }),
+    blockerThemes: new BlockerThemeService({
+      db,
+      settings: new OrgSettingsRepository(db),
+      rounds: roundRepo,
+      subscriptions,
+      outbox: new OutboxRepository(db),
+      clock,
+      defaultTimezone: 'UTC',
+      anonymityThreshold: 5,
+    }),
+    logger: { error: () => {} },
+    clock,
+    ...(dataVersion ? { dataVersion } : {}),
+  });
+  return { runner, insight };
+}
+
 describe('/tooth-tail ratio', () => {
   let db: Db;
+  let file: string;
   let cleanup: () => void;
   beforeEach(() => {
-    ({ db, cleanup } = migratedDatabase());
+    ({ db, file, cleanup } = migratedDatabase());
   });
   afterEach(() => cleanup());
+  const seedSmallOrgInFile = () => {
+    seedSmallOrg(db);
+    return file;
+  };
 
   it('replies with the org table built from the org report', async () => {
     seedSmallOrg(db);
-    const slack: SlackPort = offlineSlack();
-    const teams = new TeamRepository(db);
-    const summaries = new SummaryRepository(db);
-    const subscriptions = new SubscriptionRepository(db);
-    const roundRepo = new RoundRepository(db);
-    const directory = new Directory({ users: new UserRepository(db), slack, clock, adminUserIds: [] });
-    const reports = new ReportService({ summaries, rounds: roundRepo, clock, anonymityThreshold: 5, teams });
-    const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: 5 });
-    const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' });
-    const channels = new ChannelService({
-      slack,
-      org,
-      subscriptions,
-      teams,
-      messages: blockKitMessages,
-      clock,
-      logger: { info: () => {}, warn: () => {} },
-    });
-    const runner = new CommandRunner({
-      org,
-      access: AccessService.on({ db, teams, directory, clock }),
-      rounds: new RoundService({
-        db,
-        teams,
-        rounds: roundRepo,
-        summaries,
-        subscriptions,
-        outbox: new OutboxRepository(db),
-        directory,
-        insight,
-        reports,
-        messages: blockKitMessages,
-        clock,
-        anonymityThreshold: 5,
-      }),
-      reports,
-      insight,
-      directory,
-      slack,
-      channels,
-      rosterSync: new RosterSyncService({
-        db,
-        teams,
-        syncs: new RosterSyncRepository(db),
-        users: new UserRepository(db),
-        slack,
-        clock,
-      }),
-      blockerThemes: new BlockerThemeService({
-        db,
-        settings: new OrgSettingsRepository(db),
-        rounds: roundRepo,
-        subscriptions,
-        outbox: new OutboxRepository(db),
-        clock,
-        defaultTimezone: 'UTC',
-        anonymityThreshold: 5,
-      }),
-      logger: { error: () => {} },
-    });
+    const { runner, insight } = commandRunner(db, clock);
     const reply = await runner.run(
       { workspaceId: WS, userId: 'U1', channelId: 'C1', channelName: 'general' },
       'ratio',
     );
     expect(reply).toEqual(orgTable(insight.orgReport(WS)));
     expect(reply.blocks?.length).toBeGreaterThan(3);
+  });
+  it('keeps a reply while the database is unchanged, and never once the database has moved on', async () => {
+    const file = seedSmallOrgInFile();
+    let now = NOW.getTime();
+    const { runner, insight } = commandRunner(db, () => new Date(now), dataVersion(db));
+    const worked = vi.spyOn(insight, 'orgReport');
+    const ctx = { workspaceId: WS, userId: 'U1', channelId: 'C1', channelName: 'general' };
+    const first = await runner.run(ctx, 'ratio');
+    expect(await runner.run(ctx, 'ratio')).toBe(first);
+    expect(worked).toHaveBeenCalledTimes(1);
+
+    // Another connection (the other process, the CLI) renames a team: the next reply has it.
+    const other = new Database(file);
+    other.prepare("UPDATE teams SET name = 'Payments ML' WHERE name = 'Fraud ML'").run();
+    other.close();
+    const renamed = JSON.stringify(await runner.run(ctx, 'ratio'));
+    expect(renamed).toContain('Payments ML');
+    expect(renamed).not.toContain('Fraud ML');
+    expect(worked).toHaveBeenCalledTimes(2);
+
+    // This connection writes: worked out again.
+    db.prepare("UPDATE teams SET name = 'Search Ranking' WHERE name = 'Search'").run();
+    expect(JSON.stringify(await runner.run(ctx, 'ratio'))).toContain('Search Ranking');
+    expect(worked).toHaveBeenCalledTimes(3);
+
+    // Nothing changed but a minute passed: worked out again (replies name the next opening).
+    await runner.run(ctx, 'ratio');
+    expect(worked).toHaveBeenCalledTimes(3);
+    now += 60_000;
+    await runner.run(ctx, 'ratio');
+    expect(worked).toHaveBeenCalledTimes(4);
+  });
+
+  it("keeps each person's summary apart, and reads nothing twice for the same person", async () => {
+    seedSmallOrgInFile();
+    const { runner } = commandRunner(db, clock, dataVersion(db));
+    const as = (userId: string) => ({ workspaceId: WS, userId, channelId: 'C1', channelName: 'general' });
+    const fraud = JSON.stringify(await runner.run(as('UFD1'), 'summary'));
+    const search = JSON.stringify(await runner.run(as('USD1'), 'summary'));
+    expect(fraud).toContain('Fraud ML');
+    expect(fraud).not.toContain('Search');
+    expect(search).toContain('Search');
+    expect(search).not.toContain('Fraud ML');
+    expect(JSON.stringify(await runner.run(as('UFD1'), 'summary'))).toBe(fraud);
   });
 });
