@@ -48,6 +48,7 @@ import * as views from './slack/listeners/views.js';
 import { RequestGate } from './slack/request-gate.js';
 import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
+import { Checkpointer } from './storage/checkpointer.js';
 import { type Db, dataVersion, openDatabase } from './storage/database.js';
 import { InstallRepository } from './storage/installs.js';
 import { type Lease, LeaseRepository } from './storage/leases.js';
@@ -103,6 +104,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   });
+  const checkpointer = Checkpointer.start(db, config.databasePath, app.logger);
   const gate = new RequestGate();
   // Only the holder of the worker lease runs the scheduler and the sender. It calls back only from
   // lease.start() (below), once both exist.
@@ -131,6 +133,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     await services.sender.stop();
     lease.stop();
     if (config.mode === 'socket') await app.stop();
+    await checkpointer.stop();
     db.close();
   });
   return {

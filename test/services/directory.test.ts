@@ -152,20 +152,21 @@ describe('Directory', () => {
   });
 });
 
-describe('Directory.accounts when users.list fails', () => {
-  const HOUR = 60 * 60 * 1000;
-  const ids = Array.from({ length: 12 }, (_, i) => `U${String(i).padStart(3, '0')}`);
-  const account = (userId: string) => ({
-    userId,
-    name: userId.toLowerCase(),
-    tz: 'Asia/Tokyo',
-    isAdmin: false,
-    isOwner: false,
-    isBot: false,
-    deleted: false,
-    isExternal: false,
-  });
+const HOUR = 60 * 60 * 1000;
+/** An active person in Asia/Tokyo, as Slack describes them. */
+const account = (userId: string) => ({
+  userId,
+  name: userId.toLowerCase(),
+  tz: 'Asia/Tokyo',
+  isAdmin: false,
+  isOwner: false,
+  isBot: false,
+  deleted: false,
+  isExternal: false,
+});
 
+describe('Directory.accounts when users.list fails', () => {
+  const ids = Array.from({ length: 12 }, (_, i) => `U${String(i).padStart(3, '0')}`);
   it('answers from the cache, asks users.info only for the never-seen, and does not walk again within the minute', async () => {
     let walks = 0;
     const users = new UserRepository(db);
@@ -204,19 +205,9 @@ describe('Directory.accounts when users.list fails', () => {
 describe('Directory.accounts when users.info fails', () => {
   it('asks nobody else after the first failure and answers from the cache; someone Slack does not know is undefined', async () => {
     const users = new UserRepository(db);
-    const known = {
-      userId: 'U002',
-      name: 'u002',
-      tz: 'Asia/Tokyo',
-      isAdmin: false,
-      isOwner: false,
-      isBot: false,
-      deleted: false,
-      isExternal: false,
-      fetchedAt: now.toISOString(),
-    };
+    const known = { ...account('U002'), fetchedAt: now.toISOString() };
     users.save(WS, known);
-    now = new Date(now.getTime() + 2 * 60 * 60 * 1000);
+    now = new Date(now.getTime() + 2 * HOUR);
     const d = new Directory({
       users,
       clock: () => now,
@@ -229,7 +220,7 @@ describe('Directory.accounts when users.info fails', () => {
         },
       }),
     });
-    const read = await d.accounts(WS, ['U000', 'U001', 'U002', 'U003'], 60 * 60 * 1000);
+    const read = await d.accounts(WS, ['U000', 'U001', 'U002', 'U003'], HOUR);
     expect(calls).toEqual(['U000', 'U001']);
     expect([...read]).toEqual([
       ['U000', undefined],
