@@ -14,6 +14,9 @@ export class LeadRepository extends Repository {
      VALUES (@teamId, @workspaceId, @userId, @addedBy, @now) ON CONFLICT DO NOTHING`,
   );
   private readonly remove = this.db.prepare('DELETE FROM team_leads WHERE team_id = ? AND user_id = ?');
+  private readonly removeEverywhere = this.db.prepare(
+    'DELETE FROM team_leads WHERE workspace_id = ? AND user_id = ?',
+  );
 
   leadsOf(teamId: number): string[] {
     return this.ofTeam.all(teamId).map((r) => r.user_id);
@@ -32,6 +35,11 @@ export class LeadRepository extends Repository {
   /** Returns whether the person was a lead. */
   delete(teamId: number, userId: string): boolean {
     return this.remove.run(teamId, userId).changes > 0;
+  }
+
+  /** Ends every lead the person holds in the workspace; returns how many. */
+  deleteAllOf(workspaceId: string, userId: string): number {
+    return this.removeEverywhere.run(workspaceId, userId).changes;
   }
 }
 

@@ -120,6 +120,22 @@ describe('a deactivated account (user_change with deleted: true)', () => {
   });
 });
 
+describe('a deactivated lead', () => {
+  it('no longer leads: join requests go to admins and `teams` names no one gone', async () => {
+    await start();
+    await h.run(ADMIN, `lead add Fraud <@${ENG[0]}>`);
+    expect((await h.run(ADMIN, 'teams')).text).toContain(`<@${ENG[0]}>`);
+    await h.sandbox.deactivateUser(ENG[0] as string);
+    await h.sandbox.waitFor(() => !onRoster().includes(ENG[0] as string), 5000, 'the leaver off the rosters');
+    expect(h.app.db.prepare('SELECT user_id FROM team_leads').all()).toEqual([]);
+    expect((await h.run(ADMIN, 'teams')).text).not.toContain(`<@${ENG[0]}>`);
+    // A lead's command from the leaver's id is refused as anyone's is.
+    expect((await h.run(ENG[0] as string, 'schedule Fraud weekly')).text).toMatch(
+      /^Sorry, only a team's leads/,
+    );
+  });
+});
+
 describe('a deactivation whose event was missed (the app was down)', () => {
   it('is found when the check-in is sent: the prompt is skipped with the reason and the memberships end', async () => {
     await start();

@@ -192,4 +192,23 @@ describe('exactly one effect', () => {
     expect(count(h, 'responses')).toBe(0);
     expect(h.app.db.prepare('SELECT * FROM round_summaries').all()).toEqual(summaries);
   });
+
+  it('a forget-me confirmation with no response_url (not from Slack) deletes nothing', async () => {
+    const h = await withOpenRound();
+    const member = DS[0] as string;
+    await answer(h, member, { waiting_pct: '10', infra_pct: '5', path_to_prod: 'paired' });
+    const click = interactionBody({
+      type: 'block_actions',
+      user: { id: member, team_id: 'T0SANDBOX' },
+      team: { id: 'T0SANDBOX' },
+      api_app_id: 'A0SANDBOX',
+      trigger_id: '1.2.3',
+      container: { type: 'message', message_ts: '1.0', channel_id: 'C0LEADS', is_ephemeral: true },
+      actions: [{ type: 'button', action_id: FORGET_ME_CONFIRM, block_id: 'forget_me', value: 'confirm' }],
+    });
+    expect((await h.sandbox.sendSigned(click, FORM)).status).toBe(200);
+    // The handler runs right after its ack; a deletion would have happened by now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(count(h, 'responses WHERE user_id = ?', member)).toBe(1);
+  });
 });

@@ -87,7 +87,9 @@ export const confirmForgetMe =
   async ({ ack, body, respond }: ActionArgs): Promise<void> => {
     await ack();
     const parsed = forgetClick.safeParse(body);
-    if (!parsed.success || !parsed.data.team) {
+    // Both buttons sit in the ephemeral reply to `forget-me`, whose clicks carry a response_url;
+    // one without it (not from Slack) has nowhere to be answered, and nothing is deleted.
+    if (!parsed.success || !parsed.data.team || respond === undefined) {
       deps.logger.warn('ignored a malformed forget-me click');
       return;
     }
@@ -105,7 +107,7 @@ export const cancelForgetMe =
   () =>
   async ({ ack, respond }: ActionArgs): Promise<void> => {
     await ack();
-    await respond({ replace_original: true, text: 'Nothing was deleted.' });
+    if (respond !== undefined) await respond({ replace_original: true, text: 'Nothing was deleted.' });
   };
 
 const joinClick = z.object({
