@@ -124,8 +124,18 @@ const HELP_SECTIONS: Array<[string, Array<[string, string]>]> = [
   ],
 ];
 
-/** The full command reference, Slack mrkdwn (well under Slack's 3,000-character block limit). */
+let help: string | undefined;
+
+/**
+ * The full command reference, Slack mrkdwn (well under Slack's 3,000-character block limit); the
+ * same every time, so it is composed once.
+ */
 export function helpText(): string {
+  help ??= composeHelp();
+  return help;
+}
+
+function composeHelp(): string {
   const sections = HELP_SECTIONS.map(
     ([title, lines]) =>
       `*${title}*\n${lines.map(([key, what]) => `• ${USAGE[key] ?? ''}: ${what}`).join('\n')}`,
