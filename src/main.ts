@@ -37,6 +37,7 @@ import { CommandRunner } from './slack/commands/command-runner.js';
 import { repeatedEvents } from './slack/dedupe.js';
 import { SlackGateway } from './slack/gateway.js';
 import { HomeService } from './slack/home.js';
+import { SlackCalls } from './slack/keep-alive-fetch.js';
 import { logListenerError } from './slack/listener-errors.js';
 import * as actions from './slack/listeners/actions.js';
 import * as commands from './slack/listeners/commands.js';
@@ -100,9 +101,13 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
   const clock = options.clock ?? systemClock;
   const db = openMigratedDatabase(config.databasePath);
   const repositories = createRepositories(db);
+  // One transport for all the app's Web API clients, so the sender sees every call it shares the
+  // workspace's limit with.
+  const calls = new SlackCalls();
   const { app, receiver } = createSlackApp(config, {
     ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
     ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    fetch: calls.fetch,
   });
   const checkpointer = Checkpointer.start(db, config.databasePath, app.logger);
   const gate = new RequestGate();
@@ -112,7 +117,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     takeOverBackgroundWork(previous, { lease, outbox: repositories.outbox, services, scheduler, clock }),
   );
   const isWorker = () => lease.held();
-  const services = createServices({ config, clock, db, repositories, app, gate, options, isWorker });
+  const services = createServices({ config, clock, db, repositories, app, gate, options, isWorker, calls });
   registerListeners(app, services.listeners);
   const scheduler = createScheduler({ config, clock, repositories, services, isWorker });
   const { server, port } = await listen(config, receiver, repositories.outbox, gate, lease);
@@ -186,8 +191,9 @@ function createServices(input: {
   gate: RequestGate;
   options: StartOptions;
   isWorker: () => boolean;
+  calls: SlackCalls;
 }) {
-  const { config, clock, db, app, gate, options, isWorker } = input;
+  const { config, clock, db, app, gate, options, isWorker, calls } = input;
   const { teams, rounds: roundRepo, summaries, subscriptions, users, outbox } = input.repositories;
   const logger = app.logger;
   const slack = new SlackGateway(app.client);
@@ -217,6 +223,7 @@ function createServices(input: {
     ...webClientOptions(config, {
       ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
       ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+      fetch: calls.fetch,
     }),
     logger,
     rejectRateLimitedCalls: true,
@@ -228,6 +235,7 @@ function createServices(input: {
     clock,
     logger,
     concurrency: options.concurrency ?? 8,
+    appCalls: () => calls.lastSecond(),
     yieldTo: () => gate.quiet(),
     ...(deliveryRate === undefined ? {} : { ratePerSecond: deliveryRate }),
     ...(options.deliveryRetryBaseMs === undefined ? {} : { retryBaseMs: options.deliveryRetryBaseMs }),

@@ -47,7 +47,8 @@ export interface Turn {
  * from when the previous one began instead, so the cap is never exceeded. Until the first HTTP 429 the rate grows by one
  * call a second per accepted call (it doubles about every 0.7 s, a slow start). A 429 means the
  * limit was met: the rate drops to DECREASE × the calls Slack accepted in the last second (about
- * the limit itself), once per meeting with the limit, however many calls of it were refused. Then
+ * the limit itself; with `appCalls`, the app's other calls too, which then take their turns once),
+ * once per meeting with the limit, however many calls of it were refused. Then
  * it grows by INCREASE per accepted call until the next 429. This is additive-increase,
  * multiplicative-decrease in the form that suits a sender whose limit is a rate: the climb back
  * takes a fixed number of calls, not a fixed time, so the share of calls refused stays near 1%
@@ -72,11 +73,19 @@ export class DeliveryPacer {
   /** When the next turn is due on the grid, and the span of the latest turn. */
   private next = { at: Number.NEGATIVE_INFINITY, spanMs: 0 };
   private turns: Promise<unknown> = Promise.resolve();
+  private readonly appCalls: (() => number) | undefined;
+  /** No turn begins before this: the app's other calls' share of the second after a 429. */
+  private holdUntil = Number.NEGATIVE_INFINITY;
 
   constructor(
     options: {
       /** DELIVERY_RATE_PER_SECOND: the pace never goes above it. */
       cap?: number;
+      /**
+       * Calls of the whole app that Slack answered in the last second (SlackCalls), when the limit
+       * met is the workspace's, which the app's other calls share.
+       */
+      appCalls?: () => number;
       now?: () => number;
       sleep?: (ms: number) => Promise<void>;
     } = {},
@@ -87,6 +96,7 @@ export class DeliveryPacer {
     this.cap = cap ?? Number.POSITIVE_INFINITY;
     this.rate = Math.min(INITIAL_RATE, this.cap);
     this.now = options.now ?? (() => performance.now());
+    this.appCalls = options.appCalls;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -103,6 +113,9 @@ export class DeliveryPacer {
       const idle = now - this.next.at > this.next.spanMs;
       const due = idle ? now : this.next.at;
       if (due > now) await this.sleep(due - now);
+      // A 429 that came while this turn waited may hold the pacer a little longer (rateLimited).
+      const held = this.holdUntil - this.now();
+      if (held > 0) await this.sleep(held);
       const spanMs = (calls * 1000) / this.rate;
       const at = this.now();
       // At the cap (DELIVERY_RATE_PER_SECOND, a promise to other apps) the next turn is measured
@@ -131,10 +144,20 @@ export class DeliveryPacer {
     const now = this.now();
     if (turn.epoch !== this.epoch || now < this.calmUntil) return;
     this.forget();
-    const through = this.accepted.length;
+    // What Slack let through in the last second: this pacer's calls, or all of the app's when the
+    // limit is shared (the calls that opened the round count against it too).
+    const own = this.accepted.length;
+    const through = Math.max(own, this.appCalls?.() ?? 0);
     const basis = through > 0 ? Math.min(this.rate, through) : this.rate;
     this.best = Math.max(this.best, through);
     this.rate = Math.max(MIN_RATE, Math.min(this.cap, basis * DECREASE));
+    // The app's other calls fill that second for up to a second more: they take turns of this
+    // pacer's, once, so its next calls do not meet the limit again before those calls age out.
+    const others = through - own;
+    if (others > 0) {
+      this.holdUntil = now + (others * 1000) / this.rate;
+      this.next = { at: this.holdUntil, spanMs: this.next.spanMs };
+    }
     this.metLimit = true;
     this.epoch += 1;
     this.calmUntil = now + retryAfterMs;
@@ -202,6 +225,8 @@ export class DeliverySender {
       concurrency: number;
       /** DELIVERY_RATE_PER_SECOND: Web API calls per second at most; the pace is learnt below it. */
       ratePerSecond?: number;
+      /** Every call of the app that Slack answered in the last second (SlackCalls.lastSecond). */
+      appCalls?: () => number;
       /** The wait before a transient failure's first retry, doubling with each (default 30 s). */
       retryBaseMs?: number;
       charts?: ChartRenderer;
@@ -223,7 +248,14 @@ export class DeliverySender {
   ) {
     const pacer = () =>
       new DeliveryPacer(deps.ratePerSecond === undefined ? {} : { cap: deps.ratePerSecond });
-    this.pacer = deps.pacer ?? pacer();
+    // Messages meet the workspace's limit, shared by every call of the app; chat.update and
+    // uploads meet limits of their own methods, which only their own calls count against.
+    this.pacer =
+      deps.pacer ??
+      new DeliveryPacer({
+        ...(deps.ratePerSecond === undefined ? {} : { cap: deps.ratePerSecond }),
+        ...(deps.appCalls ? { appCalls: deps.appCalls } : {}),
+      });
     this.updatePacer = pacer();
     this.uploadPacer = pacer();
     this.faults = new FaultLog(deps.logger);

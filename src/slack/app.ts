@@ -1,5 +1,5 @@
 import { App, HTTPReceiver, type HTTPReceiverOptions, LogLevel } from '@slack/bolt';
-import type { RetryOptions } from '@slack/web-api';
+import type { FetchFunction, RetryOptions } from '@slack/web-api';
 // Node's ESM loader cannot see this CommonJS export by name; the default export carries it.
 import webApi from '@slack/web-api';
 import type { Config } from '../config.js';
@@ -45,6 +45,8 @@ export interface SlackApp {
 export interface ClientSettings {
   retryConfig?: RetryOptions;
   requestTimeoutMs?: number;
+  /** The transport; the app gives all its clients one SlackCalls, so the sender sees every call. */
+  fetch?: FetchFunction;
 }
 
 /**
@@ -60,7 +62,7 @@ export function webClientOptions(config: Config, settings: ClientSettings = {}) 
     timeout: settings.requestTimeoutMs ?? 15_000,
     rejectRateLimitedCalls: false,
     logLevel: LEVELS[config.logLevel],
-    fetch: keepAliveFetch,
+    fetch: settings.fetch ?? keepAliveFetch,
   };
 }
 

@@ -28,6 +28,43 @@ export const keepAliveFetch: FetchFunction = (url, init = {}) => {
   return send(target, init);
 };
 
+/** How far back SlackCalls remembers: the window of the workspace limit the sender learns. */
+const CALL_WINDOW_MS = 1000;
+
+/**
+ * The Web API calls of one app, whichever client made them (Bolt's, the sender's): a transport
+ * that counts each call Slack answered other than with HTTP 429. A workspace's limit counts every
+ * call of the app, so the sender estimates it from all of them: a users.list walk as a round
+ * opens takes its share of the second in which the first check-ins go out.
+ */
+export class SlackCalls {
+  private readonly answered: number[] = [];
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  readonly fetch: FetchFunction = async (url, init) => {
+    const response = await keepAliveFetch(url, init);
+    if (response.status !== 429) {
+      this.answered.push(this.now());
+      this.forget();
+    }
+    return response;
+  };
+
+  /** Calls Slack answered (not with HTTP 429) in the last second. */
+  lastSecond(): number {
+    this.forget();
+    return this.answered.length;
+  }
+
+  private forget(): void {
+    const since = this.now() - CALL_WINDOW_MS;
+    let old = 0;
+    while (old < this.answered.length && (this.answered[old] as number) <= since) old++;
+    if (old > 0) this.answered.splice(0, old);
+  }
+}
+
 function send(target: URL, init: FetchRequestInit): Promise<FetchResponse> {
   const protocol = target.protocol as keyof typeof agents;
   const transport = protocol === 'https:' ? https : http;

@@ -8,11 +8,12 @@ import { RoundRepository } from '../../src/storage/rounds.js';
 import { migratedDatabase } from '../helpers/db.js';
 
 /** A pacer on a fake clock that moves only when it sleeps (by `lateBy` more than asked). */
-function fakePacer(cap?: number, lateBy = 0) {
+function fakePacer(cap?: number, lateBy = 0, appCalls?: () => number) {
   let now = 1_000;
   const sleeps: number[] = [];
   const pacer = new DeliveryPacer({
     ...(cap === undefined ? {} : { cap }),
+    ...(appCalls ? { appCalls } : {}),
     now: () => now,
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -121,6 +122,26 @@ describe('DeliveryPacer', () => {
     fake.advance(1000);
     fake.pacer.rateLimited(await fake.take(), 1000);
     expect(fake.pacer.ratePerSecond).toBeLessThan(before);
+  });
+
+  it("counts the app's other calls in the limit it meets, and gives them their turns once", async () => {
+    // Three calls of the app's other client (a users.list walk as the round opened) shared the
+    // second in which the sender met the limit: Slack let 10 through, 7 of them the sender's.
+    let appCalls = 0;
+    const fake = fakePacer(undefined, 0, () => appCalls);
+    await run(fake, 7);
+    appCalls = 10;
+    fake.pacer.rateLimited(await fake.take());
+    expect(fake.pacer.ratePerSecond).toBeCloseTo(0.95 * 10);
+    // The other calls still fill that second: the next turn waits their three turns first.
+    const refusedAt = fake.began.at(-1) as number;
+    await fake.take();
+    expect((fake.began.at(-1) as number) - refusedAt).toBeCloseTo((3 * 1000) / (0.95 * 10), 6);
+    // With no other calls, the estimate is the sender's own, as before.
+    const alone = fakePacer(undefined, 0, () => 0);
+    await run(alone, 7);
+    alone.pacer.rateLimited(await alone.take());
+    expect(alone.pacer.ratePerSecond).toBeCloseTo(0.95 * 7);
   });
 
   it('after meeting the limit climbs back slowly: about a hundred calls from 95% to the limit', async () => {

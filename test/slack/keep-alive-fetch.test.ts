@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keepAliveFetch } from '../../src/slack/keep-alive-fetch.js';
+import { keepAliveFetch, SlackCalls } from '../../src/slack/keep-alive-fetch.js';
 
 /** A loopback server that records what it was sent and answers with `answer`. */
 async function server(
@@ -99,6 +99,30 @@ describe('keepAliveFetch, the Web API client transport', () => {
       retryConfig: { retries: 0 },
     });
     await expect(nowhere.auth.test()).rejects.toMatchObject({ code: ErrorCode.RequestError });
+  });
+
+  it('counts the calls Slack answered in the last second, whichever client made them, but not its 429s', async () => {
+    let status = 200;
+    const { url } = await server(() =>
+      status === 429
+        ? { status, headers: { 'retry-after': '1' }, body: '' }
+        : { status, body: '{"ok":true}' },
+    );
+    let now = 0;
+    const calls = new SlackCalls(() => now);
+    const options = { slackApiUrl: url, fetch: calls.fetch, retryConfig: { retries: 0 } };
+    const bolts = new WebClient('xoxb-1', options);
+    const senders = new WebClient('xoxb-1', { ...options, rejectRateLimitedCalls: true });
+    await bolts.users.list({});
+    now = 400;
+    await senders.chat.postMessage({ channel: 'U1', text: 'x' });
+    status = 429;
+    await expect(senders.chat.postMessage({ channel: 'U2', text: 'x' })).rejects.toBeDefined();
+    expect(calls.lastSecond()).toBe(2);
+    now = 1001;
+    expect(calls.lastSecond()).toBe(1);
+    now = 1401;
+    expect(calls.lastSecond()).toBe(0);
   });
 
   it('leaves a body that is not text (a multipart upload) to the global fetch', async () => {
