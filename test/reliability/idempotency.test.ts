@@ -159,24 +159,7 @@ describe('exactly one effect', () => {
     const command = await h.sandbox.command(member, 'forget-me');
     const confirmation = await command.answer();
     expect(JSON.stringify(confirmation.blocks)).toContain(FORGET_ME_CONFIRM);
-    const click = interactionBody({
-      type: 'block_actions',
-      user: { id: member, team_id: 'T0SANDBOX' },
-      team: { id: 'T0SANDBOX' },
-      api_app_id: 'A0SANDBOX',
-      trigger_id: '1.2.3',
-      container: { type: 'message', message_ts: '1.0', channel_id: 'C0LEADS', is_ephemeral: true },
-      response_url: command.responseUrl,
-      actions: [
-        {
-          type: 'button',
-          action_id: FORGET_ME_CONFIRM,
-          block_id: 'forget_me',
-          value: 'confirm',
-          action_ts: '1.1',
-        },
-      ],
-    });
+    const click = forgetMeConfirmation(member, command.responseUrl);
     const acks = await Promise.all([h.sandbox.sendSigned(click, FORM), h.sandbox.sendSigned(click, FORM)]);
     expect(acks.map((a) => a.status)).toEqual([200, 200]);
     const answers = await h.sandbox.waitFor(
@@ -197,18 +180,35 @@ describe('exactly one effect', () => {
     const h = await withOpenRound();
     const member = DS[0] as string;
     await answer(h, member, { waiting_pct: '10', infra_pct: '5', path_to_prod: 'paired' });
-    const click = interactionBody({
-      type: 'block_actions',
-      user: { id: member, team_id: 'T0SANDBOX' },
-      team: { id: 'T0SANDBOX' },
-      api_app_id: 'A0SANDBOX',
-      trigger_id: '1.2.3',
-      container: { type: 'message', message_ts: '1.0', channel_id: 'C0LEADS', is_ephemeral: true },
-      actions: [{ type: 'button', action_id: FORGET_ME_CONFIRM, block_id: 'forget_me', value: 'confirm' }],
-    });
+    const click = forgetMeConfirmation(member);
     expect((await h.sandbox.sendSigned(click, FORM)).status).toBe(200);
     // The handler runs right after its ack; a deletion would have happened by now.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(count(h, 'responses WHERE user_id = ?', member)).toBe(1);
   });
 });
+
+/**
+ * The click on forget-me's confirmation as Slack sends it: with the command's response_url, which
+ * the app answers by replacing its ephemeral message; without one, it is not from Slack.
+ */
+function forgetMeConfirmation(member: string, responseUrl?: string): string {
+  return interactionBody({
+    type: 'block_actions',
+    user: { id: member, team_id: 'T0SANDBOX' },
+    team: { id: 'T0SANDBOX' },
+    api_app_id: 'A0SANDBOX',
+    trigger_id: '1.2.3',
+    container: { type: 'message', message_ts: '1.0', channel_id: 'C0LEADS', is_ephemeral: true },
+    ...(responseUrl === undefined ? {} : { response_url: responseUrl }),
+    actions: [
+      {
+        type: 'button',
+        action_id: FORGET_ME_CONFIRM,
+        block_id: 'forget_me',
+        value: 'confirm',
+        action_ts: '1.1',
+      },
+    ],
+  });
+}
