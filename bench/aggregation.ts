@@ -5,27 +5,10 @@
 import path from 'node:path';
 import { summariseRound } from '../src/domain/aggregate.js';
 import { type Answers, PATHS_TO_PROD, PERCENT_BUCKETS, type RosterEntry } from '../src/domain/types.js';
-import { AccessService } from '../src/services/access.js';
-import { BlockerThemeService } from '../src/services/blocker-themes.js';
-import { ChannelService } from '../src/services/channels.js';
-import { Directory } from '../src/services/directory.js';
-import { InsightService } from '../src/services/insight.js';
-import { OrgService } from '../src/services/org.js';
 import { type Clock, SlackCallError, type SlackPort } from '../src/services/ports.js';
-import { ReportService } from '../src/services/reports.js';
-import { RosterSyncService } from '../src/services/roster-sync.js';
-import { RoundService } from '../src/services/rounds.js';
-import { type CommandContext, CommandRunner } from '../src/slack/commands/command-runner.js';
-import { blockKitMessages } from '../src/slack/views/messages.js';
+import type { CommandContext } from '../src/slack/commands/command-runner.js';
 import type { Db } from '../src/storage/database.js';
-import { OrgSettingsRepository } from '../src/storage/org-settings.js';
-import { OutboxRepository } from '../src/storage/outbox.js';
-import { RosterSyncRepository } from '../src/storage/roster-syncs.js';
-import { RoundRepository } from '../src/storage/rounds.js';
-import { SubscriptionRepository } from '../src/storage/subscriptions.js';
-import { SummaryRepository } from '../src/storage/summaries.js';
-import { TeamRepository } from '../src/storage/teams.js';
-import { UserRepository } from '../src/storage/users.js';
+import { offlineServices } from '../test/helpers/services.js';
 import {
   ADMIN,
   type Cleanups,
@@ -60,72 +43,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Wired as main.ts wires them, without Slack: nothing measured here calls it. */
 export function services(db: Db, clock: Clock) {
-  const teams = new TeamRepository(db);
-  const rounds = new RoundRepository(db);
-  const summaries = new SummaryRepository(db);
-  const subscriptions = new SubscriptionRepository(db);
-  const outbox = new OutboxRepository(db);
   const slack: SlackPort = new Proxy({} as SlackPort, {
     get: () => () => Promise.reject(new SlackCallError('not_in_benchmark', true)),
   });
-  const directory = new Directory({ users: new UserRepository(db), slack, clock, adminUserIds: [ADMIN] });
-  const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' });
-  const reports = new ReportService({ summaries, rounds, clock, anonymityThreshold: K, teams });
-  const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: K });
-  const roundService = new RoundService({
-    db,
-    teams,
-    rounds,
-    summaries,
-    subscriptions,
-    outbox,
-    directory,
-    insight,
-    reports,
-    messages: blockKitMessages,
+  return offlineServices(db, {
     clock,
+    slack,
     anonymityThreshold: K,
+    adminUserIds: [ADMIN],
+    logger: { error: (message: string) => console.error(message) },
   });
-  const logger = { error: (message: string) => console.error(message) };
-  const channels = new ChannelService({
-    slack,
-    org,
-    subscriptions,
-    teams,
-    messages: blockKitMessages,
-    clock,
-    logger: { info: () => {}, warn: () => {} },
-  });
-  const commands = new CommandRunner({
-    org,
-    access: AccessService.on({ db, teams, directory, clock }),
-    rounds: roundService,
-    reports,
-    insight,
-    directory,
-    slack,
-    channels,
-    rosterSync: new RosterSyncService({
-      db,
-      teams,
-      syncs: new RosterSyncRepository(db),
-      users: new UserRepository(db),
-      slack,
-      clock,
-    }),
-    blockerThemes: new BlockerThemeService({
-      db,
-      settings: new OrgSettingsRepository(db),
-      rounds,
-      subscriptions,
-      outbox,
-      clock,
-      defaultTimezone: 'UTC',
-      anonymityThreshold: K,
-    }),
-    logger,
-  });
-  return { teams, rounds, summaries, subscriptions, roundService, commands };
 }
 
 /** A small deterministic generator, so every run seeds the same answers. */

@@ -2,31 +2,17 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recommendation } from '../../../src/domain/recommend.js';
 import type { Answers, RosterEntry } from '../../../src/domain/types.js';
-import { AccessService } from '../../../src/services/access.js';
-import { BlockerThemeService } from '../../../src/services/blocker-themes.js';
-import { ChannelService } from '../../../src/services/channels.js';
-import { Directory } from '../../../src/services/directory.js';
 import { InsightService } from '../../../src/services/insight.js';
-import { OrgService } from '../../../src/services/org.js';
-import type { SlackPort } from '../../../src/services/ports.js';
 import type { OrgReport } from '../../../src/services/report-types.js';
 import { ReportService } from '../../../src/services/reports.js';
-import { RosterSyncService } from '../../../src/services/roster-sync.js';
-import { RoundService } from '../../../src/services/rounds.js';
-import { CommandRunner } from '../../../src/slack/commands/command-runner.js';
-import { blockKitMessages } from '../../../src/slack/views/messages.js';
 import { MAX_TEAM_ROWS, orgDigest, orgTable } from '../../../src/slack/views/org-table.js';
 import { type Db, dataVersion } from '../../../src/storage/database.js';
-import { OrgSettingsRepository } from '../../../src/storage/org-settings.js';
-import { OutboxRepository } from '../../../src/storage/outbox.js';
-import { RosterSyncRepository } from '../../../src/storage/roster-syncs.js';
 import { RoundRepository } from '../../../src/storage/rounds.js';
-import { SubscriptionRepository } from '../../../src/storage/subscriptions.js';
 import { SummaryRepository } from '../../../src/storage/summaries.js';
 import { TeamRepository } from '../../../src/storage/teams.js';
-import { UserRepository } from '../../../src/storage/users.js';
 import { migratedDatabase } from '../../helpers/db.js';
 import { offlineSlack } from '../../helpers/offline-slack.js';
+import { offlineServices } from '../../helpers/services.js';
 import { dsAnswer, engAnswer, type FixtureRound, seedOrg, tail, tooth } from '../../privacy/org-fixture.js';
 import { expectWithinSlackLimits, textsOf } from './limits.js';
 
@@ -240,66 +226,10 @@ describe('orgTable', () => {
 
 /** The real command runner and services on `db`, with no Slack. */
 function commandRunner(db: Db, clock: () => Date, dataVersion?: () => string) {
-  const slack: SlackPort = offlineSlack();
-  const teams = new TeamRepository(db);
-  const summaries = new SummaryRepository(db);
-  const subscriptions = new SubscriptionRepository(db);
-  const roundRepo = new RoundRepository(db);
-  const directory = new Directory({ users: new UserRepository(db), slack, clock, adminUserIds: [] });
-  const reports = new ReportService({ summaries, rounds: roundRepo, clock, anonymityThreshold: 5, teams });
-  const insight = new InsightService({ teams, summaries, reports, clock, anonymityThreshold: 5 });
-  const org = new OrgService({ teams, subscriptions, clock, defaultTimezone: 'UTC' });
-  const channels = new ChannelService({
-    slack,
-    org,
-    subscriptions,
-    teams,
-    messages: blockKitMessages,
+  const { commands: runner, insight } = offlineServices(db, {
     clock,
-    logger: { info: () => {}, warn: () => {} },
-  });
-  const runner = new CommandRunner({
-    org,
-    access: AccessService.on({ db, teams, directory, clock }),
-    rounds: new RoundService({
-      db,
-      teams,
-      rounds: roundRepo,
-      summaries,
-      subscriptions,
-      outbox: new OutboxRepository(db),
-      directory,
-      insight,
-      reports,
-      messages: blockKitMessages,
-      clock,
-      anonymityThreshold: 5,
-    }),
-    reports,
-    insight,
-    directory,
-    slack,
-    channels,
-    rosterSync: new RosterSyncService({
-      db,
-      teams,
-      syncs: new RosterSyncRepository(db),
-      users: new UserRepository(db),
-      slack,
-      clock,
-    }),
-    blockerThemes: new BlockerThemeService({
-      db,
-      settings: new OrgSettingsRepository(db),
-      rounds: roundRepo,
-      subscriptions,
-      outbox: new OutboxRepository(db),
-      clock,
-      defaultTimezone: 'UTC',
-      anonymityThreshold: 5,
-    }),
-    logger: { error: () => {} },
-    clock,
+    slack: offlineSlack(),
+    anonymityThreshold: 5,
     ...(dataVersion ? { dataVersion } : {}),
   });
   return { runner, insight };
