@@ -131,9 +131,9 @@ export async function ackLatency(sizes: AckSizes, rt: Runtime, cleanups: Cleanup
     (k) => only.length === 0 || only.some((w) => k.name.toLowerCase().includes(w)),
   )) {
     const measured: Record<Target, Measured> = {
-      app: { latencies: [], cpuMs: 0 },
-      bare: { latencies: [], cpuMs: 0 },
-      replying: { latencies: [], cpuMs: 0 },
+      app: { latencies: [], cpuMs: 0, loadCpuMs: 0 },
+      bare: { latencies: [], cpuMs: 0, loadCpuMs: 0 },
+      replying: { latencies: [], cpuMs: 0, loadCpuMs: 0 },
     };
     const warm = kind.bodies.slice(0, sizes.warmup);
     for (const target of targets) await run(target, warm, sizes.concurrency, sandbox);
@@ -147,6 +147,7 @@ export async function ackLatency(sizes: AckSizes, rt: Runtime, cleanups: Cleanup
         const result = await run(target, block, sizes.concurrency, sandbox);
         measured[target.name].latencies.push(...result.latencies);
         measured[target.name].cpuMs += result.cpuMs;
+        measured[target.name].loadCpuMs += result.loadCpuMs;
       }
     }
     rows.push(...latencyRows(kind.name, measured, sizes));
@@ -157,14 +158,17 @@ export async function ackLatency(sizes: AckSizes, rt: Runtime, cleanups: Cleanup
 type Target = 'app' | 'bare' | 'replying';
 interface Measured {
   latencies: number[];
-  /** CPU time the app's process used over the measured blocks. */
+  /** CPU time the app's process used over the measured blocks, work after the acks included. */
   cpuMs: number;
+  /** CPU time its main thread used while the requests were in flight: what the acks wait on. */
+  loadCpuMs: number;
 }
 
 function latencyRows(kind: string, m: Record<Target, Measured>, sizes: AckSizes): Row[] {
   const what = `ack ${kind}`;
   const at = (t: Target, p: number) => percentile(m[t].latencies, p);
   const cpu = (t: Target) => (m[t].cpuMs / m[t].latencies.length).toFixed(2);
+  const loadCpu = (t: Target) => (m[t].loadCpuMs / m[t].latencies.length).toFixed(2);
   const p99 = { figure: at('app', 99), floor: at('bare', 99) };
   const replyCall =
     kind === 'modal submission' ? 'chat.update' : kind === '"Answer" click' ? 'views.open' : 'respond()';
@@ -177,7 +181,7 @@ function latencyRows(kind: string, m: Record<Target, Measured>, sizes: AckSizes)
       floorIs: 'bare Bolt',
       target: '',
       met: null,
-      note: `${m.app.latencies.length} requests each, concurrency ${sizes.concurrency}; CPU ms per request: app ${cpu('app')}, bare ${cpu('bare')}, bare + ${replyCall} ${cpu('replying')}`,
+      note: `${m.app.latencies.length} requests each, concurrency ${sizes.concurrency}; CPU ms per request: app ${cpu('app')}, bare ${cpu('bare')}, bare + ${replyCall} ${cpu('replying')}; main thread while in flight: app ${loadCpu('app')}, bare ${loadCpu('bare')}, bare + ${replyCall} ${loadCpu('replying')}`,
     },
     {
       benchmark: `${what} p99`,
@@ -201,15 +205,17 @@ async function run(
   bodies: Array<SlackBody | (() => SlackBody)>,
   concurrency: number,
   sandbox: Sandbox,
-): Promise<LoadResult & { cpuMs: number }> {
+): Promise<LoadResult & { cpuMs: number; loadCpuMs: number }> {
   const cpuBefore = child.cpuMs();
+  const mainBefore = child.cpuMs(true);
   const result = await client.load(bodies, concurrency);
+  const loadCpuMs = child.cpuMs(true) - mainBefore;
   if (result.failures > 0)
     throw new Error(
       `${child.name}: ${result.failures} of ${bodies.length} failed, e.g. ${result.firstFailure}`,
     );
   await quiet(sandbox);
-  return { ...result, cpuMs: child.cpuMs() - cpuBefore };
+  return { ...result, cpuMs: child.cpuMs() - cpuBefore, loadCpuMs };
 }
 
 /** Waits until the sandbox has seen no new Web API call or response_url post for 100 ms. */

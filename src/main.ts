@@ -17,6 +17,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { AccessService } from './services/access.js';
 import { BlockerThemeService } from './services/blocker-themes.js';
 import { ChannelService } from './services/channels.js';
+import { CheckIns } from './services/check-ins.js';
 import { DeliveryGuard } from './services/delivery-guard.js';
 import { DepartureService } from './services/departures.js';
 import { DigestService } from './services/digests.js';
@@ -33,6 +34,7 @@ import { RoundService } from './services/rounds.js';
 import { DeliverySender } from './services/sender.js';
 import { WorkerLease } from './services/worker-lease.js';
 import { createSlackApp, webClientOptions } from './slack/app.js';
+import { CheckInThread } from './slack/check-in-thread.js';
 import { CommandRunner } from './slack/commands/command-runner.js';
 import { repeatedEvents } from './slack/dedupe.js';
 import { SlackGateway } from './slack/gateway.js';
@@ -104,11 +106,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
   // One transport for all the app's Web API clients, so the sender sees every call it shares the
   // workspace's limit with.
   const calls = new SlackCalls();
-  const { app, receiver } = createSlackApp(config, {
-    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
-    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
-    fetch: calls.fetch,
-  });
+  const { app, receiver } = createSlackApp(config, { ...clientSettings(options), fetch: calls.fetch });
   const checkpointer = Checkpointer.start(db, config.databasePath, app.logger);
   const gate = new RequestGate();
   // Only the holder of the worker lease runs the scheduler and the sender. It calls back only from
@@ -135,6 +133,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     clearInterval(poll);
     await scheduler.stop();
     await closeServer(server);
+    await services.checkIns.stop();
     await services.sender.stop();
     lease.stop();
     if (config.mode === 'socket') await app.stop();
@@ -151,6 +150,14 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     lease,
     rounds: services.rounds,
     stop,
+  };
+}
+
+/** The Web API clients' retries and timeout, when the caller (a test) set them. */
+function clientSettings(options: StartOptions): { retryConfig?: RetryOptions; requestTimeoutMs?: number } {
+  return {
+    ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+    ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
   };
 }
 
@@ -220,11 +227,7 @@ function createServices(input: {
   // The sender's own client gets each HTTP 429 back at once, to pace itself (DeliverySender):
   // Bolt's client would pause every call of the app, answers to people included, for each one.
   const senderClient = new webApi.WebClient(config.botToken, {
-    ...webClientOptions(config, {
-      ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
-      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
-      fetch: calls.fetch,
-    }),
+    ...webClientOptions(config, { ...clientSettings(options), fetch: calls.fetch }),
     logger,
     rejectRateLimitedCalls: true,
   });
@@ -321,6 +324,17 @@ function createServices(input: {
   });
   const retention = new RetentionService({ rounds: roundRepo, clock, retentionDays: config.retentionDays });
   const access = AccessService.on({ db, teams, directory, clock });
+  const { fetch: _transport, ...threadClient } = webClientOptions(config, clientSettings(options));
+  const checkIns = new CheckInThread({
+    file: config.databasePath,
+    client: { token: config.botToken, options: threadClient },
+    checkIns: new CheckIns({ db, teams, rounds: roundRepo, outbox, messages: blockKitMessages, clock }),
+    openView: (args) => app.client.views.open(args as never),
+    clock,
+    logger,
+    onQueued,
+    onSlackCalls: (count) => calls.count(count),
+  });
   const listeners: ListenerDeps = {
     commands: new CommandRunner({
       org,
@@ -338,6 +352,7 @@ function createServices(input: {
       dataVersion: dataVersion(db),
     }),
     rounds,
+    checkIns,
     roundRepo,
     org,
     access,
@@ -359,7 +374,18 @@ function createServices(input: {
     installs,
     logger,
   };
-  return { sender, rounds, digests, orgDigests, blockerThemes, retention, onQueued, listeners, installs };
+  return {
+    sender,
+    rounds,
+    checkIns,
+    digests,
+    orgDigests,
+    blockerThemes,
+    retention,
+    onQueued,
+    listeners,
+    installs,
+  };
 }
 
 function registerListeners(app: App, deps: ListenerDeps): void {

@@ -111,10 +111,14 @@ export class Child {
     }
   }
 
-  /** CPU time (user + system) the process has used so far, in ms, from /proc; NaN elsewhere. */
-  cpuMs(): number {
+  /**
+   * CPU time (user + system) used so far, in ms, from /proc; NaN elsewhere. By the whole process
+   * (every thread), or with `mainThread` by its main thread alone, the one that answers requests.
+   */
+  cpuMs(mainThread = false): number {
     try {
-      const stat = fs.readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      const file = mainThread ? `/proc/${this.pid}/task/${this.pid}/stat` : `/proc/${this.pid}/stat`;
+      const stat = fs.readFileSync(file, 'utf8');
       // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
@@ -139,7 +143,10 @@ export class Child {
  */
 export function spawnNode(name: string, args: string[], env: Record<string, string>, port: number): Child {
   const profileDir = process.env.BENCH_CPU_PROF;
-  const profile = profileDir && name === 'tooth-tail' ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const profile =
+    profileDir && (name === 'tooth-tail' || process.env.BENCH_PROF_ALL === '1')
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+      : [];
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...profile, ...args], {
     cwd: ROOT,

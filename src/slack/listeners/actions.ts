@@ -5,7 +5,6 @@ import { roleText } from '../commands/module.js';
 import { ANSWER_ACTION } from '../views/check-in.js';
 import { FORGET_ME_CANCEL, FORGET_ME_CONFIRM } from '../views/forget-me.js';
 import { JOIN_APPROVE, JOIN_DECLINE, joinDecidedText, joinOutcomeText } from '../views/join-request.js';
-import { surveyModal } from '../views/survey-modal.js';
 import type { ListenerDeps } from './deps.js';
 
 type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
@@ -40,39 +39,27 @@ export const openCheckIn =
       return;
     }
     const click = parsed.data;
-    const roundId = Number(click.actions[0]?.value);
-    try {
-      const { team, role, alsoFor, previous } = deps.rounds.checkInModal(roundId, click.user.id);
-      await client.views.open({
-        trigger_id: click.trigger_id,
-        view: surveyModal({
-          teamName: team.name,
-          alsoFor,
-          role,
-          metadata: {
-            roundId,
-            channel: click.container?.channel_id ?? null,
-            ts: click.container?.message_ts ?? null,
-          },
-          previous,
-        }) as never,
+    const opened = await deps.checkIns.openModal({
+      roundId: Number(click.actions[0]?.value),
+      userId: click.user.id,
+      triggerId: click.trigger_id,
+      channel: click.container?.channel_id ?? null,
+      ts: click.container?.message_ts ?? null,
+    });
+    if (opened.ok) return;
+    // A click in a message carries a response_url; a click in the Home tab (a view) does not,
+    // and Bolt's respond() throws there. From the Home tab: refresh it, and say why by DM.
+    if (click.response_url !== undefined && click.container?.type !== 'view') {
+      await respond({ response_type: 'ephemeral', replace_original: false, text: opened.refused });
+      return;
+    }
+    const workspaceId = click.team?.id ?? click.user.team_id;
+    await client.chat.postMessage({ channel: click.user.id, text: opened.refused });
+    if (workspaceId) {
+      await client.views.publish({
+        user_id: click.user.id,
+        view: (await deps.home.view(workspaceId, click.user.id)) as never,
       });
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      // A click in a message carries a response_url; a click in the Home tab (a view) does not,
-      // and Bolt's respond() throws there. From the Home tab: refresh it, and say why by DM.
-      if (click.response_url !== undefined && click.container?.type !== 'view') {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: error.message });
-        return;
-      }
-      const workspaceId = click.team?.id ?? click.user.team_id;
-      await client.chat.postMessage({ channel: click.user.id, text: error.message });
-      if (workspaceId) {
-        await client.views.publish({
-          user_id: click.user.id,
-          view: (await deps.home.view(workspaceId, click.user.id)) as never,
-        });
-      }
     }
   };
 

@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { AppError } from '../../services/errors.js';
-import { readSurveyAnswers, SURVEY_CALLBACK, stateValues, surveyMetadata } from '../views/survey-modal.js';
+import { SURVEY_CALLBACK, stateValues, surveyMetadata } from '../views/survey-modal.js';
 import type { ListenerDeps } from './deps.js';
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
@@ -14,13 +13,12 @@ const submission = z.object({
   }),
 });
 
-/** The first question's block, where an error about the whole check-in is shown. */
-const FIRST_BLOCK = { 'data-scientist': 'waiting_pct', engineer: 'rewrite_pct' } as const;
-
 /**
  * Records a check-in. Invalid input goes back beside its field (`response_action: errors`);
- * a valid one closes the modal at once. The DM's change to "Thanks, recorded" is queued with the
- * answer and sent by the outbox's sender, so the ack waits on no Slack call.
+ * a valid one closes the modal once the answer is stored. The ack waits on no Slack call: the
+ * DM's change to "Thanks, recorded" is queued with the answer and sent by the outbox's sender.
+ * The reading and the write happen on the check-in thread (CheckInThread), so requests behind
+ * this one are not held up by them.
  */
 export const submitCheckIn =
   (deps: ListenerDeps) =>
@@ -37,32 +35,13 @@ export const submitCheckIn =
       } as never);
       return;
     }
-    const userId = parsed.data.user.id;
-    let role: 'data-scientist' | 'engineer';
-    try {
-      role = deps.rounds.checkInFor(metadata.roundId, userId).role;
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      await ack({
-        response_action: 'errors',
-        errors: { waiting_pct: error.message, rewrite_pct: error.message },
-      } as never);
-      return;
-    }
-    const read = readSurveyAnswers(role, parsed.data.view.state.values);
-    if (!read.ok) {
-      await ack({ response_action: 'errors', errors: read.errors } as never);
-      return;
-    }
-    const dm = metadata.channel && metadata.ts ? { channel: metadata.channel, ts: metadata.ts } : null;
-    try {
-      deps.rounds.submit(metadata.roundId, userId, read.answers, dm);
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      await ack({ response_action: 'errors', errors: { [FIRST_BLOCK[role]]: error.message } } as never);
-      return;
-    }
-    await ack();
+    const outcome = await deps.checkIns.record({
+      roundId: metadata.roundId,
+      userId: parsed.data.user.id,
+      values: parsed.data.view.state.values,
+      dm: metadata.channel && metadata.ts ? { channel: metadata.channel, ts: metadata.ts } : null,
+    });
+    await ack(outcome.ok ? undefined : ({ response_action: 'errors', errors: outcome.errors } as never));
   };
 
 function parseMetadata(raw: string) {

@@ -1,0 +1,127 @@
+import type { Answers } from '../domain/types.js';
+import { type Db, immediateTransaction } from '../storage/database.js';
+import type { OutboxRepository } from '../storage/outbox.js';
+import type { Round, RoundRepository } from '../storage/rounds.js';
+import type { Team, TeamRepository } from '../storage/teams.js';
+import { InvalidInputError, NotInRoundError, RoundClosedError } from './errors.js';
+import type { MessageBuilder } from './messages.js';
+import type { Clock } from './ports.js';
+
+export interface CheckInsDeps {
+  db: Db;
+  teams: TeamRepository;
+  rounds: RoundRepository;
+  outbox: OutboxRepository;
+  messages: MessageBuilder;
+  clock: Clock;
+}
+
+/**
+ * What one member's check-in reads and writes, over one database connection and nothing else:
+ * RoundService uses it on the app's connection, and the check-in thread (slack/check-in-thread.ts)
+ * on a connection of its own.
+ */
+export class CheckIns {
+  constructor(private readonly deps: CheckInsDeps) {}
+
+  /** What a member may answer in a round: the round and their role in its roster snapshot. */
+  checkInFor(roundId: number, userId: string): { round: Round; team: Team; role: Answers['role'] } {
+    const round = this.deps.rounds.get(roundId);
+    if (!round) throw new NotInRoundError();
+    const entry = this.deps.rounds.rosterEntryOf(roundId, userId);
+    if (!entry) throw new NotInRoundError();
+    if (round.closedAt !== null) throw new RoundClosedError();
+    return { round, team: this.deps.teams.get(round.teamId) as Team, role: entry.role };
+  }
+
+  /**
+   * What the check-in modal shows this person, read once: the round's team, their role, the other
+   * teams the answers count for, and what they answered before. Throws as checkInFor does.
+   */
+  modal(
+    roundId: number,
+    userId: string,
+  ): { team: Team; role: Answers['role']; alsoFor: string[]; previous: Answers | undefined } {
+    const checkIn = this.checkInFor(roundId, userId);
+    return {
+      team: checkIn.team,
+      role: checkIn.role,
+      alsoFor: this.covered(checkIn, userId)
+        .teams.slice(1)
+        .map((t) => t.name),
+      previous: this.deps.rounds.response(roundId, userId)?.answers,
+    };
+  }
+
+  /**
+   * The open rounds one check-in of this person answers (every open round that asked them in the
+   * same role), and their teams: the round's own team first.
+   */
+  covered(
+    { round, team, role }: { round: Round; team: Team; role: Answers['role'] },
+    userId: string,
+  ): { rounds: Round[]; teams: Team[] } {
+    const rounds = this.deps.rounds.openRoundsAsking(round.workspaceId, userId, role);
+    const others = rounds.filter((r) => r.id !== round.id).map((r) => this.deps.teams.get(r.teamId) as Team);
+    return { rounds, teams: [team, ...others] };
+  }
+
+  /**
+   * Records (or replaces) a member's answers, in this round and in every other open round that
+   * asked them in the same role: one check-in a week, however many teams they are on. When the
+   * check-in DM they answered from is known, its change to "Thanks, recorded" is queued in the same
+   * transaction: the sender edits the DM a moment later, off the submission's request path.
+   * Throws NotInRoundError, RoundClosedError, or InvalidInputError when the answers are for the
+   * other role. Returns whether it replaced one, and every team the answers were recorded for.
+   */
+  submit(
+    roundId: number,
+    userId: string,
+    answers: Answers,
+    dm: { channel: string; ts: string } | null = null,
+  ): { round: Round; team: Team; replaced: boolean; teams: Team[] } {
+    return immediateTransaction(this.deps.db, () => {
+      const checkIn = this.checkInFor(roundId, userId);
+      const { round, team } = checkIn;
+      if (answers.role !== checkIn.role)
+        throw new InvalidInputError('These answers are for a different role than yours.');
+      const replaced = this.deps.rounds.response(roundId, userId) !== undefined;
+      const { rounds: asking, teams } = this.covered(checkIn, userId);
+      const now = this.deps.clock().toISOString();
+      for (const open of asking) {
+        this.deps.rounds.saveResponse({
+          workspaceId: round.workspaceId,
+          roundId: open.id,
+          userId,
+          answers,
+          now,
+        });
+      }
+      if (dm) {
+        const thanks = this.deps.messages.thanks({
+          teamName: team.name,
+          teamNames: teams.map((t) => t.name),
+          roundId,
+          closesAt: round.closesAt,
+        });
+        this.deps.outbox.enqueue(
+          [
+            {
+              workspaceId: round.workspaceId,
+              kind: 'update',
+              // One edit per submission: an edit of the answers shows the DM's thanks again.
+              dedupeKey: `thanks:${roundId}:${userId}:${dm.ts}:${now}`,
+              channel: dm.channel,
+              payload: { ...thanks, updateTs: dm.ts },
+              roundId,
+              userId,
+              notBefore: now,
+            },
+          ],
+          now,
+        );
+      }
+      return { round, team, replaced, teams };
+    });
+  }
+}

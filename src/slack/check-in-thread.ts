@@ -1,0 +1,292 @@
+import { Worker } from 'node:worker_threads';
+import type { CheckIns } from '../services/check-ins.js';
+import { AppError } from '../services/errors.js';
+import type { Clock } from '../services/ports.js';
+import { readSurveyAnswers, type StateValues, surveyModal } from './views/survey-modal.js';
+
+/** A submitted check-in modal, as the listener read it. */
+export interface CheckInSubmission {
+  roundId: number;
+  userId: string;
+  values: StateValues;
+  /** The check-in DM it was opened from, which changes to "Thanks, recorded". */
+  dm: { channel: string; ts: string } | null;
+}
+
+/** What the submission's ack says: close the modal, or these errors beside their fields. */
+export type CheckInOutcome = { ok: true } | { ok: false; errors: Record<string, string> };
+
+/** A click on "Answer" (or "Edit my answers"), as the listener read it. */
+export interface ModalRequest {
+  roundId: number;
+  userId: string;
+  triggerId: string;
+  /** Where the click was: the check-in DM, whose thanks the submission will show. */
+  channel: string | null;
+  ts: string | null;
+}
+
+/** The modal opened, or why not (said to the person by the listener). */
+export type ModalOutcome = { ok: true } | { ok: false; refused: string };
+
+/** views.open, through whichever Web API client the calling thread has. */
+export type OpenView = (args: { trigger_id: string; view: Record<string, unknown> }) => Promise<unknown>;
+
+/** The first question's block, where an error about the whole check-in is shown. */
+const FIRST_BLOCK = { 'data-scientist': 'waiting_pct', engineer: 'rewrite_pct' } as const;
+
+/** Reads the modal's answers for the member's role and records them; what cannot be, is said. */
+export function recordCheckIn(checkIns: CheckIns, submission: CheckInSubmission): CheckInOutcome {
+  const { roundId, userId } = submission;
+  let role: keyof typeof FIRST_BLOCK;
+  try {
+    role = checkIns.checkInFor(roundId, userId).role;
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { ok: false, errors: { waiting_pct: error.message, rewrite_pct: error.message } };
+  }
+  const read = readSurveyAnswers(role, submission.values);
+  if (!read.ok) return { ok: false, errors: read.errors };
+  try {
+    checkIns.submit(roundId, userId, read.answers, submission.dm);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { ok: false, errors: { [FIRST_BLOCK[role]]: error.message } };
+  }
+  return { ok: true };
+}
+
+/**
+ * Opens the modal for the member's role in that round, with their previous answers. A Slack
+ * error (an expired trigger_id) is thrown; a click that may not open it is refused with the reason.
+ */
+export async function openCheckInModal(
+  checkIns: CheckIns,
+  openView: OpenView,
+  request: ModalRequest,
+): Promise<ModalOutcome> {
+  let modal: ReturnType<CheckIns['modal']>;
+  try {
+    modal = checkIns.modal(request.roundId, request.userId);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { ok: false, refused: error.message };
+  }
+  await openView({
+    trigger_id: request.triggerId,
+    view: surveyModal({
+      teamName: modal.team.name,
+      alsoFor: modal.alsoFor,
+      role: modal.role,
+      metadata: { roundId: request.roundId, channel: request.channel, ts: request.ts },
+      previous: modal.previous,
+    }),
+  });
+  return { ok: true };
+}
+
+export interface CheckInLogger {
+  warn(message: string): void;
+}
+
+/** What the main thread asks of the check-in thread. */
+export type CheckInJob =
+  | { kind: 'record'; input: CheckInSubmission }
+  | { kind: 'modal'; input: ModalRequest };
+export type CheckInRequest = CheckInJob & {
+  id: number;
+  /** The app's clock when the request arrived: a recorded answer's and its thanks' time. */
+  now: string;
+};
+export type CheckInReply =
+  | { ready: true }
+  | { failed: string }
+  | {
+      id: number;
+      outcome?: CheckInOutcome | ModalOutcome;
+      error?: string;
+      /** Web API calls of this job that Slack answered (not with HTTP 429): SlackCalls counts them. */
+      slackCalls: number;
+    };
+
+/** What the thread is started with (workerData). */
+export interface CheckInThreadData {
+  module: string;
+  tsx: string | null;
+  file: string;
+  /** webClientOptions's input: the Web API client of the thread is built as the app's are. */
+  client: { token: string; options: Record<string, unknown> };
+}
+
+// The thread's first code, as text: it loads check-in-worker from dist/ (compiled) or from src/
+// (the tests and `npm run dev` run TypeScript, which a worker can read only through tsx's hooks).
+const BOOTSTRAP = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsx) (await import(workerData.tsx)).register();
+  const { serve } = await import(workerData.module);
+  serve(parentPort, workerData);
+})().catch((error) => parentPort.postMessage({ failed: String((error && error.stack) || error) }));
+`;
+
+type Pending = {
+  job: CheckInJob;
+  resolve: (outcome: CheckInOutcome | ModalOutcome) => void;
+  reject: (error: Error) => void;
+};
+
+/**
+ * The two requests of a check-in that do more than Bolt's own work before the person sees the
+ * result, done on a thread of their own: the click on "Answer" (the reads for the modal, then
+ * views.open while the trigger_id is valid) and the submission (the reads and the transaction
+ * that stores the answer, before the ack closes the modal). On the thread that answers Slack each
+ * cost several times Bolt's own work for the request and held up every request behind it; here
+ * the main thread parses, hands the job over and goes on. The thread has its own connection to
+ * the database and its own Web API client (`client`: built as the app's are, on the same
+ * transport); a submission's ack still waits until its answer is committed.
+ *
+ * The thread starts with the first job. If it cannot start or stops, jobs are done on the main
+ * thread again (said once), with `checkIns` on the app's connection and `openView` on its client;
+ * a job the thread had not answered is done there, which at worst writes the same answers twice,
+ * edits the DM's thanks twice, or tries a used trigger_id (Slack refuses it; the modal is open).
+ */
+export class CheckInThread {
+  private worker: Worker | null = null;
+  private ready: Promise<void> | null = null;
+  private fellBack = false;
+  private stopping = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(
+    private readonly deps: {
+      /** The database file; `:memory:` stays on the main thread (a thread cannot share it). */
+      file: string;
+      client: CheckInThreadData['client'];
+      /** The same work on the main thread: the fallback. */
+      checkIns: CheckIns;
+      openView: OpenView;
+      clock: Clock;
+      logger: CheckInLogger;
+      /** Called after a submission queued the DM's thanks (wakes the sender). */
+      onQueued: () => void;
+      /** Told of the thread's Web API calls that Slack answered (the app's calls, SlackCalls). */
+      onSlackCalls?: (count: number) => void;
+    },
+  ) {}
+
+  async record(submission: CheckInSubmission): Promise<CheckInOutcome> {
+    const outcome = (await this.run({ kind: 'record', input: submission })) as CheckInOutcome;
+    if (outcome.ok && submission.dm) this.deps.onQueued();
+    return outcome;
+  }
+
+  async openModal(request: ModalRequest): Promise<ModalOutcome> {
+    return (await this.run({ kind: 'modal', input: request })) as ModalOutcome;
+  }
+
+  /** Waits for the jobs in flight, then ends the thread. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.ready;
+    while (this.pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = null;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage('stop');
+    const timer = setTimeout(() => void worker.terminate(), 2000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Whether jobs go to the thread (false: they are done on the main thread). */
+  get threaded(): boolean {
+    return this.worker !== null;
+  }
+
+  private async run(job: CheckInJob): Promise<CheckInOutcome | ModalOutcome> {
+    if (this.stopping) throw new Error('the app is stopping');
+    await this.start();
+    const worker = this.worker;
+    if (!worker) return this.onMainThread(job);
+    const id = this.nextId++;
+    const request: CheckInRequest = { ...job, id, now: this.deps.clock().toISOString() };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { job, resolve, reject });
+      worker.postMessage(request);
+    });
+  }
+
+  private onMainThread(job: CheckInJob): Promise<CheckInOutcome | ModalOutcome> {
+    return job.kind === 'record'
+      ? Promise.resolve(recordCheckIn(this.deps.checkIns, job.input))
+      : openCheckInModal(this.deps.checkIns, this.deps.openView, job.input);
+  }
+
+  private start(): Promise<void> {
+    if (this.ready) return this.ready;
+    if (this.fellBack || this.deps.file === ':memory:') return Promise.resolve();
+    this.ready = new Promise((resolve) => {
+      let worker: Worker;
+      try {
+        const fromSource = import.meta.url.endsWith('.ts');
+        const workerData: CheckInThreadData = {
+          module: new URL(`./check-in-worker${fromSource ? '.ts' : '.js'}`, import.meta.url).href,
+          tsx: fromSource ? import.meta.resolve('tsx/esm/api') : null,
+          file: this.deps.file,
+          client: this.deps.client,
+        };
+        worker = new Worker(BOOTSTRAP, { eval: true, workerData });
+      } catch (error) {
+        this.fallBack((error as Error).message);
+        resolve();
+        return;
+      }
+      worker.on('message', (reply: CheckInReply) => {
+        if ('ready' in reply) {
+          this.worker = worker;
+          resolve();
+        } else if ('failed' in reply) {
+          this.fallBack(reply.failed);
+          resolve();
+          void worker.terminate();
+        } else this.answered(reply);
+      });
+      worker.once('error', (error) => {
+        this.fallBack(error.message);
+        resolve();
+      });
+      worker.once('exit', (code) => {
+        if (this.worker === worker || !this.stopping) this.fallBack(`the thread exited with code ${code}`);
+        resolve();
+      });
+    });
+    return this.ready;
+  }
+
+  private answered(reply: Extract<CheckInReply, { id: number }>): void {
+    if (reply.slackCalls > 0) this.deps.onSlackCalls?.(reply.slackCalls);
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    if (reply.outcome) waiting.resolve(reply.outcome);
+    else waiting.reject(new Error(reply.error ?? 'the check-in thread gave no answer'));
+  }
+
+  private fallBack(reason: string): void {
+    // A thread that fails says so twice ('error', then 'exit'): once is enough.
+    if (this.fellBack) return;
+    this.fellBack = true;
+    this.worker = null;
+    if (!this.stopping)
+      this.deps.logger.warn(
+        `the check-in thread stopped (${reason.split('\n')[0]}); check-ins are handled on the main thread`,
+      );
+    // What the thread had not answered is done here.
+    for (const [id, waiting] of this.pending) {
+      this.pending.delete(id);
+      this.onMainThread(waiting.job).then(waiting.resolve, waiting.reject);
+    }
+  }
+}

@@ -1,0 +1,291 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { WebClient } from '@slack/web-api';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Sandbox } from '../../src/sandbox/sandbox.js';
+import { CheckIns } from '../../src/services/check-ins.js';
+import { OrgService } from '../../src/services/org.js';
+import { type CheckInSubmission, CheckInThread } from '../../src/slack/check-in-thread.js';
+import { blockKitMessages } from '../../src/slack/views/messages.js';
+import type { Db } from '../../src/storage/database.js';
+import { OutboxRepository } from '../../src/storage/outbox.js';
+import { RoundRepository } from '../../src/storage/rounds.js';
+import { SubscriptionRepository } from '../../src/storage/subscriptions.js';
+import { TeamRepository } from '../../src/storage/teams.js';
+import { migratedDatabase } from '../helpers/db.js';
+import { offlineSlack } from '../helpers/offline-slack.js';
+import { offlineServices } from '../helpers/services.js';
+
+const NOW = new Date('2026-03-02T10:00:00.000Z');
+const clock = () => NOW;
+const WS = 'T0SANDBOX';
+
+/** The modal's state as Slack sends it: block_id → action_id "value" → the picked option. */
+const picked = (answers: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(answers).map(([block, value]) => [
+      block,
+      { value: { type: 'static_select', selected_option: { value } } },
+    ]),
+  );
+const DS = picked({ waiting_pct: '20', infra_pct: '10', path_to_prod: 'paired' });
+
+const TOKEN = 'xoxb-thread-test';
+
+describe('CheckInThread: the modal opened and check-ins recorded on a thread of their own', () => {
+  let sandbox: Sandbox;
+  let db: Db;
+  let file: string;
+  let cleanup: () => void;
+  let roundId: number;
+  let writers: CheckInThread[];
+  let warnings: string[];
+  let queued: number;
+  let slackCalls: number;
+
+  beforeAll(async () => {
+    sandbox = await Sandbox.start({
+      signingSecret: 'thread-test-secret',
+      botToken: TOKEN,
+      users: ['UD1', 'UD2', 'U0STRANGER'].map((id) => ({ id, name: id.toLowerCase(), tz: 'UTC' })),
+      channels: [],
+    });
+  });
+  afterAll(() => sandbox.stop());
+
+  beforeEach(async () => {
+    ({ db, file, cleanup } = migratedDatabase());
+    const services = offlineServices(db, { clock, slack: offlineSlack(), anonymityThreshold: 3 });
+    const rounds = services.roundService;
+    const org = new OrgService({
+      teams: new TeamRepository(db),
+      subscriptions: new SubscriptionRepository(db),
+      clock,
+      defaultTimezone: 'UTC',
+    });
+    const team = org.addTeam({
+      workspaceId: WS,
+      name: 'Vision',
+      channelId: null,
+      timezone: null,
+      createdBy: 'U1',
+    });
+    org.addMembers(team, ['UD1', 'UD2'], { role: 'data-scientist', specialty: null });
+    roundId = (await rounds.open(team, { openedBy: 'U1' })).id;
+    writers = [];
+    warnings = [];
+    queued = 0;
+    slackCalls = 0;
+  });
+
+  afterEach(async () => {
+    for (const writer of writers) await writer.stop();
+    cleanup();
+  });
+
+  /** The main thread's own client: what the fallback opens the modal with. */
+  const mainClient = new WebClient(TOKEN, {
+    slackApiUrl: 'http://127.0.0.1:9/api/',
+    retryConfig: { retries: 0 },
+  });
+  const writer = (databaseFile = file, openOnMain?: WebClient) => {
+    const mainOpens = openOnMain ?? mainClient;
+    const w = new CheckInThread({
+      file: databaseFile,
+      client: { token: TOKEN, options: { slackApiUrl: sandbox.apiUrl, retryConfig: { retries: 0 } } },
+      openView: (args) => mainOpens.views.open(args as never),
+      onSlackCalls: (count) => {
+        slackCalls += count;
+      },
+      checkIns: new CheckIns({
+        db,
+        teams: new TeamRepository(db),
+        rounds: new RoundRepository(db),
+        outbox: new OutboxRepository(db),
+        messages: blockKitMessages,
+        clock,
+      }),
+      clock,
+      logger: { warn: (message) => warnings.push(message) },
+      onQueued: () => {
+        queued += 1;
+      },
+    });
+    writers.push(w);
+    return w;
+  };
+  const submission = (over: Partial<CheckInSubmission> = {}): CheckInSubmission => ({
+    roundId,
+    userId: 'UD1',
+    values: DS,
+    dm: { channel: 'D0UD1', ts: '1700000000.000100' },
+    ...over,
+  });
+  const answerOf = (userId: string) => new RoundRepository(db).response(roundId, userId)?.answers;
+  const thanksRows = () =>
+    db.prepare("SELECT user_id, channel, created_at FROM deliveries WHERE kind = 'update'").all();
+
+  it('records on the thread, at the app clock, and the main connection sees it before the promise resolves', async () => {
+    const w = writer();
+    expect(await w.record(submission())).toEqual({ ok: true });
+    expect(w.threaded).toBe(true);
+    expect(answerOf('UD1')).toMatchObject({ waitingPct: 20, infraPct: 10 });
+    expect(thanksRows()).toEqual([{ user_id: 'UD1', channel: 'D0UD1', created_at: NOW.toISOString() }]);
+    expect(queued).toBe(1);
+    expect(warnings).toEqual([]);
+  });
+
+  it('queues no thanks and wakes no sender without the DM it came from', async () => {
+    expect(await writer().record(submission({ dm: null }))).toEqual({ ok: true });
+    expect(answerOf('UD1')).toBeDefined();
+    expect(thanksRows()).toEqual([]);
+    expect(queued).toBe(0);
+  });
+
+  it('answers what cannot be recorded beside its field, and writes nothing', async () => {
+    const w = writer();
+    const missing = await w.record(submission({ values: picked({ waiting_pct: '20' }) }));
+    expect(missing).toEqual({
+      ok: false,
+      errors: { infra_pct: 'Pick one.', path_to_prod: expect.any(String) },
+    });
+    const outsider = await w.record(submission({ userId: 'U0STRANGER' }));
+    expect(outsider.ok).toBe(false);
+    expect(outsider.ok ? {} : outsider.errors).toEqual({
+      waiting_pct: expect.stringMatching(/not asked in this check-in/),
+      rewrite_pct: expect.any(String),
+    });
+    const engineerAnswers = await w.record(
+      submission({ values: picked({ rewrite_pct: '20', support_pct: '10', platform_pct: '30' }) }),
+    );
+    expect(engineerAnswers.ok).toBe(false);
+    expect(w.threaded).toBe(true);
+    expect(answerOf('UD1')).toBeUndefined();
+    expect(thanksRows()).toEqual([]);
+    expect(queued).toBe(0);
+  });
+
+  it('refuses a closed round with the reason', async () => {
+    db.prepare('UPDATE rounds SET closed_at = ? WHERE id = ?').run(NOW.toISOString(), roundId);
+    const outcome = await writer().record(submission());
+    expect(outcome).toEqual({
+      ok: false,
+      errors: { waiting_pct: expect.stringMatching(/closed/i), rewrite_pct: expect.any(String) },
+    });
+    expect(answerOf('UD1')).toBeUndefined();
+  });
+
+  it('records twenty submissions sent at once, each once', async () => {
+    const w = writer();
+    const people = Array.from({ length: 20 }, (_, i) => `UX${i}`);
+    db.prepare(
+      `INSERT INTO round_roster (round_id, workspace_id, user_id, role, specialty, prompt_at)
+       SELECT ?, ?, value, 'data-scientist', NULL, ? FROM json_each(?)`,
+    ).run(roundId, WS, NOW.toISOString(), JSON.stringify(people));
+    const outcomes = await Promise.all(people.map((userId) => w.record(submission({ userId, dm: null }))));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(db.prepare('SELECT count(*) AS n FROM responses WHERE round_id = ?').get(roundId)).toEqual({
+      n: 20,
+    });
+  });
+
+  it('records on the main thread when the thread cannot open the database, and says so once', async () => {
+    const elsewhere = path.join(path.dirname(file), 'a-folder');
+    fs.mkdirSync(elsewhere);
+    const w = writer(elsewhere);
+    expect(await w.record(submission())).toEqual({ ok: true });
+    expect(await w.record(submission({ userId: 'UD2' }))).toEqual({ ok: true });
+    expect(w.threaded).toBe(false);
+    expect(answerOf('UD2')).toBeDefined();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /check-in thread stopped .*cannot open the database.*handled on the main thread/,
+    );
+  });
+
+  it('records in-process for an in-memory database, which a thread cannot share', async () => {
+    const w = writer(':memory:');
+    expect(await w.record(submission())).toEqual({ ok: true });
+    expect(w.threaded).toBe(false);
+    expect(warnings).toEqual([]);
+  });
+
+  it('loses nothing when the thread dies: what it had not answered is recorded on the main thread', async () => {
+    const w = writer();
+    await w.record(submission({ userId: 'UD2' }));
+    // The thread is killed with a submission in flight, as a crash of it would.
+    const thread = (w as unknown as { worker: { terminate(): Promise<number> } }).worker;
+    const inFlight = w.record(submission());
+    void thread.terminate();
+    expect(await inFlight).toEqual({ ok: true });
+    expect(answerOf('UD1')).toBeDefined();
+    expect(w.threaded).toBe(false);
+    expect(warnings).toEqual([expect.stringMatching(/check-in thread stopped/)]);
+    expect(await w.record(submission({ userId: 'UD1' }))).toEqual({ ok: true });
+  });
+
+  it('stops after the submissions in flight, and takes no more', async () => {
+    const w = writer();
+    const inFlight = w.record(submission());
+    await w.stop();
+    expect(await inFlight).toEqual({ ok: true });
+    expect(w.threaded).toBe(false);
+    expect(warnings).toEqual([]);
+    await expect(w.record(submission({ userId: 'UD2' }))).rejects.toThrow(/stopping/);
+  });
+
+  const click = (userId = 'UD1') => ({
+    roundId,
+    userId,
+    triggerId: sandbox.issueTriggerId(userId),
+    channel: 'D0UD1',
+    ts: '1700000000.000100',
+  });
+
+  it('opens the modal from the thread, with what the person answered before, and counts the call', async () => {
+    const w = writer();
+    await w.record(submission());
+    const before = sandbox.calls.length;
+    expect(await w.openModal(click())).toEqual({ ok: true });
+    expect(w.threaded).toBe(true);
+    const view = sandbox.openViews('UD1').at(-1)?.view as Record<string, unknown>;
+    expect(view.callback_id).toBe('check_in_submit');
+    expect(JSON.parse(view.private_metadata as string)).toEqual({
+      roundId,
+      channel: 'D0UD1',
+      ts: '1700000000.000100',
+    });
+    expect(JSON.stringify(view.blocks)).toContain('"initial_option"');
+    expect(sandbox.calls.slice(before).map((c) => c.method)).toEqual(['views.open']);
+    expect(slackCalls).toBe(1);
+  });
+
+  it('refuses someone the round did not ask, with the reason, and calls Slack for nothing', async () => {
+    const before = sandbox.calls.length;
+    const outcome = await writer().openModal(click('U0STRANGER'));
+    expect(outcome).toEqual({ ok: false, refused: expect.stringMatching(/not asked in this check-in/) });
+    expect(sandbox.calls.length).toBe(before);
+    expect(sandbox.openViews('U0STRANGER')).toEqual([]);
+  });
+
+  it("rejects with Slack's error when the trigger_id was used, as a listener's own call would", async () => {
+    const w = writer();
+    const used = click();
+    await w.openModal(used);
+    await expect(w.openModal(used)).rejects.toThrow(/exchanged_trigger_id/);
+    expect(w.threaded).toBe(true);
+    expect(await w.openModal(click())).toEqual({ ok: true });
+  });
+
+  it("opens it with the main thread's client when the thread cannot start", async () => {
+    const elsewhere = path.join(path.dirname(file), 'not-a-database');
+    fs.mkdirSync(elsewhere);
+    const onMain = new WebClient(TOKEN, { slackApiUrl: sandbox.apiUrl, retryConfig: { retries: 0 } });
+    const w = writer(elsewhere, onMain);
+    expect(await w.openModal(click())).toEqual({ ok: true });
+    expect(w.threaded).toBe(false);
+    expect(sandbox.openViews('UD1').length).toBeGreaterThan(0);
+    expect(slackCalls).toBe(0);
+    expect(warnings).toEqual([expect.stringMatching(/check-in thread stopped/)]);
+  });
+});
