@@ -129,6 +129,9 @@ const { parentPort, workerData } = require('node:worker_threads');
 })().catch((error) => parentPort.postMessage({ failed: String((error && error.stack) || error) }));
 `;
 
+/** How long stop() waits for the jobs in flight, and then for the thread to end. */
+const STOP_WAIT_MS = 2000;
+
 type Pending = {
   job: CheckInJob;
   resolve: (outcome: CheckInOutcome | ModalOutcome) => void;
@@ -185,19 +188,31 @@ export class CheckInThread {
     return (await this.run({ kind: 'modal', input: request })) as ModalOutcome;
   }
 
-  /** Waits for the jobs in flight, then ends the thread. */
+  /**
+   * Waits for the jobs in flight, then ends the thread. A submission's commit takes a moment; a
+   * modal whose views.open Slack holds back (HTTP 429, which the client retries after Retry-After)
+   * can take minutes, long after its trigger_id expired, so no job is waited for past
+   * STOP_WAIT_MS: what is left is refused, as a request to a stopped app is.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.ready;
-    while (this.pending.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const deadline = performance.now() + STOP_WAIT_MS;
+    while (this.pending.size > 0 && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     const worker = this.worker;
-    if (!worker) return;
-    this.worker = null;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.postMessage('stop');
-    const timer = setTimeout(() => void worker.terminate(), 2000);
-    await exited;
-    clearTimeout(timer);
+    if (worker) {
+      this.worker = null;
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.postMessage('stop');
+      const timer = setTimeout(() => void worker.terminate(), STOP_WAIT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    for (const [id, waiting] of this.pending) {
+      this.pending.delete(id);
+      waiting.reject(new Error('the app stopped before this check-in was done'));
+    }
   }
 
   /** Whether jobs go to the thread (false: they are done on the main thread). */

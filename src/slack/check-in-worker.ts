@@ -46,8 +46,8 @@ export function serve(port: MessagePort, data: CheckInThreadData): void {
   port.on('message', (request: CheckInRequest | 'stop') => {
     if (request === 'stop') {
       db.close();
-      port.close();
-      return;
+      // Ends this thread only, with any Web API call still waiting out a Retry-After.
+      process.exit(0);
     }
     const done = (outcome: Partial<Extract<CheckInReply, { id: number }>>) => {
       reply({ id: request.id, slackCalls: answered, ...outcome });

@@ -288,4 +288,35 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     expect(slackCalls).toBe(0);
     expect(warnings).toEqual([expect.stringMatching(/check-in thread stopped/)]);
   });
+
+  it('stops within seconds while Slack holds a modal back with HTTP 429, and refuses that click', async () => {
+    const w = new CheckInThread({
+      file,
+      // The client's own retries wait out each Retry-After, as the app's do.
+      client: { token: TOKEN, options: { slackApiUrl: sandbox.apiUrl, retryConfig: { retries: 5 } } },
+      openView: (args) => mainClient.views.open(args as never),
+      checkIns: new CheckIns({
+        db,
+        teams: new TeamRepository(db),
+        rounds: new RoundRepository(db),
+        outbox: new OutboxRepository(db),
+        messages: blockKitMessages,
+        clock,
+      }),
+      clock,
+      logger: { warn: (message) => warnings.push(message) },
+      onQueued: () => {},
+    });
+    await w.record(submission({ dm: null }));
+    sandbox.rateLimitNext('views.open', { retryAfterSeconds: 30, times: 1 });
+    const held = w.openModal(click());
+    const refused = expect(held).rejects.toThrow(/stopped before this check-in was done/);
+    await sandbox.waitFor(() => sandbox.calls.some((c) => c.method === 'views.open'), 5000, 'the views.open');
+    const started = performance.now();
+    await w.stop();
+    expect(performance.now() - started).toBeLessThan(5000);
+    await refused;
+    expect(w.threaded).toBe(false);
+    expect(warnings).toEqual([]);
+  });
 });
