@@ -89,7 +89,7 @@ export interface CheckInLogger {
   warn(message: string): void;
 }
 
-/** What the main thread asks of the check-in thread. */
+/** What the main thread asks of the check-in thread (a turn's worth at a time, as an array). */
 export type CheckInJob =
   | { kind: 'record'; input: CheckInSubmission }
   | { kind: 'modal'; input: ModalRequest };
@@ -98,16 +98,16 @@ export type CheckInRequest = CheckInJob & {
   /** The app's clock when the request arrived: a recorded answer's and its thanks' time. */
   now: string;
 };
-export type CheckInReply =
-  | { ready: true }
-  | { failed: string }
-  | {
-      id: number;
-      outcome?: CheckInOutcome | ModalOutcome;
-      error?: string;
-      /** Web API calls of this job that Slack answered (not with HTTP 429): SlackCalls counts them. */
-      slackCalls: number;
-    };
+/** The thread's answer to one job. */
+export interface JobReply {
+  id: number;
+  outcome?: CheckInOutcome | ModalOutcome;
+  error?: string;
+  /** Web API calls of the thread that Slack answered (not with HTTP 429): SlackCalls counts them. */
+  slackCalls: number;
+}
+/** What the thread says: it is ready, it could not start, or answers to jobs (a turn's worth). */
+export type CheckInReply = { ready: true } | { failed: string } | JobReply[];
 
 /** What the thread is started with (workerData). */
 export interface CheckInThreadData {
@@ -160,6 +160,7 @@ export class CheckInThread {
   private stopping = false;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private readonly outgoing: CheckInRequest[] = [];
 
   constructor(
     private readonly deps: {
@@ -229,7 +230,22 @@ export class CheckInThread {
     const request: CheckInRequest = { ...job, id, now: this.deps.clock().toISOString() };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { job, resolve, reject });
-      worker.postMessage(request);
+      this.post(worker, request);
+    });
+  }
+
+  /**
+   * Hands jobs over once per turn of the event loop: each message wakes the other thread, and
+   * profiled under a burst of submissions postMessage was the main thread's largest cost after
+   * Bolt's own. The thread writes a hand-over's submissions in one transaction (check-in-worker).
+   */
+  private post(worker: Worker, request: CheckInRequest): void {
+    this.outgoing.push(request);
+    if (this.outgoing.length > 1) return;
+    setImmediate(() => {
+      const batch = this.outgoing.splice(0);
+      // A thread that stopped meanwhile left these to fallBack, which did them on the main thread.
+      if (this.worker === worker) worker.postMessage(batch);
     });
   }
 
@@ -259,14 +275,15 @@ export class CheckInThread {
         return;
       }
       worker.on('message', (reply: CheckInReply) => {
-        if ('ready' in reply) {
+        if (Array.isArray(reply)) for (const one of reply) this.answered(one);
+        else if ('ready' in reply) {
           this.worker = worker;
           resolve();
         } else if ('failed' in reply) {
           this.fallBack(reply.failed);
           resolve();
           void worker.terminate();
-        } else this.answered(reply);
+        }
       });
       worker.once('error', (error) => {
         this.fallBack(error.message);
@@ -280,7 +297,7 @@ export class CheckInThread {
     return this.ready;
   }
 
-  private answered(reply: Extract<CheckInReply, { id: number }>): void {
+  private answered(reply: JobReply): void {
     if (reply.slackCalls > 0) this.deps.onSlackCalls?.(reply.slackCalls);
     const waiting = this.pending.get(reply.id);
     if (!waiting) return;

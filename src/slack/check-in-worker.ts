@@ -3,7 +3,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { WebClient } from '@slack/web-api';
 import { CheckIns } from '../services/check-ins.js';
-import { openDatabase } from '../storage/database.js';
+import { immediateTransaction, openDatabase } from '../storage/database.js';
 import { OutboxRepository } from '../storage/outbox.js';
 import { RoundRepository } from '../storage/rounds.js';
 import { TeamRepository } from '../storage/teams.js';
@@ -11,6 +11,7 @@ import {
   type CheckInReply,
   type CheckInRequest,
   type CheckInThreadData,
+  type JobReply,
   openCheckInModal,
   recordCheckIn,
 } from './check-in-thread.js';
@@ -19,6 +20,9 @@ import { blockKitMessages } from './views/messages.js';
 
 export function serve(port: MessagePort, data: CheckInThreadData): void {
   const db = openDatabase(data.file);
+  // Checkpoints are the checkpoint thread's (or, without it, the app connection's): a commit here
+  // that took the WAL past 1,000 pages would otherwise copy it back while a person waits.
+  db.pragma('wal_autocheckpoint = 0');
   // A submission is recorded at the main thread's time of its arrival (the app's clock).
   let now = new Date(0);
   const checkIns = new CheckIns({
@@ -41,27 +45,56 @@ export function serve(port: MessagePort, data: CheckInThreadData): void {
   });
   const openView = (args: { trigger_id: string; view: Record<string, unknown> }) =>
     client.views.open(args as never);
-  const reply = (message: CheckInReply) => port.postMessage(message);
+  const send = (replies: JobReply[]) => {
+    for (const r of replies) r.slackCalls = 0;
+    if (replies[0]) replies[0].slackCalls = answered;
+    answered = 0;
+    port.postMessage(replies satisfies CheckInReply);
+  };
+  const failure = (id: number, error: unknown): JobReply => ({
+    id,
+    error: (error as Error).message ?? String(error),
+    slackCalls: 0,
+  });
 
-  port.on('message', (request: CheckInRequest | 'stop') => {
-    if (request === 'stop') {
+  /**
+   * The submissions of one hand-over, in one transaction (each in a savepoint of its own, so one
+   * refused or failed rolls back alone): under a burst of them, one commit instead of one each.
+   * Nothing is answered before the commit; if it fails, none of them is recorded, and each says so.
+   */
+  const record = (requests: Array<Extract<CheckInRequest, { kind: 'record' }>>) => {
+    let replies: JobReply[];
+    try {
+      replies = immediateTransaction(db, () =>
+        requests.map((request) => {
+          now = new Date(request.now);
+          try {
+            return { id: request.id, outcome: recordCheckIn(checkIns, request.input), slackCalls: 0 };
+          } catch (error) {
+            return failure(request.id, error);
+          }
+        }),
+      );
+    } catch (error) {
+      replies = requests.map((request) => failure(request.id, error));
+    }
+    send(replies);
+  };
+  const modal = (request: Extract<CheckInRequest, { kind: 'modal' }>) =>
+    openCheckInModal(checkIns, openView, request.input).then(
+      (outcome) => send([{ id: request.id, outcome, slackCalls: 0 }]),
+      (error) => send([failure(request.id, error)]),
+    );
+
+  port.on('message', (requests: CheckInRequest[] | 'stop') => {
+    if (requests === 'stop') {
       db.close();
       // Ends this thread only, with any Web API call still waiting out a Retry-After.
       process.exit(0);
     }
-    const done = (outcome: Partial<Extract<CheckInReply, { id: number }>>) => {
-      reply({ id: request.id, slackCalls: answered, ...outcome });
-      answered = 0;
-    };
-    const failed = (error: unknown) => done({ error: (error as Error).message ?? String(error) });
-    try {
-      if (request.kind === 'record') {
-        now = new Date(request.now);
-        done({ outcome: recordCheckIn(checkIns, request.input) });
-      } else openCheckInModal(checkIns, openView, request.input).then((outcome) => done({ outcome }), failed);
-    } catch (error) {
-      failed(error);
-    }
+    const records = requests.filter((r) => r.kind === 'record');
+    if (records.length > 0) record(records);
+    for (const request of requests) if (request.kind === 'modal') void modal(request);
   });
-  reply({ ready: true });
+  port.postMessage({ ready: true } satisfies CheckInReply);
 }

@@ -175,18 +175,26 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     expect(answerOf('UD1')).toBeUndefined();
   });
 
-  it('records twenty submissions sent at once, each once', async () => {
+  it('records twenty-three submissions sent at once in one go: twenty-one stored once each, two refused', async () => {
     const w = writer();
     const people = Array.from({ length: 20 }, (_, i) => `UX${i}`);
     db.prepare(
       `INSERT INTO round_roster (round_id, workspace_id, user_id, role, specialty, prompt_at)
        SELECT ?, ?, value, 'data-scientist', NULL, ? FROM json_each(?)`,
     ).run(roundId, WS, NOW.toISOString(), JSON.stringify(people));
-    const outcomes = await Promise.all(people.map((userId) => w.record(submission({ userId, dm: null }))));
-    expect(outcomes.every((o) => o.ok)).toBe(true);
+    // Handed over in one turn, they are written in one transaction: a refused one rolls back alone.
+    const outcomes = await Promise.all([
+      ...people.map((userId) => w.record(submission({ userId, dm: null }))),
+      w.record(submission({ userId: 'U0STRANGER' })),
+      w.record(submission({ userId: 'UD2', values: picked({ waiting_pct: '20' }) })),
+      w.record(submission({ userId: 'UD1' })),
+    ]);
+    expect(outcomes.map((o) => o.ok)).toEqual([...people.map(() => true), false, false, true]);
     expect(db.prepare('SELECT count(*) AS n FROM responses WHERE round_id = ?').get(roundId)).toEqual({
-      n: 20,
+      n: 21,
     });
+    expect(answerOf('UD2')).toBeUndefined();
+    expect(thanksRows()).toEqual([{ user_id: 'UD1', channel: 'D0UD1', created_at: NOW.toISOString() }]);
   });
 
   it('records on the main thread when the thread cannot open the database, and says so once', async () => {
