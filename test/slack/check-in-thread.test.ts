@@ -88,11 +88,13 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     slackApiUrl: 'http://127.0.0.1:9/api/',
     retryConfig: { retries: 0 },
   });
-  const writer = (databaseFile = file, openOnMain?: WebClient) => {
-    const mainOpens = openOnMain ?? mainClient;
+  /** A thread on the test's database, unless told otherwise; its client does not retry unless told. */
+  const writer = (options: { file?: string; openOnMain?: WebClient; retries?: number } = {}) => {
+    const mainOpens = options.openOnMain ?? mainClient;
+    const retryConfig = { retries: options.retries ?? 0 };
     const w = new CheckInThread({
-      file: databaseFile,
-      client: { token: TOKEN, options: { slackApiUrl: sandbox.apiUrl, retryConfig: { retries: 0 } } },
+      file: options.file ?? file,
+      client: { token: TOKEN, options: { slackApiUrl: sandbox.apiUrl, retryConfig } },
       openView: (args) => mainOpens.views.open(args as never),
       onSlackCalls: (count) => {
         slackCalls += count;
@@ -200,7 +202,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
   it('records on the main thread when the thread cannot open the database, and says so once', async () => {
     const elsewhere = path.join(path.dirname(file), 'a-folder');
     fs.mkdirSync(elsewhere);
-    const w = writer(elsewhere);
+    const w = writer({ file: elsewhere });
     expect(await w.record(submission())).toEqual({ ok: true });
     expect(await w.record(submission({ userId: 'UD2' }))).toEqual({ ok: true });
     expect(w.threaded).toBe(false);
@@ -212,7 +214,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
   });
 
   it('records in-process for an in-memory database, which a thread cannot share', async () => {
-    const w = writer(':memory:');
+    const w = writer({ file: ':memory:' });
     expect(await w.record(submission())).toEqual({ ok: true });
     expect(w.threaded).toBe(false);
     expect(warnings).toEqual([]);
@@ -289,7 +291,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     const elsewhere = path.join(path.dirname(file), 'not-a-database');
     fs.mkdirSync(elsewhere);
     const onMain = new WebClient(TOKEN, { slackApiUrl: sandbox.apiUrl, retryConfig: { retries: 0 } });
-    const w = writer(elsewhere, onMain);
+    const w = writer({ file: elsewhere, openOnMain: onMain });
     expect(await w.openModal(click())).toEqual({ ok: true });
     expect(w.threaded).toBe(false);
     expect(sandbox.openViews('UD1').length).toBeGreaterThan(0);
@@ -298,23 +300,8 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
   });
 
   it('stops within seconds while Slack holds a modal back with HTTP 429, and refuses that click', async () => {
-    const w = new CheckInThread({
-      file,
-      // The client's own retries wait out each Retry-After, as the app's do.
-      client: { token: TOKEN, options: { slackApiUrl: sandbox.apiUrl, retryConfig: { retries: 5 } } },
-      openView: (args) => mainClient.views.open(args as never),
-      checkIns: new CheckIns({
-        db,
-        teams: new TeamRepository(db),
-        rounds: new RoundRepository(db),
-        outbox: new OutboxRepository(db),
-        messages: blockKitMessages,
-        clock,
-      }),
-      clock,
-      logger: { warn: (message) => warnings.push(message) },
-      onQueued: () => {},
-    });
+    // The client's own retries wait out each Retry-After, as the app's do.
+    const w = writer({ retries: 5 });
     await w.record(submission({ dm: null }));
     sandbox.rateLimitNext('views.open', { retryAfterSeconds: 30, times: 1 });
     const held = w.openModal(click());
