@@ -4,15 +4,13 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../../src/sandbox/sandbox.js';
 import { CheckIns } from '../../src/services/check-ins.js';
-import { OrgService } from '../../src/services/org.js';
 import { type CheckInSubmission, CheckInThread } from '../../src/slack/check-in-thread.js';
 import { blockKitMessages } from '../../src/slack/views/messages.js';
 import type { Db } from '../../src/storage/database.js';
 import { OutboxRepository } from '../../src/storage/outbox.js';
 import { RoundRepository } from '../../src/storage/rounds.js';
-import { SubscriptionRepository } from '../../src/storage/subscriptions.js';
 import { TeamRepository } from '../../src/storage/teams.js';
-import { migratedDatabase } from '../helpers/db.js';
+import { migratedDatabase, seedTeam } from '../helpers/db.js';
 import { offlineSlack } from '../helpers/offline-slack.js';
 import { offlineServices } from '../helpers/services.js';
 
@@ -57,20 +55,10 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     ({ db, file, cleanup } = migratedDatabase());
     const services = offlineServices(db, { clock, slack: offlineSlack(), anonymityThreshold: 3 });
     const rounds = services.roundService;
-    const org = new OrgService({
-      teams: new TeamRepository(db),
-      subscriptions: new SubscriptionRepository(db),
-      clock,
-      defaultTimezone: 'UTC',
-    });
-    const team = org.addTeam({
-      workspaceId: WS,
-      name: 'Vision',
-      channelId: null,
-      timezone: null,
-      createdBy: 'U1',
-    });
-    org.addMembers(team, ['UD1', 'UD2'], { role: 'data-scientist', specialty: null });
+    const team = new TeamRepository(db).get(
+      seedTeam(db, { name: 'Vision', members: ['UD1', 'UD2'], createdBy: 'U1' }),
+    );
+    if (!team) throw new Error('the seeded team is missing');
     roundId = (await rounds.open(team, { openedBy: 'U1' })).id;
     writers = [];
     warnings = [];
