@@ -123,6 +123,12 @@ describe('keepAliveFetch, the Web API client transport', () => {
     expect(calls.lastSecond()).toBe(1);
     now = 1401;
     expect(calls.lastSecond()).toBe(0);
+    // Calls made on another thread (the check-in thread's client) are told, and age out alike.
+    calls.count(3);
+    calls.count(0);
+    expect(calls.lastSecond()).toBe(3);
+    now = 2402;
+    expect(calls.lastSecond()).toBe(0);
   });
 
   it('leaves a body that is not text (a multipart upload) to the global fetch', async () => {
