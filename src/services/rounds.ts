@@ -1,7 +1,6 @@
 import { summariseRound } from '../domain/aggregate.js';
 import type { DueAction } from '../domain/due.js';
 import { memberPromptAt } from '../domain/schedule.js';
-import type { Answers } from '../domain/types.js';
 import { type Db, immediateTransaction } from '../storage/database.js';
 import type { NewDelivery, OutboxRepository } from '../storage/outbox.js';
 import type { RosterSnapshotEntry, Round, RoundRepository } from '../storage/rounds.js';
@@ -9,7 +8,6 @@ import type { SubscriptionRepository } from '../storage/subscriptions.js';
 import type { RoundSummary, SummaryRepository } from '../storage/summaries.js';
 import type { Team, TeamRepository } from '../storage/teams.js';
 import type { SlackUser } from '../storage/users.js';
-import { CheckIns } from './check-ins.js';
 import type { DepartureService } from './departures.js';
 import type { Directory } from './directory.js';
 import { EmptyRosterError, InvalidInputError, NoOpenRoundError, RoundOpenError } from './errors.js';
@@ -59,13 +57,12 @@ export interface RoundsDeps {
 const isUniqueViolation = (error: unknown): boolean =>
   (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 
-/** The life of a round: open with a roster snapshot, remind, record answers, close with a summary. */
+/**
+ * The life of a round: open with a roster snapshot, remind, close with a summary. Answers are
+ * recorded by CheckIns (check-ins.ts), on the check-in thread.
+ */
 export class RoundService {
-  private readonly checkIns: CheckIns;
-
-  constructor(private readonly deps: RoundsDeps) {
-    this.checkIns = new CheckIns(deps);
-  }
+  constructor(private readonly deps: RoundsDeps) {}
 
   /**
    * Opens a round for the team and queues each member's check-in DM. First its members' accounts
@@ -354,18 +351,5 @@ export class RoundService {
     });
     if (queued > 0) this.deps.onQueued?.();
     return queued;
-  }
-
-  /** Records a member's answers (CheckIns.submit), then wakes the sender for the DM's thanks. */
-  submit(
-    roundId: number,
-    userId: string,
-    answers: Answers,
-    dm: { channel: string; ts: string } | null = null,
-  ): ReturnType<CheckIns['submit']> {
-    const recorded = this.checkIns.submit(roundId, userId, answers, dm);
-    // After this request's ack rather than before it: the sender claims its row synchronously.
-    if (dm) setImmediate(() => this.deps.onQueued?.());
-    return recorded;
   }
 }

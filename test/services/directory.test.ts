@@ -20,6 +20,15 @@ beforeEach(() => {
 });
 afterEach(() => cleanup());
 
+/** A Directory over the test database and this Slack (offlineSlack's, with these overrides). */
+const directoryOver = (slack: Partial<SlackPort> = {}) =>
+  new Directory({
+    users: new UserRepository(db),
+    clock: () => now,
+    adminUserIds: [],
+    slack: offlineSlack(slack),
+  });
+
 const directory = (tz = 'Asia/Kolkata', isAdmin = false) =>
   new Directory({
     users: new UserRepository(db),
@@ -64,12 +73,7 @@ describe('Directory', () => {
   });
 
   it('answers no time zone, rather than failing, for someone Slack does not know', async () => {
-    const d = new Directory({
-      users: new UserRepository(db),
-      clock: () => now,
-      adminUserIds: [],
-      slack: offlineSlack(),
-    });
+    const d = directoryOver();
     expect(await d.timezone(WS, 'U404')).toBeNull();
     expect(await d.isAdmin(WS, 'U404')).toBe(false);
   });
@@ -172,21 +176,16 @@ describe('Directory.accounts when users.list fails', () => {
     const users = new UserRepository(db);
     for (const id of ids.slice(0, 11)) users.save(WS, { ...account(id), fetchedAt: now.toISOString() });
     now = new Date(now.getTime() + 2 * HOUR);
-    const d = new Directory({
-      users,
-      clock: () => now,
-      adminUserIds: [],
-      slack: offlineSlack({
-        userInfo: async (userId) => {
-          calls.push(userId);
-          return account(userId);
-        },
-        // biome-ignore lint/correctness/useYield: a users.list that fails before its first page
-        listUsers: async function* () {
-          walks += 1;
-          throw new Error('users.list is down');
-        },
-      }),
+    const d = directoryOver({
+      userInfo: async (userId) => {
+        calls.push(userId);
+        return account(userId);
+      },
+      // biome-ignore lint/correctness/useYield: a users.list that fails before its first page
+      listUsers: async function* () {
+        walks += 1;
+        throw new Error('users.list is down');
+      },
     });
     const read = await d.accounts(WS, ids, HOUR);
     expect(walks).toBe(1);
@@ -208,17 +207,12 @@ describe('Directory.accounts when users.info fails', () => {
     const known = { ...account('U002'), fetchedAt: now.toISOString() };
     users.save(WS, known);
     now = new Date(now.getTime() + 2 * HOUR);
-    const d = new Directory({
-      users,
-      clock: () => now,
-      adminUserIds: [],
-      slack: offlineSlack({
-        userInfo: async (userId) => {
-          calls.push(userId);
-          if (userId === 'U000') throw new SlackCallError('user_not_found', true);
-          throw new SlackCallError('slack_webapi_request_error', false);
-        },
-      }),
+    const d = directoryOver({
+      userInfo: async (userId) => {
+        calls.push(userId);
+        if (userId === 'U000') throw new SlackCallError('user_not_found', true);
+        throw new SlackCallError('slack_webapi_request_error', false);
+      },
     });
     const read = await d.accounts(WS, ['U000', 'U001', 'U002', 'U003'], HOUR);
     expect(calls).toEqual(['U000', 'U001']);

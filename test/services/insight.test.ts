@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportCsv } from '../../src/domain/export-csv.js';
 import type { Answers } from '../../src/domain/types.js';
+import { CheckIns } from '../../src/services/check-ins.js';
 import { Directory } from '../../src/services/directory.js';
 import { InsightService } from '../../src/services/insight.js';
 import { OrgService } from '../../src/services/org.js';
@@ -220,13 +221,15 @@ describe('InsightService', () => {
       clock,
       defaultTimezone: 'UTC',
     });
+    const outbox = new OutboxRepository(db);
+    const checkIns = new CheckIns({ db, teams, rounds, outbox, messages: blockKitMessages, clock });
     const roundService = new RoundService({
       db,
       teams,
       rounds,
       summaries,
       subscriptions: new SubscriptionRepository(db),
-      outbox: new OutboxRepository(db),
+      outbox,
       directory,
       insight: new InsightService({
         teams,
@@ -251,9 +254,8 @@ describe('InsightService', () => {
       org.addMembers(team, ['UD1', 'UD2', 'UD3', 'UD4'], { role: 'data-scientist', specialty: null });
       org.addMembers(team, ['UE1', 'UE2'], { role: 'engineer', specialty: 'infra' });
       const opened = await roundService.open(team, { openedBy: 'U1' });
-      for (const id of ['UD1', 'UD2', 'UD3'])
-        roundService.submit(opened.id, id, dsAnswer(0, 30, 'diy-infra'));
-      roundService.submit(opened.id, 'UE1', engAnswer(0, 10));
+      for (const id of ['UD1', 'UD2', 'UD3']) checkIns.submit(opened.id, id, dsAnswer(0, 30, 'diy-infra'));
+      checkIns.submit(opened.id, 'UE1', engAnswer(0, 10));
       roundService.closeTeamRound(team);
       const reports = new ReportService({ summaries, rounds, clock, anonymityThreshold: 3, teams });
       const report = new InsightService({
