@@ -325,6 +325,7 @@ function createServices(input: {
   const retention = new RetentionService({ rounds: roundRepo, clock, retentionDays: config.retentionDays });
   const access = AccessService.on({ db, teams, directory, clock });
   const { fetch: _transport, ...threadClient } = webClientOptions(config, clientSettings(options));
+  const version = dataVersion(db);
   const checkIns = new CheckInThread({
     file: config.databasePath,
     client: { token: config.botToken, options: threadClient },
@@ -333,6 +334,7 @@ function createServices(input: {
     clock,
     logger,
     onQueued,
+    onRecorded: version.changed,
     onSlackCalls: (count) => calls.count(count),
   });
   const listeners: ListenerDeps = {
@@ -349,7 +351,7 @@ function createServices(input: {
       blockerThemes,
       logger,
       clock,
-      dataVersion: dataVersion(db),
+      dataVersion: version.current,
     }),
     rounds,
     checkIns,
@@ -390,13 +392,15 @@ function createServices(input: {
 
 function registerListeners(app: App, deps: ListenerDeps): void {
   // Bolt runs each global middleware as a link of a promise chain for every request, before its
-  // ack: the app's three checks are one link.
+  // ack: the app's three checks are one link, which waits on nothing unless a check has work.
   const isRepeat = repeatedEvents();
   const resume = resumeReinstalledWorkspaces(deps);
-  app.use(async (args) => {
-    if ((await ackWhatNoListenerTakes(args)) === 'acked' || isRepeat(args.body)) return;
-    await resume(args.body);
-    await args.next();
+  app.use((args) => {
+    const acked = ackWhatNoListenerTakes(args);
+    if (acked !== null) return acked;
+    if (isRepeat(args.body)) return Promise.resolve();
+    const resuming = resume(args.body);
+    return resuming === null ? args.next() : resuming.then(() => args.next());
   });
   commands.register(app, deps);
   actions.register(app, deps);

@@ -174,6 +174,8 @@ export class CheckInThread {
       logger: CheckInLogger;
       /** Called after a submission queued the DM's thanks (wakes the sender). */
       onQueued: () => void;
+      /** Called after a submission was stored (the thread's connection is not the app's: DataVersion). */
+      onRecorded?: () => void;
       /** Told of the thread's Web API calls that Slack answered (the app's calls, SlackCalls). */
       onSlackCalls?: (count: number) => void;
     },
@@ -181,6 +183,7 @@ export class CheckInThread {
 
   async record(submission: CheckInSubmission): Promise<CheckInOutcome> {
     const outcome = (await this.run({ kind: 'record', input: submission })) as CheckInOutcome;
+    if (outcome.ok) this.deps.onRecorded?.();
     if (outcome.ok && submission.dm) this.deps.onQueued();
     return outcome;
   }

@@ -37,15 +37,58 @@ export function openDatabase(file: string, options: { readonly?: boolean; busyTi
   }
 }
 
+/** A value that changes whenever the database changes, cheap enough to ask on every request. */
+export interface DataVersion {
+  current(): string;
+  /** Another connection of this process committed (the check-in thread): `current` moves now. */
+  changed(): void;
+}
+
+/** How late a commit by another process (a second app process, the CLI) may show in `current`. */
+export const OTHER_PROCESSES_EVERY_MS = 100;
+
 /**
- * A value that changes whenever the database changes: SQLite's `data_version` moves when another
- * connection (the other process, the CLI) commits, and `total_changes()` when this one writes.
- * Reading both costs two prepared statements, far less than any query it lets a cache skip.
+ * Writes on this connection move `total_changes()`, a counter of the connection that takes no
+ * lock. Commits by other connections move SQLite's `data_version`, which needs a read transaction
+ * (a lock and an unlock on the -shm file), the dearest step of an ack answered from a kept reply
+ * on a busy machine. So it is read at most every OTHER_PROCESSES_EVERY_MS: another process's
+ * change shows that much later at most, far less than a person takes between two commands. The
+ * app's own threads say when they commit (`changed`), so nothing of this process shows late.
  */
-export function dataVersion(db: Db): () => string {
+export function dataVersion(
+  db: Db,
+  options: { otherProcessesEveryMs?: number; now?: () => number } = {},
+): DataVersion {
+  const everyMs = options.otherProcessesEveryMs ?? OTHER_PROCESSES_EVERY_MS;
+  const now = options.now ?? (() => performance.now());
   const others = db.prepare('PRAGMA data_version').pluck();
   const own = db.prepare('SELECT total_changes()').pluck();
-  return () => `${others.get()}:${own.get()}`;
+  let othersSeen = others.get();
+  let askedAt = now();
+  let threads = 0;
+  // The string is made again only when a part moved: asked on every request, it is the same.
+  let made = { others: othersSeen, own: -1, threads: -1, version: '' };
+  return {
+    current: () => {
+      const at = now();
+      if (at - askedAt >= everyMs || at < askedAt) {
+        othersSeen = others.get();
+        askedAt = at;
+      }
+      const ownChanges = own.get() as number;
+      if (made.others !== othersSeen || made.own !== ownChanges || made.threads !== threads)
+        made = {
+          others: othersSeen,
+          own: ownChanges,
+          threads,
+          version: `${othersSeen}:${ownChanges}:${threads}`,
+        };
+      return made.version;
+    },
+    changed: () => {
+      threads += 1;
+    },
+  };
 }
 
 /**

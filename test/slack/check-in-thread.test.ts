@@ -39,6 +39,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
   let writers: CheckInThread[];
   let warnings: string[];
   let queued: number;
+  let recorded: number;
   let slackCalls: number;
 
   beforeAll(async () => {
@@ -63,6 +64,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     writers = [];
     warnings = [];
     queued = 0;
+    recorded = 0;
     slackCalls = 0;
   });
 
@@ -100,6 +102,9 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
       onQueued: () => {
         queued += 1;
       },
+      onRecorded: () => {
+        recorded += 1;
+      },
     });
     writers.push(w);
     return w;
@@ -122,6 +127,8 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     expect(answerOf('UD1')).toMatchObject({ waitingPct: 20, infraPct: 10 });
     expect(thanksRows()).toEqual([{ user_id: 'UD1', channel: 'D0UD1', created_at: NOW.toISOString() }]);
     expect(queued).toBe(1);
+    // The app's kept command replies learn of a commit on the thread's own connection from this.
+    expect(recorded).toBe(1);
     expect(warnings).toEqual([]);
   });
 
@@ -153,6 +160,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     expect(answerOf('UD1')).toBeUndefined();
     expect(thanksRows()).toEqual([]);
     expect(queued).toBe(0);
+    expect(recorded).toBe(0);
   });
 
   it('refuses a closed round with the reason', async () => {

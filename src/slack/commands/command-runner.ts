@@ -15,26 +15,39 @@ const REPLY_TTL_MS = 60_000;
 /** Kept replies at most; all of them go when the database changes. */
 const REPLY_CACHE_MAX = 1000;
 
+/** A reply kept while the database is unchanged, and when it was worked out. */
+interface Kept {
+  reply: Reply;
+  at: number;
+}
+
 /** Runs `/tooth-tail <text>` for a person and words the reply. Never throws. */
 export class CommandRunner {
-  private readonly replies = new Map<string, { reply: Reply; at: number }>();
-  private repliesVersion = '';
+  /** Replies of cacheable modules, by workspace (and person, for 'person' modules) and text. */
+  private readonly replies = new Map<string, Kept>();
+  /** The same replies by the person they were given to, after their access check. */
+  private readonly served = new Map<string, Kept>();
+  private keptVersion = '';
 
   constructor(private readonly deps: CommandDeps) {}
 
   /**
    * Splits the text once and finds its module: `local` says whether the command is answered
-   * without calling Slack (so its reply may travel in the ack), and `run` carries it out for a
-   * person: who may run it first, then its arguments, then its handler.
+   * without calling Slack (so its reply may travel in the ack), and `run` carries it out for the
+   * person: who may run it first, then its arguments, then its handler. What this person asked
+   * before and was answered, unchanged since, is `kept`: answered again without any of that, as
+   * their access was decided for that reply, under the same database.
    */
-  prepare(text: string): { local: boolean; run: (ctx: CommandContext) => Promise<Reply> } {
+  prepare(ctx: CommandContext, text: string): { local: boolean; run: () => Promise<Reply>; kept?: Reply } {
+    const kept = this.servedBefore(ctx, text);
+    if (kept) return { local: true, kept, run: async () => kept };
     const words = readCommand(text);
     if ('kind' in words) return { local: true, run: async () => usageReply(words) };
     const module = words.key === null ? undefined : BY_KEY.get(words.key);
     if (module === undefined) return { local: true, run: async () => usageReply(parseWords(words)) };
     return {
       local: module.local,
-      run: (ctx) =>
+      run: () =>
         this.guard(module.key, async () => {
           const standing = await this.checkAccess(ctx, module);
           const command = parseWords(words);
@@ -43,6 +56,10 @@ export class CommandRunner {
           return this.cached(module, ctx, text, () => module.run(ctx, command, this.deps));
         }),
     };
+  }
+
+  run(ctx: CommandContext, text: string): Promise<Reply> {
+    return this.prepare(ctx, text).run();
   }
 
   /**
@@ -55,26 +72,43 @@ export class CommandRunner {
     text: string,
     work: () => Promise<Reply>,
   ): Promise<Reply> {
-    const { dataVersion } = this.deps;
-    if (module.cache === undefined || dataVersion === undefined) return work();
-    const version = dataVersion();
-    if (version !== this.repliesVersion || this.replies.size >= REPLY_CACHE_MAX) {
-      this.replies.clear();
-      this.repliesVersion = version;
-    }
+    const version = module.cache === undefined ? undefined : this.keep();
+    if (version === undefined) return work();
     const who = module.cache === 'person' ? ctx.userId : '';
     const key = `${ctx.workspaceId}\u0000${who}\u0000${text.trim()}`;
-    const now = (this.deps.clock?.() ?? new Date()).getTime();
-    const kept = this.replies.get(key);
-    if (kept && now - kept.at >= 0 && now - kept.at < REPLY_TTL_MS) return kept.reply;
-    const reply = await work();
-    // Kept only if nothing changed the database while it was worked out.
-    if (dataVersion() === version) this.replies.set(key, { reply, at: now });
-    return reply;
+    const now = this.now();
+    let kept = this.replies.get(key);
+    if (!kept || !fresh(kept, now)) {
+      const reply = await work();
+      // Kept only if nothing changed the database while it was worked out.
+      if (this.deps.dataVersion?.() !== version) return reply;
+      kept = { reply, at: now };
+      this.replies.set(key, kept);
+    }
+    this.served.set(servedKey(ctx, text), kept);
+    return kept.reply;
   }
 
-  run(ctx: CommandContext, text: string): Promise<Reply> {
-    return this.prepare(text).run(ctx);
+  private servedBefore(ctx: CommandContext, text: string): Reply | undefined {
+    if (this.served.size === 0 || this.keep() === undefined) return undefined;
+    const kept = this.served.get(servedKey(ctx, text));
+    return kept && fresh(kept, this.now()) ? kept.reply : undefined;
+  }
+
+  /** The database's version, after dropping what was kept under another; undefined: keep nothing. */
+  private keep(): string | undefined {
+    const version = this.deps.dataVersion?.();
+    if (version === undefined) return undefined;
+    if (version !== this.keptVersion || this.replies.size + this.served.size >= REPLY_CACHE_MAX) {
+      this.replies.clear();
+      this.served.clear();
+      this.keptVersion = version;
+    }
+    return version;
+  }
+
+  private now(): number {
+    return (this.deps.clock?.() ?? new Date()).getTime();
   }
 
   /**
@@ -138,6 +172,11 @@ export class CommandRunner {
     }
   }
 }
+
+const servedKey = (ctx: CommandContext, text: string) =>
+  `${ctx.workspaceId}\u0000${ctx.userId}\u0000${text.trim()}`;
+
+const fresh = (kept: Kept, now: number) => now - kept.at >= 0 && now - kept.at < REPLY_TTL_MS;
 
 function usageReply(result: ParseResult): Reply {
   return result.kind === 'usage-error'

@@ -94,8 +94,8 @@ const UNINSTALL_EVENTS: ReadonlySet<unknown> = new Set(['app_uninstalled', 'toke
  */
 export function resumeReinstalledWorkspaces(
   deps: Pick<ListenerDeps, 'installs'>,
-): (body: unknown) => Promise<void> {
-  return async (body) => {
+): (body: unknown) => Promise<void> | null {
+  return (body) => {
     const b = body as { team_id?: unknown; team?: { id?: unknown } | null; event?: { type?: unknown } };
     const workspaceId = typeof b.team_id === 'string' ? b.team_id : b.team?.id;
     if (
@@ -103,7 +103,8 @@ export function resumeReinstalledWorkspaces(
       !UNINSTALL_EVENTS.has(b.event?.type) &&
       !deps.installs.isActive(workspaceId)
     )
-      await deps.installs.checkReinstall(workspaceId);
+      return deps.installs.checkReinstall(workspaceId).then(() => undefined);
+    return null;
   };
 }
 

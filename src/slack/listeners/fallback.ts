@@ -31,11 +31,10 @@ function isForOurListeners(body: Record<string, unknown>): boolean {
  * options request the manifest does not declare) is acknowledged at once and goes no further.
  * Unacknowledged, Bolt would answer 404 after 3 s and the person would see an error. Checked
  * here by value rather than by catch-all listeners, whose id patterns Bolt matches with
- * String.match and would throw on ids that are not strings.
+ * String.match and would throw on ids that are not strings. Null when one of ours takes it.
  */
-export async function ackWhatNoListenerTakes(args: AnyMiddlewareArgs): Promise<'ours' | 'acked'> {
-  if (isForOurListeners(args.body as unknown as Record<string, unknown>)) return 'ours';
+export function ackWhatNoListenerTakes(args: AnyMiddlewareArgs): Promise<void> | null {
+  if (isForOurListeners(args.body as unknown as Record<string, unknown>)) return null;
   const ack = (args as { ack?: (response?: unknown) => Promise<void> }).ack;
-  if (ack) await ack();
-  return 'acked';
+  return ack ? ack() : Promise.resolve();
 }

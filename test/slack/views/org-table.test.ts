@@ -6,7 +6,8 @@ import { InsightService } from '../../../src/services/insight.js';
 import type { OrgReport } from '../../../src/services/report-types.js';
 import { ReportService } from '../../../src/services/reports.js';
 import { MAX_TEAM_ROWS, orgDigest, orgTable } from '../../../src/slack/views/org-table.js';
-import { type Db, dataVersion } from '../../../src/storage/database.js';
+import { type Db, dataVersion, OTHER_PROCESSES_EVERY_MS } from '../../../src/storage/database.js';
+import { LeadRepository, SettingsRepository } from '../../../src/storage/leads.js';
 import { RoundRepository } from '../../../src/storage/rounds.js';
 import { SummaryRepository } from '../../../src/storage/summaries.js';
 import { TeamRepository } from '../../../src/storage/teams.js';
@@ -261,17 +262,19 @@ describe('/tooth-tail ratio', () => {
   it('keeps a reply while the database is unchanged, and never once the database has moved on', async () => {
     const file = seedSmallOrgInFile();
     let now = NOW.getTime();
-    const { runner, insight } = commandRunner(db, () => new Date(now), dataVersion(db));
+    const version = dataVersion(db, { now: () => now });
+    const { runner, insight } = commandRunner(db, () => new Date(now), version.current);
     const worked = vi.spyOn(insight, 'orgReport');
     const ctx = { workspaceId: WS, userId: 'U1', channelId: 'C1', channelName: 'general' };
     const first = await runner.run(ctx, 'ratio');
     expect(await runner.run(ctx, 'ratio')).toBe(first);
     expect(worked).toHaveBeenCalledTimes(1);
 
-    // Another connection (the other process, the CLI) renames a team: the next reply has it.
+    // Another connection (the other process, the CLI) renames a team: a reply that much later has it.
     const other = new Database(file);
     other.prepare("UPDATE teams SET name = 'Payments ML' WHERE name = 'Fraud ML'").run();
     other.close();
+    now += OTHER_PROCESSES_EVERY_MS;
     const renamed = JSON.stringify(await runner.run(ctx, 'ratio'));
     expect(renamed).toContain('Payments ML');
     expect(renamed).not.toContain('Fraud ML');
@@ -290,9 +293,59 @@ describe('/tooth-tail ratio', () => {
     expect(worked).toHaveBeenCalledTimes(4);
   });
 
+  it('remembers who may read it while nothing changes, and refuses them as soon as it is made leads-only', async () => {
+    const file = seedSmallOrgInFile();
+    let now = 0;
+    const { runner } = commandRunner(db, clock, dataVersion(db, { now: () => now }).current);
+    const readSetting = vi.spyOn(SettingsRepository.prototype, 'ratioVisibility');
+    const ctx = { workspaceId: WS, userId: 'U1', channelId: 'C1', channelName: 'general' };
+    const refused = /only team leads and tooth-tail admins can read the org ratio table/;
+    const table = await runner.run(ctx, 'ratio');
+    expect(await runner.run(ctx, 'ratio')).toBe(table);
+    expect(readSetting).toHaveBeenCalledTimes(1);
+
+    // This process restricts it: U1 leads no team and is refused on the next ask.
+    new SettingsRepository(db).setRatioVisibility(WS, 'leads');
+    expect((await runner.run(ctx, 'ratio')).text).toMatch(refused);
+    expect(readSetting).toHaveBeenCalledTimes(2);
+    // A refusal is not kept: opened again by another process, the table is back on the next ask.
+    const other = new Database(file);
+    new SettingsRepository(other).setRatioVisibility(WS, 'everyone');
+    other.close();
+    expect(await runner.run(ctx, 'ratio')).toEqual(table);
+    expect(readSetting).toHaveBeenCalledTimes(3);
+    // Restricted again by the other process: a kept yes lasts until that process's commit shows.
+    const again = new Database(file);
+    new SettingsRepository(again).setRatioVisibility(WS, 'leads');
+    again.close();
+    expect(await runner.run(ctx, 'ratio')).toEqual(table);
+    now += OTHER_PROCESSES_EVERY_MS;
+    expect((await runner.run(ctx, 'ratio')).text).toMatch(refused);
+  });
+
+  it("gives a kept table only to those who passed the check: a lead's is not a member's", async () => {
+    seedSmallOrgInFile();
+    const teamId = (db.prepare("SELECT id FROM teams WHERE name = 'Fraud ML'").get() as { id: number }).id;
+    new LeadRepository(db).add({
+      teamId,
+      workspaceId: WS,
+      userId: 'ULEAD',
+      addedBy: 'UADMIN',
+      now: NOW.toISOString(),
+    });
+    new SettingsRepository(db).setRatioVisibility(WS, 'leads');
+    const { runner } = commandRunner(db, clock, dataVersion(db).current);
+    const as = (userId: string) => ({ workspaceId: WS, userId, channelId: 'C1', channelName: 'general' });
+    const table = await runner.run(as('ULEAD'), 'ratio');
+    expect(table.blocks?.length).toBeGreaterThan(3);
+    expect(await runner.run(as('ULEAD'), 'ratio')).toBe(table);
+    expect((await runner.run(as('U1'), 'ratio')).text).toMatch(/only team leads and tooth-tail admins/);
+    expect((await runner.run(as('U1'), 'ratio')).text).toMatch(/only team leads and tooth-tail admins/);
+  });
+
   it("keeps each person's summary apart, and reads nothing twice for the same person", async () => {
     seedSmallOrgInFile();
-    const { runner } = commandRunner(db, clock, dataVersion(db));
+    const { runner } = commandRunner(db, clock, dataVersion(db).current);
     const as = (userId: string) => ({ workspaceId: WS, userId, channelId: 'C1', channelName: 'general' });
     const fraud = JSON.stringify(await runner.run(as('UFD1'), 'summary'));
     const search = JSON.stringify(await runner.run(as('USD1'), 'summary'));
