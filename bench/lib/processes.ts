@@ -139,13 +139,18 @@ export class Child {
 
 /**
  * Spawns `node <args>` in the repository root with only PATH and `env` in its environment. With
- * BENCH_CPU_PROF=<dir> set, the app's processes (not the floors) write a CPU profile there on exit.
+ * BENCH_CPU_PROF=<dir> set, the app's processes (not the floors) write a CPU profile there on exit,
+ * sampled every BENCH_PROF_INTERVAL µs (1000 unless set).
  */
 export function spawnNode(name: string, args: string[], env: Record<string, string>, port: number): Child {
   const profileDir = process.env.BENCH_CPU_PROF;
   const profile =
     profileDir && (name === 'tooth-tail' || process.env.BENCH_PROF_ALL === '1')
-      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${profileDir}`,
+          `--cpu-prof-interval=${process.env.BENCH_PROF_INTERVAL ?? 1000}`,
+        ]
       : [];
   const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...profile, ...args], {
