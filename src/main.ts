@@ -224,13 +224,16 @@ function createServices(input: {
     logger,
   });
   const deliveryRate = options.deliveryRatePerSecond ?? config.deliveryRatePerSecond;
-  // The sender's own client gets each HTTP 429 back at once, to pace itself (DeliverySender):
-  // Bolt's client would pause every call of the app, answers to people included, for each one.
-  const senderClient = new webApi.WebClient(config.botToken, {
-    ...webClientOptions(config, { ...clientSettings(options), fetch: calls.fetch }),
-    logger,
-    rejectRateLimitedCalls: true,
-  });
+  // A client that gets each HTTP 429 back at once: Bolt's client would pause every call of the
+  // app, answers to people included, for each one.
+  const rejectingRateLimits = () =>
+    new webApi.WebClient(config.botToken, {
+      ...webClientOptions(config, { ...clientSettings(options), fetch: calls.fetch }),
+      logger,
+      rejectRateLimitedCalls: true,
+    });
+  // The sender's, to pace itself (DeliverySender).
+  const senderClient = rejectingRateLimits();
   const sender = new DeliverySender({
     outbox,
     rounds: roundRepo,
@@ -326,11 +329,14 @@ function createServices(input: {
   const access = AccessService.on({ db, teams, directory, clock });
   const { fetch: _transport, ...threadClient } = webClientOptions(config, clientSettings(options));
   const version = dataVersion(db);
+  const modalClient = rejectingRateLimits();
   const checkIns = new CheckInThread({
     file: config.databasePath,
     client: { token: config.botToken, options: threadClient },
     checkIns: new CheckIns({ db, teams, rounds: roundRepo, outbox, messages: blockKitMessages, clock }),
-    openView: (args) => app.client.views.open(args as never),
+    // When the thread cannot run: a client that hands HTTP 429 back, as the thread's does
+    // (openCheckInModal).
+    openView: (args) => modalClient.views.open(args as never),
     clock,
     logger,
     onQueued,

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { ErrorCode } from '@slack/web-api';
 import type { CheckIns } from '../services/check-ins.js';
 import { AppError } from '../services/errors.js';
 import type { Clock } from '../services/ports.js';
@@ -57,13 +58,53 @@ export function recordCheckIn(checkIns: CheckIns, submission: CheckInSubmission)
 }
 
 /**
+ * A trigger_id is valid for 3 s and one use (FACTS), so an HTTP 429 on views.open is waited out
+ * only when Slack asks for this long or less; with a longer Retry-After the modal could only open
+ * on an expired trigger, so the click is refused with the wait instead. The clients that open the
+ * modal reject rate-limited calls (rejectRateLimitedCalls) rather than pause their whole queue for
+ * the Retry-After, during which every other person's click would expire too.
+ */
+const RATE_LIMIT_WAIT_MAX_MS = 1000;
+
+/** Slack's Retry-After in seconds, when the call failed with HTTP 429; else null. */
+function retryAfterOf(error: unknown): number | null {
+  const e = error as { code?: unknown; retryAfter?: unknown } | null;
+  return e?.code === ErrorCode.RateLimitedError && typeof e.retryAfter === 'number' ? e.retryAfter : null;
+}
+
+export const busyText = (seconds: number) =>
+  `Slack is busy and asked apps to wait ${seconds} s before opening more windows. Please click the button again after that: your check-in is still open.`;
+
+/**
+ * Until when Slack asked for no more views.open (its latest Retry-After): clicks in that window
+ * are answered without calling Slack, which would only answer 429 again.
+ */
+export class ModalRateLimit {
+  private until = 0;
+
+  constructor(private readonly now: () => number = () => performance.now()) {}
+
+  limited(seconds: number): void {
+    this.until = Math.max(this.until, this.now() + seconds * 1000);
+  }
+
+  /** How long until views.open may be called again; 0: now. */
+  leftMs(): number {
+    return Math.max(0, this.until - this.now());
+  }
+}
+
+/**
  * Opens the modal for the member's role in that round, with their previous answers. A Slack
- * error (an expired trigger_id) is thrown; a click that may not open it is refused with the reason.
+ * error (an expired trigger_id) is thrown; a click that may not open it is refused with the reason,
+ * as is one that Slack's rate limit holds back for longer than its trigger_id lasts.
  */
 export async function openCheckInModal(
   checkIns: CheckIns,
   openView: OpenView,
   request: ModalRequest,
+  rateLimit: ModalRateLimit,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<ModalOutcome> {
   let modal: ReturnType<CheckIns['modal']>;
   try {
@@ -72,17 +113,27 @@ export async function openCheckInModal(
     if (!(error instanceof AppError)) throw error;
     return { ok: false, refused: error.message };
   }
-  await openView({
-    trigger_id: request.triggerId,
-    view: surveyModal({
-      teamName: modal.team.name,
-      alsoFor: modal.alsoFor,
-      role: modal.role,
-      metadata: { roundId: request.roundId, channel: request.channel, ts: request.ts },
-      previous: modal.previous,
-    }),
+  const view = surveyModal({
+    teamName: modal.team.name,
+    alsoFor: modal.alsoFor,
+    role: modal.role,
+    metadata: { roundId: request.roundId, channel: request.channel, ts: request.ts },
+    previous: modal.previous,
   });
-  return { ok: true };
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const left = rateLimit.leftMs();
+    if (left > RATE_LIMIT_WAIT_MAX_MS) break;
+    if (left > 0) await sleep(left);
+    try {
+      await openView({ trigger_id: request.triggerId, view });
+      return { ok: true };
+    } catch (error) {
+      const seconds = retryAfterOf(error);
+      if (seconds === null) throw error;
+      rateLimit.limited(seconds);
+    }
+  }
+  return { ok: false, refused: busyText(Math.max(1, Math.ceil(rateLimit.leftMs() / 1000))) };
 }
 
 export interface CheckInLogger {
@@ -161,6 +212,8 @@ export class CheckInThread {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly outgoing: CheckInRequest[] = [];
+  /** Slack's latest Retry-After for views.open made on the main thread (the fallback). */
+  private readonly modalRateLimit = new ModalRateLimit();
 
   constructor(
     private readonly deps: {
@@ -255,7 +308,7 @@ export class CheckInThread {
   private onMainThread(job: CheckInJob): Promise<CheckInOutcome | ModalOutcome> {
     return job.kind === 'record'
       ? Promise.resolve(recordCheckIn(this.deps.checkIns, job.input))
-      : openCheckInModal(this.deps.checkIns, this.deps.openView, job.input);
+      : openCheckInModal(this.deps.checkIns, this.deps.openView, job.input, this.modalRateLimit);
   }
 
   private start(): Promise<void> {

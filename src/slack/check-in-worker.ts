@@ -12,6 +12,7 @@ import {
   type CheckInRequest,
   type CheckInThreadData,
   type JobReply,
+  ModalRateLimit,
   openCheckInModal,
   recordCheckIn,
 } from './check-in-thread.js';
@@ -37,12 +38,15 @@ export function serve(port: MessagePort, data: CheckInThreadData): void {
   let answered = 0;
   const client = new WebClient(data.client.token, {
     ...data.client.options,
+    // It only opens modals: see openCheckInModal for why a 429 comes back at once.
+    rejectRateLimitedCalls: true,
     fetch: async (url, init) => {
       const response = await keepAliveFetch(url, init);
       if (response.status !== 429) answered += 1;
       return response;
     },
   });
+  const rateLimit = new ModalRateLimit();
   const openView = (args: { trigger_id: string; view: Record<string, unknown> }) =>
     client.views.open(args as never);
   const send = (replies: JobReply[]) => {
@@ -81,7 +85,7 @@ export function serve(port: MessagePort, data: CheckInThreadData): void {
     send(replies);
   };
   const modal = (request: Extract<CheckInRequest, { kind: 'modal' }>) =>
-    openCheckInModal(checkIns, openView, request.input).then(
+    openCheckInModal(checkIns, openView, request.input, rateLimit).then(
       (outcome) => send([{ id: request.id, outcome, slackCalls: 0 }]),
       (error) => send([failure(request.id, error)]),
     );

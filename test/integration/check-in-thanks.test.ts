@@ -102,3 +102,28 @@ describe('the check-in DM after a submission', () => {
     expect(updates(h)).toEqual([]);
   });
 });
+
+describe('a click on "Answer" while Slack rate-limits views.open', () => {
+  it('tells the person how long Slack asked to wait, only them, and opens the modal on a click after the wait', async () => {
+    const { h, dmTs } = await openCheckIn();
+    // views.open replaces the person's open modal: a new one has a new id.
+    const modalId = () => h.sandbox.openViews(DS).at(-1)?.id;
+    const opened = modalId();
+    const views = () => h.sandbox.calls.filter((c) => c.method === 'views.open').length;
+    const called = views();
+    h.sandbox.rateLimitNext('views.open', { retryAfterSeconds: 2, times: 1 });
+    const started = performance.now();
+    const held = await h.sandbox.clickButton(DS, { channel: DS, ts: dmTs }, 'check_in_answer');
+    expect(held.status).toBe(200);
+    const reply = (await held.reply()) as { text: string; response_type: string };
+    expect(reply.text).toMatch(/^Slack is busy and asked apps to wait 2 s before opening more windows\./);
+    expect(reply.response_type).toBe('ephemeral');
+    expect(modalId()).toBe(opened);
+    expect(views()).toBe(called + 1);
+
+    await new Promise((resolve) => setTimeout(resolve, 2000 - (performance.now() - started)));
+    const again = await h.sandbox.clickButton(DS, { channel: DS, ts: dmTs }, 'check_in_answer');
+    expect(again.status).toBe(200);
+    await h.sandbox.waitFor(() => modalId() !== opened, 2000, 'the modal');
+  });
+});

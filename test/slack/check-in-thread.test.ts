@@ -4,7 +4,7 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Sandbox } from '../../src/sandbox/sandbox.js';
 import { CheckIns } from '../../src/services/check-ins.js';
-import { type CheckInSubmission, CheckInThread } from '../../src/slack/check-in-thread.js';
+import { busyText, type CheckInSubmission, CheckInThread } from '../../src/slack/check-in-thread.js';
 import { blockKitMessages } from '../../src/slack/views/messages.js';
 import type { Db } from '../../src/storage/database.js';
 import { OutboxRepository } from '../../src/storage/outbox.js';
@@ -295,11 +295,60 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     expect(warnings).toEqual([expect.stringMatching(/check-in thread stopped/)]);
   });
 
-  it('stops within seconds while Slack holds a modal back with HTTP 429, and refuses that click', async () => {
-    // The client's own retries wait out each Retry-After, as the app's do.
+  it('refuses a click at once when Slack asks for a longer wait than a trigger_id lasts, then calls Slack for none until then', async () => {
     const w = writer({ retries: 5 });
     await w.record(submission({ dm: null }));
-    sandbox.rateLimitNext('views.open', { retryAfterSeconds: 30, times: 1 });
+    const before = sandbox.calls.length;
+    sandbox.rateLimitNext('views.open', { retryAfterSeconds: 2, times: 1 });
+    const started = performance.now();
+    expect(await w.openModal(click())).toEqual({ ok: false, refused: busyText(2) });
+    expect(busyText(2)).toMatch(/Slack is busy .* wait 2 s .* click the button again/);
+    // Inside the wait, the next click is answered the same without asking Slack again.
+    expect(await w.openModal(click())).toEqual({ ok: false, refused: expect.stringMatching(/wait [12] s/) });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(sandbox.calls.slice(before).map((c) => `${c.method} ${c.status}`)).toEqual(['views.open 429']);
+    // After it, a click opens the modal.
+    await new Promise((resolve) => setTimeout(resolve, 2000 - (performance.now() - started)));
+    expect(await w.openModal(click())).toEqual({ ok: true });
+    expect(sandbox.calls.slice(before).map((c) => `${c.method} ${c.status}`)).toEqual([
+      'views.open 429',
+      'views.open 200',
+    ]);
+    expect(slackCalls).toBe(1);
+  });
+
+  it("waits out a Retry-After of a second once, inside the trigger_id's 3 s, and opens the modal", async () => {
+    const w = writer();
+    await w.record(submission({ dm: null }));
+    const before = sandbox.calls.length;
+    sandbox.rateLimitNext('views.open', { retryAfterSeconds: 1, times: 1 });
+    const started = performance.now();
+    expect(await w.openModal(click())).toEqual({ ok: true });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(sandbox.calls.slice(before).map((c) => c.status)).toEqual([429, 200]);
+    // Twice in a row, and the click is refused rather than waited on again.
+    sandbox.rateLimitNext('views.open', { retryAfterSeconds: 1, times: 2 });
+    expect(await w.openModal(click())).toEqual({ ok: false, refused: busyText(1) });
+  });
+
+  it('refuses a held-back click with the wait on the main thread too, whose client hands the 429 back', async () => {
+    const elsewhere = path.join(path.dirname(file), 'not-a-database');
+    fs.mkdirSync(elsewhere);
+    const onMain = new WebClient(TOKEN, {
+      slackApiUrl: sandbox.apiUrl,
+      retryConfig: { retries: 5 },
+      rejectRateLimitedCalls: true,
+    });
+    const w = writer({ file: elsewhere, openOnMain: onMain });
+    sandbox.rateLimitNext('views.open', { retryAfterSeconds: 20, times: 1 });
+    expect(await w.openModal(click())).toEqual({ ok: false, refused: busyText(20) });
+    expect(w.threaded).toBe(false);
+  });
+
+  it('stops within seconds while Slack holds a modal back, and refuses that click', async () => {
+    const w = writer();
+    await w.record(submission({ dm: null }));
+    sandbox.delayNext('views.open', { ms: 30_000 });
     const held = w.openModal(click());
     const refused = expect(held).rejects.toThrow(/stopped before this check-in was done/);
     await sandbox.waitFor(() => sandbox.calls.some((c) => c.method === 'views.open'), 5000, 'the views.open');
