@@ -67,6 +67,13 @@ export function webClientOptions(config: Config, settings: ClientSettings = {}) 
 }
 
 /** Builds the Bolt app for the configured transport. Listeners are registered by the caller. */
+/**
+ * Bolt's conversation store keeps state per channel for listeners that read or set it
+ * (`context.conversation`); none of ours does, and its default looks every request's channel up,
+ * rejecting with a new Error each time it finds nothing.
+ */
+const NO_CONVERSATION_STORE = false;
+
 export function createSlackApp(config: Config, options: ClientSettings = {}): SlackApp {
   const { logLevel: _logLevel, ...clientOptions } = webClientOptions(config, options);
   const logLevel = LEVELS[config.logLevel];
@@ -75,6 +82,7 @@ export function createSlackApp(config: Config, options: ClientSettings = {}): Sl
       token: config.botToken,
       appToken: config.appToken as string,
       socketMode: true,
+      convoStore: NO_CONVERSATION_STORE,
       logLevel,
       extendedErrorHandler: true,
       clientOptions,
@@ -95,6 +103,7 @@ export function createSlackApp(config: Config, options: ClientSettings = {}): Sl
   const app = new App({
     token: config.botToken,
     receiver,
+    convoStore: NO_CONVERSATION_STORE,
     logLevel,
     clientOptions,
     extendedErrorHandler: true,
