@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Db } from './database.js';
+import { type Db, SQLITE_DRIVER } from './database.js';
 
 export interface CheckpointLogger {
   info(message: string): void;
@@ -78,7 +78,7 @@ export class Checkpointer {
     const checkpointer = new Checkpointer(db, logger);
     if (file === ':memory:' || db.readonly) return checkpointer;
     try {
-      const driver = options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3');
+      const driver = options.driver ?? createRequire(import.meta.url).resolve(SQLITE_DRIVER);
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
         workerData: { driver, file, intervalMs: options.intervalMs ?? 1000 },

@@ -1,8 +1,20 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 
-export type Db = Database.Database;
+export type Db = BetterSqlite3.Database;
+
+/**
+ * The SQLite driver's package for this Node. better-sqlite3 12 is the last that runs on Node 20
+ * (13 needs 22), but on Node 24.19 and later 12 aborts the process when a statement is
+ * garbage-collected after its thread's environment is gone (nodejs/node#65446: its objects use
+ * Node's ObjectWrap); 13, on Node-API, does not. Same API: the types are 12's.
+ */
+export const SQLITE_DRIVER =
+  Number(process.versions.node.split('.')[0]) >= 24 ? 'better-sqlite3-napi' : 'better-sqlite3';
+
+export const Database: typeof BetterSqlite3 = createRequire(import.meta.url)(SQLITE_DRIVER);
 
 export class DatabaseOpenError extends Error {
   readonly code = 'database_unavailable';

@@ -2,11 +2,12 @@
 // tick, chart rendering and event handling each meet SQLITE_BUSY (the database locked by another
 // process past the busy timeout) and a plain thrown error. Each logs the fault once, with what it
 // was doing, tries again on its next pass, and the work is finished exactly once.
-import Database from 'better-sqlite3';
+
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { chartRenderer } from '../../src/charts/renderer.js';
 import { RoundService } from '../../src/services/rounds.js';
 import { HomeService } from '../../src/slack/home.js';
+import { Database } from '../../src/storage/database.js';
 import { OutboxRepository } from '../../src/storage/outbox.js';
 import { RoundRepository } from '../../src/storage/rounds.js';
 import { eventually } from '../helpers/child-app.js';

@@ -1,9 +1,9 @@
 // One worker at a time: the lease decides which process runs the scheduler and the sender. Two
 // processes are two connections to one migrated file here, with a hand-turned clock.
-import Database from 'better-sqlite3';
+
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WorkerLease } from '../../src/services/worker-lease.js';
-import { type Db, openDatabase } from '../../src/storage/database.js';
+import { Database, type Db, openDatabase } from '../../src/storage/database.js';
 import type { Lease } from '../../src/storage/leases.js';
 import { LeaseRepository } from '../../src/storage/leases.js';
 import { migratedDatabase } from '../helpers/db.js';

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { recommendation } from '../../../src/domain/recommend.js';
 import type { Answers, RosterEntry } from '../../../src/domain/types.js';
@@ -6,7 +5,7 @@ import { InsightService } from '../../../src/services/insight.js';
 import type { OrgReport } from '../../../src/services/report-types.js';
 import { ReportService } from '../../../src/services/reports.js';
 import { MAX_TEAM_ROWS, orgDigest, orgTable } from '../../../src/slack/views/org-table.js';
-import { type Db, dataVersion, OTHER_PROCESSES_EVERY_MS } from '../../../src/storage/database.js';
+import { Database, type Db, dataVersion, OTHER_PROCESSES_EVERY_MS } from '../../../src/storage/database.js';
 import { LeadRepository, SettingsRepository } from '../../../src/storage/leads.js';
 import { RoundRepository } from '../../../src/storage/rounds.js';
 import { SummaryRepository } from '../../../src/storage/summaries.js';
