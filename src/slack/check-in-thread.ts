@@ -82,15 +82,13 @@ export const busyText = (seconds: number) =>
 export class ModalRateLimit {
   private until = 0;
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
-
   limited(seconds: number): void {
-    this.until = Math.max(this.until, this.now() + seconds * 1000);
+    this.until = Math.max(this.until, performance.now() + seconds * 1000);
   }
 
   /** How long until views.open may be called again; 0: now. */
   leftMs(): number {
-    return Math.max(0, this.until - this.now());
+    return Math.max(0, this.until - performance.now());
   }
 }
 
@@ -104,7 +102,6 @@ export async function openCheckInModal(
   openView: OpenView,
   request: ModalRequest,
   rateLimit: ModalRateLimit,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<ModalOutcome> {
   let modal: ReturnType<CheckIns['modal']>;
   try {
@@ -123,7 +120,7 @@ export async function openCheckInModal(
   for (let attempt = 1; attempt <= 2; attempt++) {
     const left = rateLimit.leftMs();
     if (left > RATE_LIMIT_WAIT_MAX_MS) break;
-    if (left > 0) await sleep(left);
+    if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
     try {
       await openView({ trigger_id: request.triggerId, view });
       return { ok: true };

@@ -67,35 +67,21 @@ export const OTHER_PROCESSES_EVERY_MS = 100;
  * change shows that much later at most, far less than a person takes between two commands. The
  * app's own threads say when they commit (`changed`), so nothing of this process shows late.
  */
-export function dataVersion(
-  db: Db,
-  options: { otherProcessesEveryMs?: number; now?: () => number } = {},
-): DataVersion {
-  const everyMs = options.otherProcessesEveryMs ?? OTHER_PROCESSES_EVERY_MS;
+export function dataVersion(db: Db, options: { now?: () => number } = {}): DataVersion {
   const now = options.now ?? (() => performance.now());
   const others = db.prepare('PRAGMA data_version').pluck();
   const own = db.prepare('SELECT total_changes()').pluck();
   let othersSeen = others.get();
   let askedAt = now();
   let threads = 0;
-  // The string is made again only when a part moved: asked on every request, it is the same.
-  let made = { others: othersSeen, own: -1, threads: -1, version: '' };
   return {
     current: () => {
       const at = now();
-      if (at - askedAt >= everyMs || at < askedAt) {
+      if (at - askedAt >= OTHER_PROCESSES_EVERY_MS || at < askedAt) {
         othersSeen = others.get();
         askedAt = at;
       }
-      const ownChanges = own.get() as number;
-      if (made.others !== othersSeen || made.own !== ownChanges || made.threads !== threads)
-        made = {
-          others: othersSeen,
-          own: ownChanges,
-          threads,
-          version: `${othersSeen}:${ownChanges}:${threads}`,
-        };
-      return made.version;
+      return `${othersSeen}:${own.get()}:${threads}`;
     },
     changed: () => {
       threads += 1;

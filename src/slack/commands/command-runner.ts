@@ -35,12 +35,12 @@ export class CommandRunner {
    * Splits the text once and finds its module: `local` says whether the command is answered
    * without calling Slack (so its reply may travel in the ack), and `run` carries it out for the
    * person: who may run it first, then its arguments, then its handler. What this person asked
-   * before and was answered, unchanged since, is `kept`: answered again without any of that, as
-   * their access was decided for that reply, under the same database.
+   * before and was answered, unchanged since, is answered again without any of that, as their
+   * access was decided for that reply, under the same database.
    */
-  prepare(ctx: CommandContext, text: string): { local: boolean; run: () => Promise<Reply>; kept?: Reply } {
+  prepare(ctx: CommandContext, text: string): { local: boolean; run: () => Promise<Reply> } {
     const kept = this.servedBefore(ctx, text);
-    if (kept) return { local: true, kept, run: async () => kept };
+    if (kept) return { local: true, run: async () => kept };
     const words = readCommand(text);
     if ('kind' in words) return { local: true, run: async () => usageReply(words) };
     const module = words.key === null ? undefined : BY_KEY.get(words.key);

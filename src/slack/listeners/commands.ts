@@ -19,16 +19,6 @@ const asMessage = (reply: Reply) => ({
   ...(reply.blocks ? { blocks: reply.blocks as never } : {}),
 });
 
-/** A kept reply is sent many times: its message is made once. */
-const keptMessages = new WeakMap<Reply, ReturnType<typeof asMessage>>();
-const keptMessage = (reply: Reply) => {
-  const made = keptMessages.get(reply);
-  if (made) return made;
-  const message = asMessage(reply);
-  keptMessages.set(reply, message);
-  return message;
-};
-
 /**
  * Slack's deadline is 3 s. A command answered from the database alone replies in the ack itself
  * (one round trip fewer); any other is acknowledged at once and answered through the
@@ -55,10 +45,6 @@ export const toothTailCommand =
       channelName: c.channel_name,
     };
     const prepared = deps.commands.prepare(context, c.text);
-    if (prepared.kept) {
-      await ack(keptMessage(prepared.kept));
-      return;
-    }
     if (prepared.local) {
       await ack(asMessage(await prepared.run()));
       return;
