@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
-import type { App, HTTPReceiver, Logger } from '@slack/bolt';
+import type { App, Logger } from '@slack/bolt';
 import type { RetryOptions } from '@slack/web-api';
 // Node's ESM loader cannot see this CommonJS export by name; the default export carries it.
 import webApi from '@slack/web-api';
@@ -48,6 +48,7 @@ import * as events from './slack/listeners/events.js';
 import { resumeReinstalledWorkspaces } from './slack/listeners/events.js';
 import { ackWhatNoListenerTakes } from './slack/listeners/fallback.js';
 import * as views from './slack/listeners/views.js';
+import type { SlackRequestReceiver } from './slack/receiver.js';
 import { RequestGate } from './slack/request-gate.js';
 import { createServer } from './slack/server.js';
 import { blockKitMessages } from './slack/views/messages.js';
@@ -444,7 +445,7 @@ function createScheduler(input: {
 /** The HTTP server (/slack/events in HTTP mode, /healthz in both), listening on config.port. */
 async function listen(
   config: Config,
-  receiver: HTTPReceiver | null,
+  receiver: SlackRequestReceiver | null,
   outbox: OutboxRepository,
   gate: RequestGate,
   lease: WorkerLease,

@@ -1,9 +1,10 @@
-import { App, HTTPReceiver, type HTTPReceiverOptions, LogLevel } from '@slack/bolt';
+import { App, type HTTPReceiverOptions, LogLevel } from '@slack/bolt';
 import type { FetchFunction, RetryOptions } from '@slack/web-api';
 // Node's ESM loader cannot see this CommonJS export by name; the default export carries it.
 import webApi from '@slack/web-api';
 import type { Config } from '../config.js';
 import { keepAliveFetch } from './keep-alive-fetch.js';
+import { SlackRequestReceiver } from './receiver.js';
 
 const LEVELS = {
   debug: LogLevel.DEBUG,
@@ -38,8 +39,8 @@ const refuseMalformedEvent: NonNullable<HTTPReceiverOptions['processEventErrorHa
 
 export interface SlackApp {
   app: App;
-  /** HTTP mode only: the receiver whose request listener serves POST /slack/events. */
-  receiver: HTTPReceiver | null;
+  /** HTTP mode only: the receiver that serves POST /slack/events. */
+  receiver: SlackRequestReceiver | null;
 }
 
 export interface ClientSettings {
@@ -91,12 +92,8 @@ export function createSlackApp(config: Config, options: ClientSettings = {}): Sl
     });
     return { app, receiver: null };
   }
-  const receiver = new HTTPReceiver({
+  const receiver = new SlackRequestReceiver({
     signingSecret: config.signingSecret as string,
-    endpoints: '/slack/events',
-    // Ack first, work after: the HTTP reply is written at ack(), inside Slack's 3 s deadline.
-    processBeforeResponse: false,
-    logLevel,
     processEventErrorHandler: refuseMalformedEvent,
   });
   // The extended error handler is given the request too, so a listener's error is logged with what it was handling.

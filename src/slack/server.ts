@@ -1,6 +1,5 @@
 import http from 'node:http';
-import { parse as parseQuery } from 'node:querystring';
-import type { HTTPReceiver } from '@slack/bolt';
+import type { SlackRequestReceiver } from './receiver.js';
 import type { RequestGate } from './request-gate.js';
 
 /** Bolt refuses timestamps over 5 minutes old but accepts any in the future; we refuse both. */
@@ -21,48 +20,6 @@ export function isFromTheFuture(header: string | string[] | undefined, nowMs: nu
   return seconds - Math.floor(nowMs / 1000) > MAX_CLOCK_SKEW_SECONDS;
 }
 
-/** Interaction types Bolt routes without `actions` or `name` (see Bolt's getTypeAndConversation). */
-const ROUTABLE_INTERACTIONS = new Set([
-  'block_suggestion',
-  'dialog_submission',
-  'shortcut',
-  'message_action',
-  'view_submission',
-  'view_closed',
-]);
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** An interaction Bolt can route to a listener; anything else it would leave unacknowledged. */
-const isRoutableInteraction = (payload: unknown): boolean =>
-  isObject(payload) &&
-  (payload.actions !== undefined ||
-    payload.name !== undefined ||
-    (typeof payload.type === 'string' && ROUTABLE_INTERACTIONS.has(payload.type)));
-
-/**
- * Whether the body has the shape of something Slack sends, read as Bolt will read it: a slash
- * command or ssl_check form, an interaction Bolt can route, or a JSON object with a `type`
- * (events, url_verification). Bolt reads fields of the parsed body in a promise nobody catches,
- * so a `payload` of `null` would end the process, and a body it cannot route waits 3 s for an
- * ack that never comes; such bodies are answered 400 here instead.
- */
-export function isSlackShaped(raw: Buffer, contentType: string | undefined): boolean {
-  try {
-    const text = raw.toString('utf8');
-    if (contentType === 'application/x-www-form-urlencoded') {
-      const form = parseQuery(text);
-      if (typeof form.payload === 'string') return isRoutableInteraction(JSON.parse(form.payload));
-      return typeof form.command === 'string' || form.ssl_check === '1';
-    }
-    const body: unknown = JSON.parse(text);
-    return isObject(body) && typeof body.type === 'string';
-  } catch {
-    return true; // Bolt answers unparseable bodies 400 itself
-  }
-}
-
 async function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -79,9 +36,12 @@ const answer = (res: http.ServerResponse, status: number, text: string) => {
   res.end(text);
 };
 
-/** POST /slack/events: our checks, then Bolt's receiver (signature, stale timestamp, dispatch). */
+/**
+ * POST /slack/events: what needs no body (a timestamp from the future) and Bolt's size limit, then
+ * the receiver (signature, stale timestamp, parse, shape, dispatch).
+ */
 async function slackEvents(
-  receiver: HTTPReceiver,
+  receiver: SlackRequestReceiver,
   req: http.IncomingMessage,
   res: http.ServerResponse,
   now: () => number,
@@ -96,13 +56,7 @@ async function slackEvents(
     answer(res, 413, 'request body is larger than 4 MB');
     return;
   }
-  if (!isSlackShaped(body, req.headers['content-type'])) {
-    answer(res, 400, 'request body is not a Slack command, interaction or event');
-    return;
-  }
-  // Bolt reuses a body already read into `rawBody` instead of reading the stream again.
-  Object.assign(req, { rawBody: body });
-  receiver.requestListener(req, res);
+  await receiver.handle(req, res, body);
 }
 
 /**
@@ -110,7 +64,7 @@ async function slackEvents(
  * /slack/events, which Bolt's receiver verifies (signature, stale timestamp) and dispatches.
  */
 export function createServer(input: {
-  receiver: HTTPReceiver | null;
+  receiver: SlackRequestReceiver | null;
   health: () => Record<string, unknown>;
   now?: () => number;
   /** Told of each request to /slack/events until its response is written (the ack). */

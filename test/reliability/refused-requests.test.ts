@@ -168,6 +168,19 @@ const cases: Array<[string, () => Promise<number>, number]> = [
     401,
   ],
   [
+    // Nothing is parsed before the signature is verified: a body that is not Slack's shape is
+    // refused as unsigned (401), not as malformed (400), so its shape tells a stranger nothing.
+    'an unsigned interaction whose payload is JSON null',
+    () => post(interactionBody('null'), {}),
+    401,
+  ],
+  [
+    'an event signed with the wrong secret whose body is an array',
+    () =>
+      h.sandbox.sendSigned('[1, 2]', 'application/json', { secret: 'not-the-secret' }).then((r) => r.status),
+    401,
+  ],
+  [
     // Bolt answers Slack's unsigned ssl_check itself and drops every other field of that body.
     'an unsigned ssl_check smuggling a command',
     () => post(`ssl_check=1&${adminCommand('team add Smuggled')}`, {}),
