@@ -72,20 +72,38 @@ export class CheckIns {
    * check-in DM they answered from is known, its change to "Thanks, recorded" is queued in the same
    * transaction: the sender edits the DM a moment later, off the submission's request path.
    * Throws NotInRoundError, RoundClosedError, or InvalidInputError when the answers are for the
-   * other role. Returns whether it replaced one, and every team the answers were recorded for.
+   * other role. Returns every team the answers were recorded for.
    */
   submit(
     roundId: number,
     userId: string,
     answers: Answers,
     dm: { channel: string; ts: string } | null = null,
-  ): { round: Round; team: Team; replaced: boolean; teams: Team[] } {
+  ): { round: Round; team: Team; teams: Team[] } {
+    const submitted = this.submitFor(roundId, userId, () => ({ ok: true, answers }), dm);
+    if (!submitted.ok) throw new Error('unreachable: the answers were given');
+    return submitted;
+  }
+
+  /**
+   * As submit, with the answers made for the member's role in the round (`answersFor`, which may
+   * refuse them instead), read in the same transaction: the check-in a modal submission records
+   * is read once. Throws as submit does.
+   */
+  submitFor<Refusal extends { ok: false }>(
+    roundId: number,
+    userId: string,
+    answersFor: (role: Answers['role']) => { ok: true; answers: Answers } | Refusal,
+    dm: { channel: string; ts: string } | null,
+  ): ({ ok: true } & { round: Round; team: Team; teams: Team[] }) | Refusal {
     return immediateTransaction(this.deps.db, () => {
       const checkIn = this.checkInFor(roundId, userId);
       const { round, team } = checkIn;
+      const made = answersFor(checkIn.role);
+      if (!made.ok) return made;
+      const { answers } = made;
       if (answers.role !== checkIn.role)
         throw new InvalidInputError('These answers are for a different role than yours.');
-      const replaced = this.deps.rounds.response(roundId, userId) !== undefined;
       const { rounds: asking, teams } = this.covered(checkIn, userId);
       const now = this.deps.clock().toISOString();
       for (const open of asking) {
@@ -104,6 +122,9 @@ export class CheckIns {
           roundId,
           closesAt: round.closesAt,
         });
+        // Only the latest edit of the DM matters: one still waiting (chat.update is Tier 3, about 50
+        // a minute, so edits can queue) would show the same thanks again, a moment late.
+        this.deps.outbox.dropPendingEdits({ roundId, userId, channel: dm.channel, ts: dm.ts });
         this.deps.outbox.enqueue(
           [
             {
@@ -121,7 +142,7 @@ export class CheckIns {
           now,
         );
       }
-      return { round, team, replaced, teams };
+      return { ok: true as const, round, team, teams };
     });
   }
 }

@@ -200,6 +200,22 @@ export class OutboxRepository extends Repository {
      WHERE workspace_id = ? AND user_id = ? AND status = 'pending' AND kind IN ('prompt', 'reminder')`,
   );
 
+  private readonly dropEdits = this.db.prepare(
+    `DELETE FROM deliveries
+     WHERE round_id = ? AND user_id = ? AND kind = 'update' AND status = 'pending' AND channel = ?
+       AND json_extract(payload, '$.updateTs') = ?`,
+  );
+
+  /**
+   * Deletes the edits of one message (`channel`, `ts`) for this round and person that are still
+   * waiting to be sent: a later edit replaces them. Deleted rather than marked, because nothing of
+   * them was sent: a row kept for every re-submission would lengthen each later lookup of this
+   * person's deliveries in the round. Returns how many.
+   */
+  dropPendingEdits(message: { roundId: number; userId: string; channel: string; ts: string }): number {
+    return this.dropEdits.run(message.roundId, message.userId, message.channel, message.ts).changes;
+  }
+
   /** Every pending delivery of a workspace is skipped with `reason`; returns how many. */
   skipPendingOfWorkspace(workspaceId: string, reason: string, now: string): number {
     return this.skipWorkspace.run(reason, now, workspaceId).changes;

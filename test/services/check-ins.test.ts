@@ -1,0 +1,109 @@
+// CheckIns.submit queues the check-in DM's "Thanks, recorded" in the outbox with the answer. When
+// the person submits again before that edit was sent (chat.update is Tier 3, so edits can wait),
+// only the latest edit of that message is sent: the DM is never edited twice with the same thanks.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Answers } from '../../src/domain/types.js';
+import { CheckIns } from '../../src/services/check-ins.js';
+import { blockKitMessages } from '../../src/slack/views/messages.js';
+import type { Db } from '../../src/storage/database.js';
+import { OutboxRepository } from '../../src/storage/outbox.js';
+import { RoundRepository } from '../../src/storage/rounds.js';
+import { TeamRepository } from '../../src/storage/teams.js';
+import { migratedDatabase, seedTeam } from '../helpers/db.js';
+import { offlineSlack } from '../helpers/offline-slack.js';
+import { offlineServices } from '../helpers/services.js';
+
+let now = new Date('2026-03-02T10:00:00.000Z');
+const clock = () => now;
+const tick = () => {
+  now = new Date(now.getTime() + 1000);
+};
+
+const ANSWERS: Answers = {
+  role: 'data-scientist',
+  waitingPct: 20,
+  infraPct: 10,
+  pathToProd: 'paired',
+  blocker: null,
+};
+
+describe('CheckIns.submit: the DM thanks queued with the answer', () => {
+  let db: Db;
+  let cleanup: () => void;
+  let checkIns: CheckIns;
+  let outbox: OutboxRepository;
+  let roundId: number;
+
+  beforeEach(async () => {
+    ({ db, cleanup } = migratedDatabase());
+    const services = offlineServices(db, { clock, slack: offlineSlack(), anonymityThreshold: 3 });
+    const team = new TeamRepository(db).get(
+      seedTeam(db, { name: 'Vision', members: ['UD1', 'UD2'], createdBy: 'U1' }),
+    );
+    if (!team) throw new Error('the seeded team is missing');
+    roundId = (await services.roundService.open(team, { openedBy: 'U1' })).id;
+    outbox = new OutboxRepository(db);
+    checkIns = new CheckIns({
+      db,
+      teams: new TeamRepository(db),
+      rounds: new RoundRepository(db),
+      outbox,
+      messages: blockKitMessages,
+      clock,
+    });
+  });
+  afterEach(() => cleanup());
+
+  const edits = () =>
+    db
+      .prepare(
+        "SELECT user_id, channel, status, error, json_extract(payload, '$.updateTs') AS ts FROM deliveries WHERE kind = 'update' ORDER BY id",
+      )
+      .all();
+
+  it('a second submission before the first thanks was sent replaces it: one edit of the DM is left to send', () => {
+    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    tick();
+    checkIns.submit(roundId, 'UD1', { ...ANSWERS, waitingPct: 30 }, { channel: 'UD1', ts: '100.1' });
+    expect(edits()).toEqual([
+      { user_id: 'UD1', channel: 'UD1', status: 'pending', error: null, ts: '100.1' },
+    ]);
+  });
+
+  it('a thanks already being sent, or sent, is left alone, and the new one is still sent', () => {
+    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    // The round's prompts are due too: the sender claims them all, the thanks among them.
+    const claimed = outbox.claimDue(now.toISOString(), 100).find((d) => d.kind === 'update');
+    if (!claimed) throw new Error('the thanks was not due');
+    tick();
+    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    expect(edits().map((e) => (e as { status: string }).status)).toEqual(['sending', 'pending']);
+    outbox.markSent(claimed.id, 'UD1', '100.1', now.toISOString());
+    tick();
+    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    expect(edits().map((e) => (e as { status: string }).status)).toEqual(['sent', 'pending']);
+  });
+
+  it("another message's thanks (a reminder's DM), or another person's, is not replaced", () => {
+    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    tick();
+    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '200.2' });
+    tick();
+    checkIns.submit(roundId, 'UD2', ANSWERS, { channel: 'UD2', ts: '100.1' });
+    expect(edits().map((e) => (e as { status: string }).status)).toEqual(['pending', 'pending', 'pending']);
+  });
+
+  it('a refused submission replaces nothing', () => {
+    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    tick();
+    expect(() =>
+      checkIns.submit(
+        roundId,
+        'UD1',
+        { role: 'engineer', rewritePct: 10, supportPct: 10, platformPct: 10, blocker: null },
+        { channel: 'UD1', ts: '100.1' },
+      ),
+    ).toThrow(/different role/);
+    expect(edits().map((e) => (e as { status: string }).status)).toEqual(['pending']);
+  });
+});
