@@ -25,10 +25,15 @@ export interface ModalRequest {
   /** Where the click was: the check-in DM, whose thanks the submission will show. */
   channel: string | null;
   ts: string | null;
+  /** Where a refusal is said to the person: the click's response_url, when it came from a message. */
+  responseUrl: string | null;
 }
 
-/** The modal opened, or why not (said to the person by the listener). */
-export type ModalOutcome = { ok: true } | { ok: false; refused: string };
+/**
+ * The modal opened, or why not: `told` when the person has been told already (by the check-in
+ * thread, at the response_url); otherwise the listener says it.
+ */
+export type ModalOutcome = { ok: true } | { ok: false; refused: string; told?: boolean };
 
 /** views.open, through whichever Web API client the calling thread has. */
 export type OpenView = (args: { trigger_id: string; view: Record<string, unknown> }) => Promise<unknown>;
@@ -39,32 +44,46 @@ const FIRST_BLOCK = { 'data-scientist': 'waiting_pct', engineer: 'rewrite_pct' }
 /** Reads the modal's answers for the member's role and records them; what cannot be, is said. */
 export function recordCheckIn(checkIns: CheckIns, submission: CheckInSubmission): CheckInOutcome {
   const { roundId, userId } = submission;
-  let role: keyof typeof FIRST_BLOCK;
+  let role: keyof typeof FIRST_BLOCK | undefined;
   try {
-    role = checkIns.checkInFor(roundId, userId).role;
+    const recorded = checkIns.submitFor(
+      roundId,
+      userId,
+      (asked) => {
+        role = asked;
+        return readSurveyAnswers(asked, submission.values);
+      },
+      submission.dm,
+    );
+    return recorded.ok ? { ok: true } : { ok: false, errors: recorded.errors };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return { ok: false, errors: { waiting_pct: error.message, rewrite_pct: error.message } };
+    // Before the role is known (not asked, round closed), the error goes beside either first field.
+    return {
+      ok: false,
+      errors:
+        role === undefined
+          ? { waiting_pct: error.message, rewrite_pct: error.message }
+          : { [FIRST_BLOCK[role]]: error.message },
+    };
   }
-  const read = readSurveyAnswers(role, submission.values);
-  if (!read.ok) return { ok: false, errors: read.errors };
-  try {
-    checkIns.submit(roundId, userId, read.answers, submission.dm);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return { ok: false, errors: { [FIRST_BLOCK[role]]: error.message } };
-  }
-  return { ok: true };
 }
 
 /**
- * A trigger_id is valid for 3 s and one use (FACTS), so an HTTP 429 on views.open is waited out
- * only when Slack asks for this long or less; with a longer Retry-After the modal could only open
- * on an expired trigger, so the click is refused with the wait instead. The clients that open the
- * modal reject rate-limited calls (rejectRateLimitedCalls) rather than pause their whole queue for
- * the Retry-After, during which every other person's click would expire too.
+ * A trigger_id is valid for 3 s and one use (FACTS), and the ack and the call itself take some of
+ * that, so views.open may begin at most this long after the click reached the code that opens the
+ * modal. An HTTP 429 is waited out only when its Retry-After ends by then; otherwise the click is
+ * refused with the wait, as the modal could only open on an expired trigger. The clients that
+ * open modals reject rate-limited calls (rejectRateLimitedCalls) rather than pause their whole
+ * queue for the Retry-After, during which every other person's click would expire too.
  */
-const RATE_LIMIT_WAIT_MAX_MS = 1000;
+const TRIGGER_BUDGET_MS = 1500;
+/**
+ * After Slack answers views.open with HTTP 429, calls go one at a time for this long: when a
+ * Retry-After ends, every click held back by it would otherwise call at once, and all but the
+ * first few meet the limit again (Slack's guide asks apps to back off, not to retry in a herd).
+ */
+const ONE_AT_A_TIME_MS = 60_000;
 
 /** Slack's Retry-After in seconds, when the call failed with HTTP 429; else null. */
 function retryAfterOf(error: unknown): number | null {
@@ -75,20 +94,80 @@ function retryAfterOf(error: unknown): number | null {
 export const busyText = (seconds: number) =>
   `Slack is busy and asked apps to wait ${seconds} s before opening more windows. Please click the button again after that: your check-in is still open.`;
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Until when Slack asked for no more views.open (its latest Retry-After): clicks in that window
- * are answered without calling Slack, which would only answer 429 again.
+ * Slack's rate limit on views.open as the app has met it: until when Slack asked for no more
+ * calls (its latest Retry-After), and, for a while after a 429, one call at a time, each click
+ * waiting its turn for as long as its trigger_id allows. Written by hand: the Web API client
+ * either pauses its whole queue for a Retry-After or hands the 429 back, and neither knows that a
+ * call is worthless after its trigger's 3 s.
  */
 export class ModalRateLimit {
   private until = 0;
+  private limitedAt = Number.NEGATIVE_INFINITY;
+  private calling = false;
+  private readonly waiting = new Set<() => void>();
 
-  limited(seconds: number): void {
-    this.until = Math.max(this.until, performance.now() + seconds * 1000);
+  /** Makes `call` (a views.open) within the trigger's budget, or says how many seconds to wait. */
+  async open(call: () => Promise<unknown>): Promise<{ ok: true } | { ok: false; seconds: number }> {
+    const deadline = performance.now() + TRIGGER_BUDGET_MS;
+    for (;;) {
+      const now = performance.now();
+      if (this.until > deadline) return this.refusal(now);
+      if (this.until > now) {
+        await sleep(this.until - now);
+        continue;
+      }
+      const oneAtATime = now - this.limitedAt < ONE_AT_A_TIME_MS;
+      if (oneAtATime && this.calling) {
+        if (!(await this.turn(deadline))) return this.refusal(performance.now());
+        continue;
+      }
+      if (oneAtATime) this.calling = true;
+      try {
+        await call();
+        return { ok: true };
+      } catch (error) {
+        const seconds = retryAfterOf(error);
+        if (seconds === null) throw error;
+        this.limitedAt = performance.now();
+        this.until = Math.max(this.until, this.limitedAt + seconds * 1000);
+      } finally {
+        if (oneAtATime) {
+          this.calling = false;
+          this.passTurn();
+        }
+      }
+    }
   }
 
-  /** How long until views.open may be called again; 0: now. */
-  leftMs(): number {
-    return Math.max(0, this.until - performance.now());
+  /** The turn goes to the next click waiting, which calls, waits out the window, or gives up. */
+  private passTurn(): void {
+    const [next] = this.waiting;
+    if (next) next();
+  }
+
+  /** A refused click hands the turn on, so the clicks behind it are not left waiting for nothing. */
+  private refusal(now: number): { ok: false; seconds: number } {
+    if (!this.calling) this.passTurn();
+    return { ok: false, seconds: Math.max(1, Math.ceil((this.until - now) / 1000)) };
+  }
+
+  /** Resolves true when the turn passes to this click, false at its deadline. */
+  private turn(deadline: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const woken = () => {
+        clearTimeout(timer);
+        this.waiting.delete(woken);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.waiting.delete(woken);
+        resolve(false);
+      }, deadline - performance.now());
+      this.waiting.add(woken);
+    });
   }
 }
 
@@ -117,20 +196,8 @@ export async function openCheckInModal(
     metadata: { roundId: request.roundId, channel: request.channel, ts: request.ts },
     previous: modal.previous,
   });
-  for (let attempt = 1; attempt <= 2; attempt++) {
-    const left = rateLimit.leftMs();
-    if (left > RATE_LIMIT_WAIT_MAX_MS) break;
-    if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
-    try {
-      await openView({ trigger_id: request.triggerId, view });
-      return { ok: true };
-    } catch (error) {
-      const seconds = retryAfterOf(error);
-      if (seconds === null) throw error;
-      rateLimit.limited(seconds);
-    }
-  }
-  return { ok: false, refused: busyText(Math.max(1, Math.ceil(rateLimit.leftMs() / 1000))) };
+  const opened = await rateLimit.open(() => openView({ trigger_id: request.triggerId, view }));
+  return opened.ok ? { ok: true } : { ok: false, refused: busyText(opened.seconds) };
 }
 
 export interface CheckInLogger {

@@ -12,11 +12,13 @@ import {
   type CheckInRequest,
   type CheckInThreadData,
   type JobReply,
+  type ModalOutcome,
   ModalRateLimit,
   openCheckInModal,
   recordCheckIn,
 } from './check-in-thread.js';
 import { keepAliveFetch } from './keep-alive-fetch.js';
+import { sayEphemeral } from './response-url.js';
 import { blockKitMessages } from './views/messages.js';
 
 export function serve(port: MessagePort, data: CheckInThreadData): void {
@@ -85,10 +87,24 @@ export function serve(port: MessagePort, data: CheckInThreadData): void {
     send(replies);
   };
   const modal = (request: Extract<CheckInRequest, { kind: 'modal' }>) =>
-    openCheckInModal(checkIns, openView, request.input, rateLimit).then(
-      (outcome) => send([{ id: request.id, outcome, slackCalls: 0 }]),
-      (error) => send([failure(request.id, error)]),
-    );
+    openCheckInModal(checkIns, openView, request.input, rateLimit)
+      .then((outcome) => tell(request.input.responseUrl, outcome))
+      .then(
+        (outcome) => send([{ id: request.id, outcome, slackCalls: 0 }]),
+        (error) => send([failure(request.id, error)]),
+      );
+  // A refusal is said here when the click has a response_url: under a burst that Slack rate-limits,
+  // nearly every click is one, and the main thread, which acks everyone's requests, is spared it.
+  // If Slack does not take it, the listener says it the way it would without the thread.
+  const tell = async (responseUrl: string | null, outcome: ModalOutcome): Promise<ModalOutcome> => {
+    if (outcome.ok || responseUrl === null) return outcome;
+    try {
+      await sayEphemeral(responseUrl, outcome.refused);
+      return { ...outcome, told: true };
+    } catch {
+      return outcome;
+    }
+  };
 
   port.on('message', (requests: CheckInRequest[] | 'stop') => {
     if (requests === 'stop') {

@@ -240,12 +240,13 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     await expect(w.record(submission({ userId: 'UD2' }))).rejects.toThrow(/stopping/);
   });
 
-  const click = (userId = 'UD1') => ({
+  const click = (userId = 'UD1', responseUrl: string | null = null) => ({
     roundId,
     userId,
     triggerId: sandbox.issueTriggerId(userId),
     channel: 'D0UD1',
     ts: '1700000000.000100',
+    responseUrl,
   });
 
   it('opens the modal from the thread, with what the person answered before, and counts the call', async () => {
@@ -329,6 +330,42 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     // Twice in a row, and the click is refused rather than waited on again.
     sandbox.rateLimitNext('views.open', { retryAfterSeconds: 1, times: 2 });
     expect(await w.openModal(click())).toEqual({ ok: false, refused: busyText(1) });
+  });
+
+  it('after a 429, calls views.open one click at a time: the clicks the Retry-After held back do not all call again', async () => {
+    const w = writer();
+    await w.record(submission({ dm: null }));
+    // A minute's quota of 60 with a burst of 60: past it, Slack asks for a second's wait.
+    sandbox.setLimits({ perMethodPerMinute: { 'views.open': 60 } });
+    try {
+      const before = sandbox.calls.length;
+      const started = performance.now();
+      const outcomes = await Promise.all(Array.from({ length: 80 }, () => w.openModal(click())));
+      const elapsed = performance.now() - started;
+      const calls = sandbox.calls.slice(before).filter((c) => c.method === 'views.open');
+      const opened = outcomes.filter((o) => o.ok).length;
+      // The burst opens 60; the 20 refused wait out the second, then one calls at a time until
+      // Slack refuses again and the rest are told to wait: 80 calls and a few, not 80 + 20 + 20.
+      expect(opened).toBeGreaterThanOrEqual(61);
+      expect(calls.length).toBeLessThanOrEqual(80 + 4);
+      expect(calls.filter((c) => c.status === 200).length).toBe(opened);
+      expect(outcomes.filter((o) => !o.ok)).toEqual(
+        Array.from({ length: 80 - opened }, () => ({ ok: false, refused: busyText(1) })),
+      );
+      // Every click was answered while its trigger_id was valid.
+      expect(elapsed).toBeLessThan(2500);
+    } finally {
+      sandbox.setLimits({});
+    }
+  });
+
+  it("says a refusal at the click's response_url from the thread, and leaves it to the listener when Slack does not take it", async () => {
+    const w = writer();
+    await w.record(submission({ dm: null }));
+    sandbox.rateLimitNext('views.open', { retryAfterSeconds: 5, times: 1 });
+    const missing = `${sandbox.url}/response/not-issued`;
+    expect(await w.openModal(click('UD1', missing))).toEqual({ ok: false, refused: busyText(5) });
+    expect(sandbox.responses.filter((r) => r.url === missing)).toEqual([]);
   });
 
   it('refuses a held-back click with the wait on the main thread too, whose client hands the 429 back', async () => {

@@ -39,17 +39,19 @@ export const openCheckIn =
       return;
     }
     const click = parsed.data;
+    const fromMessage = click.container?.type !== 'view';
     const opened = await deps.checkIns.openModal({
       roundId: Number(click.actions[0]?.value),
       userId: click.user.id,
       triggerId: click.trigger_id,
       channel: click.container?.channel_id ?? null,
       ts: click.container?.message_ts ?? null,
+      responseUrl: fromMessage ? (click.response_url ?? null) : null,
     });
-    if (opened.ok) return;
+    if (opened.ok || opened.told) return;
     // A click in a message carries a response_url; a click in the Home tab (a view) does not,
     // and Bolt's respond() throws there. From the Home tab: refresh it, and say why by DM.
-    if (click.response_url !== undefined && click.container?.type !== 'view') {
+    if (fromMessage && click.response_url !== undefined) {
       await respond({ response_type: 'ephemeral', replace_original: false, text: opened.refused });
       return;
     }
