@@ -308,10 +308,15 @@ async function captureClicks(
     await sandbox.clickButton(member.id, { channel: member.id, ts: dm.ts }, 'check_in_answer');
     const { body, contentType } = capture.take();
     const payload = JSON.parse(new URLSearchParams(body).get('payload') ?? 'null') as { trigger_id: string };
+    // Slack sends each click with a trigger_id and a response_url of its own.
     clicks.push(() => ({
       contentType,
       body: new URLSearchParams({
-        payload: JSON.stringify({ ...payload, trigger_id: sandbox.issueTriggerId(member.id) }),
+        payload: JSON.stringify({
+          ...payload,
+          trigger_id: sandbox.issueTriggerId(member.id),
+          response_url: sandbox.issueResponseUrl(member.id, dm.ts),
+        }),
       }).toString(),
     }));
   }

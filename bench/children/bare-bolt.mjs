@@ -1,5 +1,6 @@
 // The floor for acknowledgement latency: a Bolt app built exactly as tooth-tail builds its own
-// (createSlackApp's HTTPReceiver and createServer's /healthz and timestamp check), whose
+// (createSlackApp's receiver, which is Bolt's signature check, parse and ack, and createServer's
+// /healthz, timestamp and size checks), whose
 // listeners only ack. With BENCH_BARE_REPLY=1 they also make the one Slack call tooth-tail makes
 // after each ack (a reply to the command's response_url; views.open for a click on "Answer";
 // chat.update of the check-in DM), with fixed text: a reference for how much of the app's cost

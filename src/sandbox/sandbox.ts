@@ -417,6 +417,14 @@ export class Sandbox {
     return this.workspace.issueTrigger(this.requireUser(userId).id);
   }
 
+  /**
+   * A response_url for a click on a message in `channel` as if the person had just made it (Slack
+   * issues one per interaction, each taking 5 posts): for replaying a captured click.
+   */
+  issueResponseUrl(channel: string, ts: string): string {
+    return this.responseUrls.issue(this.url, { kind: 'message', channel, ts });
+  }
+
   waitFor<T>(fn: () => T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
     return waitFor(fn, timeoutMs, what);
   }
