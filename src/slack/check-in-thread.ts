@@ -189,14 +189,16 @@ export async function openCheckInModal(
     if (!(error instanceof AppError)) throw error;
     return { ok: false, refused: error.message };
   }
-  const view = surveyModal({
-    teamName: modal.team.name,
-    alsoFor: modal.alsoFor,
-    role: modal.role,
-    metadata: { roundId: request.roundId, channel: request.channel, ts: request.ts },
-    previous: modal.previous,
-  });
-  const opened = await rateLimit.open(() => openView({ trigger_id: request.triggerId, view }));
+  // Built when its turn comes: a click that Slack's rate limit holds back, or refuses, keeps none.
+  const view = () =>
+    surveyModal({
+      teamName: modal.team.name,
+      alsoFor: modal.alsoFor,
+      role: modal.role,
+      metadata: { roundId: request.roundId, channel: request.channel, ts: request.ts },
+      previous: modal.previous,
+    });
+  const opened = await rateLimit.open(() => openView({ trigger_id: request.triggerId, view: view() }));
   return opened.ok ? { ok: true } : { ok: false, refused: busyText(opened.seconds) };
 }
 
