@@ -57,9 +57,7 @@ export class InsightService {
    */
   orgReport(workspaceId: string): OrgReport {
     const k = this.deps.anonymityThreshold;
-    const teams = this.deps.teams
-      .list(workspaceId)
-      .map((team) => ({ team, report: this.deps.reports.latest(team) }));
+    const teams = this.deps.reports.latestOfTeams(workspaceId, this.deps.teams.list(workspaceId));
     const frontier = this.deps.reports.frontier(workspaceId);
     return {
       workspaceId,
@@ -70,7 +68,15 @@ export class InsightService {
       frontierWindowWeeks: frontier.windowWeeks,
       frontierObservations: frontier.observations,
       capacity: orgCapacity(teams),
-      tailPool: this.deps.reports.tailPool(workspaceId),
+      // The pool is of the same latest rounds the table shows (each live team's).
+      tailPool: this.deps.reports.tailPool(
+        workspaceId,
+        teams.flatMap(({ team, report }) =>
+          report
+            ? [{ teamId: team.id, roundId: report.summary.roundId, tail: report.summary.figures.tail }]
+            : [],
+        ),
+      ),
       withheld: [...teams.flatMap(withheldOfTeam), ...withheldBands(frontier.bands)],
       people: this.deps.teams.people(workspaceId),
     };

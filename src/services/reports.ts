@@ -73,13 +73,33 @@ export class ReportService {
   }
 
   /** The engineers' answers of each live team's latest closed round, pooled (SPEC section 4). */
-  tailPool(workspaceId: string): TailPool {
-    const latest = this.deps.summaries.latestOfTeams(workspaceId);
+  tailPool(workspaceId: string, latest = this.deps.summaries.latestOfTeams(workspaceId)): TailPool {
     return poolTail(
       this.deps.rounds.tailAnswers(latest.map((r) => r.roundId)),
       latest.reduce((sum, r) => sum + r.tail, 0),
       this.deps.anonymityThreshold,
     );
+  }
+
+  /**
+   * Every live team's latest closed round beside the one before it, as `latest` gives each (but
+   * without the round's number, which only a team's own digest shows), read at once.
+   */
+  latestOfTeams(workspaceId: string, teams: Team[]): Array<{ team: Team; report: TeamReport | null }> {
+    const latest = this.deps.summaries.latestTwoOfTeams(workspaceId);
+    return teams.map((team) => {
+      const [summary, previous] = latest.get(team.id) ?? [];
+      return {
+        team,
+        report: summary
+          ? {
+              teamName: teamLabel(team),
+              summary: this.present(summary, team),
+              previous: previous ? this.present(previous, team) : null,
+            }
+          : null,
+      };
+    });
   }
 
   /**

@@ -177,6 +177,35 @@ describe('the org figures, from the database', () => {
     expect(services().reports.tailPool(WS).respondents).toBe(11);
   });
 
+  it('reads every live team’s latest two rounds at once, as each team’s own read gives them', () => {
+    const teams = seed();
+    const { reports, insight } = services();
+    const table = new TeamRepository(db);
+    // A team with no closed round yet, and a removed one, which the table leaves out.
+    const fresh = table.add({
+      workspaceId: WS,
+      name: 'Fresh',
+      channelId: null,
+      timezone: 'UTC',
+      createdBy: 'UADMIN',
+      now: now.toISOString(),
+    });
+    table.remove((teams.Pricing as Team).id, now.toISOString());
+    const live = table.list(WS);
+    const rows = reports.latestOfTeams(WS, live);
+    expect(rows.map((r) => r.team.name)).toEqual(live.map((t) => t.name));
+    expect(rows.map((r) => r.team.name)).not.toContain('Pricing');
+    for (const { team, report } of rows) {
+      const { roundNumber: _number, ...one } = reports.latest(team) ?? { roundNumber: 0 };
+      expect(report, team.name).toEqual(team.id === fresh.id ? null : one);
+    }
+    // Search has four rounds: its latest two, newest first.
+    const search = rows.find((r) => r.team.name === 'Search')?.report;
+    expect((search?.summary.closedAt ?? '') > (search?.previous?.closedAt ?? 'z')).toBe(true);
+    // The org view pools the same rounds' engineers as tailPool reads on its own.
+    expect(insight.orgReport(WS).tailPool).toEqual(reports.tailPool(WS));
+  });
+
   it('sums the org’s capacity lost from unrounded team figures, over the teams whose figures are shown', () => {
     seed();
     const org = services().insight.orgReport(WS);
