@@ -195,6 +195,27 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     expect(thanksRows()).toEqual([{ user_id: 'UD1', channel: 'D0UD1', created_at: NOW.toISOString() }]);
   });
 
+  it('holds the submissions that come while a batch is being written, and hands them over together', async () => {
+    const w = writer();
+    await w.record(submission({ dm: null }));
+    const before = w.handOvers;
+    // The test's connection holds the write lock, so the thread's next batch waits for it.
+    db.exec('BEGIN IMMEDIATE');
+    const first = w.record(submission({ dm: null }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const later: Array<Promise<unknown>> = [];
+    for (const userId of ['UD1', 'UD2', 'UD1', 'UD2']) {
+      await new Promise((resolve) => setImmediate(resolve));
+      later.push(w.record(submission({ userId, dm: null })));
+    }
+    expect(w.handOvers - before).toBe(1);
+    db.exec('COMMIT');
+    expect(await Promise.all([first, ...later])).toEqual(Array.from({ length: 5 }, () => ({ ok: true })));
+    // The four that came during the first one's write went over as one batch.
+    expect(w.handOvers - before).toBe(2);
+    expect(recorded).toBe(6);
+  });
+
   it('records on the main thread when the thread cannot open the database, and says so once', async () => {
     const elsewhere = path.join(path.dirname(file), 'a-folder');
     fs.mkdirSync(elsewhere);
