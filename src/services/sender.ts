@@ -211,6 +211,8 @@ export class DeliverySender {
   /** When the latest accepted post into each channel began (pacer time), to tell its 429s apart. */
   private readonly lastPost = new Map<string, number>();
   private wake: (() => void) | null = null;
+  /** The waits for a pacer's turn or a Retry-After in progress: stop() cuts them short. */
+  private readonly napping = new Set<() => void>();
   /** Writes of results that failed, by delivery id: tried again at the start of the next pass. */
   private readonly unrecorded = new Map<number, () => void>();
   private readonly faults: FaultLog;
@@ -246,13 +248,16 @@ export class DeliverySender {
       yieldTo?: () => Promise<void>;
     },
   ) {
+    // A turn waited for is cut short by stop(): the delivery then goes back to the outbox unsent.
+    const sleep = (ms: number) => this.nap(ms);
     const pacer = () =>
-      new DeliveryPacer(deps.ratePerSecond === undefined ? {} : { cap: deps.ratePerSecond });
+      new DeliveryPacer({ sleep, ...(deps.ratePerSecond === undefined ? {} : { cap: deps.ratePerSecond }) });
     // Messages meet the workspace's limit, shared by every call of the app; chat.update and
     // uploads meet limits of their own methods, which only their own calls count against.
     this.pacer =
       deps.pacer ??
       new DeliveryPacer({
+        sleep,
         ...(deps.ratePerSecond === undefined ? {} : { cap: deps.ratePerSecond }),
         ...(deps.appCalls ? { appCalls: deps.appCalls } : {}),
       });
@@ -280,10 +285,16 @@ export class DeliverySender {
     while (this.draining) await this.draining;
   }
 
-  /** Stops claiming new work, waits for the sends in flight, and writes down what they did. */
+  /**
+   * Stops claiming new work, waits for the sends in flight, and writes down what they did. A
+   * delivery still waiting for its turn or for a Retry-After goes back to the outbox unsent, so a
+   * backlog paced at Slack's limit does not hold the process up for its turns (a chat.update
+   * waiting out a 429 kept SIGTERM waiting for seconds).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
+    for (const wake of [...this.napping]) wake();
     await this.idle();
     this.recordUnrecorded();
   }
@@ -311,6 +322,20 @@ export class DeliverySender {
       if (await this.pause(Math.max(0, inMs) + 5)) sentSincePause = false;
       this.again = true;
     } while (this.again && !this.stopped);
+  }
+
+  /** Waits `ms`, or less if stop() comes first. */
+  private nap(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.napping.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.napping.add(done);
+    });
   }
 
   /** Waits `ms`, or less if a kick or stop() comes first; resolves whether it waited it all. */
@@ -498,6 +523,12 @@ export class DeliverySender {
   ): Promise<void> {
     for (let tries = 1; ; tries++) {
       const turn = await pacer.take(calls);
+      if (this.stopped) {
+        // Nothing of it reached Slack: the next process (or this one, restarted) sends it.
+        const id = delivery.id;
+        this.record(id, () => this.deps.outbox.unclaim(id, this.deps.clock().toISOString()));
+        return;
+      }
       try {
         await call();
         pacer.accept(turn);
@@ -516,7 +547,7 @@ export class DeliverySender {
         const last = this.lastPost.get(delivery.channel);
         if (last === undefined || turn.at - last >= CHANNEL_SPACING_MS) pacer.rateLimited(turn, retryAfterMs);
         if (tries >= RATE_LIMITED_TRIES || this.stopped) return this.failed(delivery, failure, retryAfterMs);
-        await new Promise((resolve) => setTimeout(resolve, retryAfterMs));
+        await this.nap(retryAfterMs);
       }
     }
   }

@@ -2,6 +2,7 @@
 // recorded" is queued in the outbox with the answer, in one transaction, and the sender makes it
 // a moment later. The person sees the modal close at once and the DM change within a second or two.
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/storage/database.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 
 const ADMIN = 'UADMIN';
@@ -100,6 +101,32 @@ describe('the check-in DM after a submission', () => {
     await h.settle();
     expect(responses(h)).toBe(0);
     expect(updates(h)).toEqual([]);
+  });
+});
+
+describe('stopping while the thanks wait for Slack', () => {
+  it('stops at once and leaves the unsent thanks in the outbox, instead of waiting out the Retry-After', async () => {
+    const { h } = await openCheckIn();
+    // chat.update answers 429 with a Retry-After of 10 s: the sender waits it out in place.
+    h.sandbox.rateLimitNext('chat.update', { retryAfterSeconds: 10, times: 1 });
+    expect((await h.sandbox.fillAndSubmit(DS, ANSWERS)).status).toBe(200);
+    await h.sandbox.waitFor(
+      () => h.sandbox.calls.some((c) => c.method === 'chat.update' && c.status === 429),
+      3000,
+      'the 429',
+    );
+    const started = performance.now();
+    await h.app.stop();
+    expect(performance.now() - started).toBeLessThan(2000);
+    const db = openDatabase(h.databasePath);
+    try {
+      // Nothing reached Slack, so it waits for the next start: pending, its attempt not counted.
+      expect(db.prepare("SELECT status, attempts FROM deliveries WHERE kind = 'update'").all()).toEqual([
+        { status: 'pending', attempts: 0 },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 });
 
