@@ -20,6 +20,20 @@ const asMessage = (reply: Reply) => ({
 });
 
 /**
+ * A kept reply is the same object for everyone it is given to, and so is its message: frozen, so
+ * the HTTP receiver serialises it once (receiver.ts).
+ */
+const messages = new WeakMap<Reply, Readonly<ReturnType<typeof asMessage>>>();
+const messageOf = (reply: Reply) => {
+  let message = messages.get(reply);
+  if (!message) {
+    message = Object.freeze(asMessage(reply));
+    messages.set(reply, message);
+  }
+  return message;
+};
+
+/**
  * Slack's deadline is 3 s. A command answered from the database alone replies in the ack itself
  * (one round trip fewer); any other is acknowledged at once and answered through the
  * response_url when its work is done.
@@ -46,7 +60,7 @@ export const toothTailCommand =
     };
     const prepared = deps.commands.prepare(context, c.text);
     if (prepared.local) {
-      await ack(asMessage(await prepared.run()));
+      await ack(messageOf(await prepared.run()));
       return;
     }
     await ack();
