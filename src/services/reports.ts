@@ -89,17 +89,17 @@ export class ReportService {
     const latest = this.deps.summaries.latestTwoOfTeams(workspaceId);
     return teams.map((team) => {
       const [summary, previous] = latest.get(team.id) ?? [];
-      return {
-        team,
-        report: summary
-          ? {
-              teamName: teamLabel(team),
-              summary: this.present(summary, team),
-              previous: previous ? this.present(previous, team) : null,
-            }
-          : null,
-      };
+      return { team, report: summary ? this.report(team, summary, previous) : null };
     });
+  }
+
+  /** A closed round of the team beside the one before it, both under today's k. */
+  private report(team: Team, summary: RoundSummary, previous: RoundSummary | undefined): TeamReport {
+    return {
+      teamName: teamLabel(team),
+      summary: this.present(summary, team),
+      previous: previous ? this.present(previous, team) : null,
+    };
   }
 
   /**
@@ -131,10 +131,8 @@ export class ReportService {
     const [summary, previous] = this.deps.summaries.recent(team.id, 2);
     if (!summary) return null;
     return {
-      teamName: teamLabel(team),
+      ...this.report(team, summary, previous),
       roundNumber: this.deps.rounds.numberInTeam(team.id, summary.roundId),
-      summary: this.present(summary, team),
-      previous: previous ? this.present(previous, team) : null,
     };
   }
 
@@ -144,10 +142,8 @@ export class ReportService {
     if (!summary) return null;
     const previous = this.deps.summaries.previous(team.id, summary.closedAt, roundId);
     return {
-      teamName: teamLabel(team),
+      ...this.report(team, summary, previous),
       roundNumber: this.deps.rounds.numberInTeam(team.id, roundId),
-      summary: this.present(summary, team),
-      previous: previous ? this.present(previous, team) : null,
     };
   }
 

@@ -57,7 +57,8 @@ export function isSlackShaped(
 /**
  * Frozen messages, serialised: a kept reply (`help`, `summary`, `ratio`) is the same frozen object
  * for everyone it is given to, and JSON.stringify of its 2 KB of Block Kit was about 11 µs of the
- * main thread on every ack. Only a frozen object is kept, so what was serialised is what is sent.
+ * main thread on every ack. Only a frozen object is kept: freezing a message says the app will not
+ * change it (nor what it holds) after its first ack.
  */
 const serialised = new WeakMap<object, string>();
 
