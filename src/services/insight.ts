@@ -71,11 +71,7 @@ export class InsightService {
       // The pool is of the same latest rounds the table shows (each live team's).
       tailPool: this.deps.reports.tailPool(
         workspaceId,
-        teams.flatMap(({ team, report }) =>
-          report
-            ? [{ teamId: team.id, roundId: report.summary.roundId, tail: report.summary.figures.tail }]
-            : [],
-        ),
+        teams.flatMap(({ report }) => (report ? [report.summary] : [])),
       ),
       withheld: [...teams.flatMap(withheldOfTeam), ...withheldBands(frontier.bands)],
       people: this.deps.teams.people(workspaceId),

@@ -73,11 +73,18 @@ export class ReportService {
   }
 
   /** The engineers' answers of each live team's latest closed round, pooled (SPEC section 4). */
-  tailPool(workspaceId: string, latest = this.deps.summaries.latestOfTeams(workspaceId)): TailPool {
+  tailPool(workspaceId: string, latest = this.latestRounds(workspaceId)): TailPool {
     return poolTail(
-      this.deps.rounds.tailAnswers(latest.map((r) => r.roundId)),
-      latest.reduce((sum, r) => sum + r.tail, 0),
+      this.deps.rounds.tailAnswers(latest.map((s) => s.roundId)),
+      latest.reduce((sum, s) => sum + s.figures.tail, 0),
       this.deps.anonymityThreshold,
+    );
+  }
+
+  /** Each live team's latest closed round. */
+  private latestRounds(workspaceId: string): RoundSummary[] {
+    return [...this.deps.summaries.latestTwoOfTeams(workspaceId).values()].flatMap(([latest]) =>
+      latest ? [latest] : [],
     );
   }
 

@@ -65,13 +65,6 @@ export interface ObservationRow {
   medianProductivePct: number | null;
 }
 
-/** A live team's latest closed round: what the pooled tail reads. */
-export interface LatestRoundRow {
-  teamId: number;
-  roundId: number;
-  tail: number;
-}
-
 /**
  * Parsed figures by their stored JSON. A summary is written once, when its round closes, and
  * read on every `summary`, `ratio`, digest and Home tab, where parsing it was most of the cost.
@@ -126,16 +119,6 @@ export class SummaryRepository extends Repository {
        ORDER BY s.team_id, s.closed_at, s.round_id`,
     )
     .raw(true);
-  private readonly latestOfLiveTeams = this.db.prepare<
-    [string],
-    { team_id: number; round_id: number; tail: number }
-  >(
-    `SELECT s.team_id, s.round_id, s.tail
-     FROM teams t JOIN round_summaries s ON s.round_id = (
-       SELECT round_id FROM round_summaries WHERE team_id = t.id ORDER BY closed_at DESC, round_id DESC LIMIT 1)
-     WHERE t.workspace_id = ? AND t.removed_at IS NULL
-     ORDER BY t.id`,
-  );
   private readonly latestTwo = this.db.prepare<[string], SummaryRow>(
     `SELECT s.round_id, s.workspace_id, s.team_id, s.team_name, s.opened_at, s.closed_at, s.figures
      FROM teams t JOIN round_summaries s ON s.round_id IN (
@@ -230,13 +213,6 @@ export class SummaryRepository extends Repository {
       else byTeam.set(summary.teamId, [summary]);
     }
     return byTeam;
-  }
-
-  /** Each live team's latest closed round. */
-  latestOfTeams(workspaceId: string): LatestRoundRow[] {
-    return this.latestOfLiveTeams
-      .all(workspaceId)
-      .map((r) => ({ teamId: r.team_id, roundId: r.round_id, tail: r.tail }));
   }
 
   /** The team's closed rounds up to and including `roundId`, newest first, at most `limit`. */
