@@ -3,19 +3,35 @@ import { ErrorCode } from '@slack/web-api';
 import type { CheckIns } from '../services/check-ins.js';
 import { AppError } from '../services/errors.js';
 import type { Clock } from '../services/ports.js';
-import { readSurveyAnswers, type StateValues, surveyModal } from './views/survey-modal.js';
+import {
+  readSurveyAnswers,
+  type StateValues,
+  stateValues,
+  surveyMetadata,
+  surveyModal,
+} from './views/survey-modal.js';
 
-/** A submitted check-in modal, as the listener read it. */
+/**
+ * A submitted check-in modal, as Slack sent it: the listener only carries it, and its metadata
+ * and answers are read (with zod) where they are recorded, so reading them costs nothing on the
+ * thread that acks every request.
+ */
 export interface CheckInSubmission {
-  roundId: number;
   userId: string;
-  values: StateValues;
-  /** The check-in DM it was opened from, which changes to "Thanks, recorded". */
-  dm: { channel: string; ts: string } | null;
+  /** view.private_metadata: the round, and the check-in DM the modal was opened from (SurveyMetadata). */
+  metadata: string;
+  /** view.state.values, as JSON (a string crosses to the thread for less than its objects). */
+  values: string;
 }
 
-/** What the submission's ack says: close the modal, or these errors beside their fields. */
-export type CheckInOutcome = { ok: true } | { ok: false; errors: Record<string, string> };
+/**
+ * What the submission's ack says: close the modal (`thanksQueued` when the DM it came from will
+ * change to "Thanks, recorded"), or these errors beside their fields (`unreadable` when the
+ * submission itself could not be read, which is no person's mistake and is logged).
+ */
+export type CheckInOutcome =
+  | { ok: true; thanksQueued: boolean }
+  | { ok: false; errors: Record<string, string>; unreadable?: true };
 
 /** A click on "Answer" (or "Edit my answers"), as the listener read it. */
 export interface ModalRequest {
@@ -41,31 +57,56 @@ export type OpenView = (args: { trigger_id: string; view: Record<string, unknown
 /** The first question's block, where an error about the whole check-in is shown. */
 const FIRST_BLOCK = { 'data-scientist': 'waiting_pct', engineer: 'rewrite_pct' } as const;
 
+/** Before the role is known, an error about the whole check-in goes beside either first field. */
+const besideFirstField = (message: string) => ({ waiting_pct: message, rewrite_pct: message });
+
+/** The answer to a submission that could not be read (not one Slack's modal would send). */
+export const UNREADABLE_SUBMISSION: CheckInOutcome = {
+  ok: false,
+  unreadable: true,
+  errors: besideFirstField('This form could not be read. Close it and press the button in the DM again.'),
+};
+
 /** Reads the modal's answers for the member's role and records them; what cannot be, is said. */
 export function recordCheckIn(checkIns: CheckIns, submission: CheckInSubmission): CheckInOutcome {
-  const { roundId, userId } = submission;
+  const read = readSubmission(submission);
+  if (!read) return UNREADABLE_SUBMISSION;
   let role: keyof typeof FIRST_BLOCK | undefined;
   try {
     const recorded = checkIns.submitFor(
-      roundId,
-      userId,
+      read.roundId,
+      submission.userId,
       (asked) => {
         role = asked;
-        return readSurveyAnswers(asked, submission.values);
+        return readSurveyAnswers(asked, read.values);
       },
-      submission.dm,
+      read.dm,
     );
-    return recorded.ok ? { ok: true } : { ok: false, errors: recorded.errors };
+    return recorded.ok
+      ? { ok: true, thanksQueued: read.dm !== null }
+      : { ok: false, errors: recorded.errors };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    // Before the role is known (not asked, round closed), the error goes beside either first field.
+    // Not asked, or the round closed: the role is not known yet.
     return {
       ok: false,
-      errors:
-        role === undefined
-          ? { waiting_pct: error.message, rewrite_pct: error.message }
-          : { [FIRST_BLOCK[role]]: error.message },
+      errors: role === undefined ? besideFirstField(error.message) : { [FIRST_BLOCK[role]]: error.message },
     };
+  }
+}
+
+/** The submission's round, the DM it came from and its answers; undefined when they cannot be read. */
+function readSubmission(
+  submission: CheckInSubmission,
+): { roundId: number; dm: { channel: string; ts: string } | null; values: StateValues } | undefined {
+  try {
+    const metadata = surveyMetadata.safeParse(JSON.parse(submission.metadata));
+    const values = stateValues.safeParse(JSON.parse(submission.values));
+    if (!metadata.success || !values.success) return undefined;
+    const { roundId, channel, ts } = metadata.data;
+    return { roundId, dm: channel && ts ? { channel, ts } : null, values: values.data };
+  } catch {
+    return undefined;
   }
 }
 
@@ -307,7 +348,7 @@ export class CheckInThread {
   async record(submission: CheckInSubmission): Promise<CheckInOutcome> {
     const outcome = (await this.run({ kind: 'record', input: submission })) as CheckInOutcome;
     if (outcome.ok) this.deps.onRecorded?.();
-    if (outcome.ok && submission.dm) this.deps.onQueued();
+    if (outcome.ok && outcome.thanksQueued) this.deps.onQueued();
     return outcome;
   }
 

@@ -109,20 +109,28 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     writers.push(w);
     return w;
   };
-  const submission = (over: Partial<CheckInSubmission> = {}): CheckInSubmission => ({
-    roundId,
-    userId: 'UD1',
-    values: DS,
-    dm: { channel: 'D0UD1', ts: '1700000000.000100' },
-    ...over,
-  });
+  /** A submission as the listener carries it: the modal's metadata and values as Slack sent them. */
+  const submission = (
+    over: {
+      userId?: string;
+      values?: Record<string, unknown>;
+      dm?: { channel: string; ts: string } | null;
+    } = {},
+  ): CheckInSubmission => {
+    const dm = over.dm === undefined ? { channel: 'D0UD1', ts: '1700000000.000100' } : over.dm;
+    return {
+      userId: over.userId ?? 'UD1',
+      metadata: JSON.stringify({ roundId, channel: dm?.channel ?? null, ts: dm?.ts ?? null }),
+      values: JSON.stringify(over.values ?? DS),
+    };
+  };
   const answerOf = (userId: string) => new RoundRepository(db).response(roundId, userId)?.answers;
   const thanksRows = () =>
     db.prepare("SELECT user_id, channel, created_at FROM deliveries WHERE kind = 'update'").all();
 
   it('records on the thread, at the app clock, and the main connection sees it before the promise resolves', async () => {
     const w = writer();
-    expect(await w.record(submission())).toEqual({ ok: true });
+    expect(await w.record(submission())).toEqual({ ok: true, thanksQueued: true });
     expect(w.threaded).toBe(true);
     expect(answerOf('UD1')).toMatchObject({ waitingPct: 20, infraPct: 10 });
     expect(thanksRows()).toEqual([{ user_id: 'UD1', channel: 'D0UD1', created_at: NOW.toISOString() }]);
@@ -133,7 +141,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
   });
 
   it('queues no thanks and wakes no sender without the DM it came from', async () => {
-    expect(await writer().record(submission({ dm: null }))).toEqual({ ok: true });
+    expect(await writer().record(submission({ dm: null }))).toEqual({ ok: true, thanksQueued: false });
     expect(answerOf('UD1')).toBeDefined();
     expect(thanksRows()).toEqual([]);
     expect(queued).toBe(0);
@@ -161,6 +169,32 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     expect(thanksRows()).toEqual([]);
     expect(queued).toBe(0);
     expect(recorded).toBe(0);
+  });
+
+  it('reads the metadata and answers the listener carried, and refuses what Slack would not send', async () => {
+    const w = writer();
+    const good = submission();
+    const unreadable = [
+      { ...good, metadata: 'not json' },
+      { ...good, metadata: JSON.stringify({ roundId: 'one', channel: null, ts: null }) },
+      { ...good, metadata: JSON.stringify({ roundId: -1, channel: null, ts: null }) },
+      { ...good, values: '{"waiting_pct":' },
+      { ...good, values: JSON.stringify({ waiting_pct: 'twenty' }) },
+      { ...good, values: JSON.stringify({ waiting_pct: { value: { selected_option: { value: 20 } } } }) },
+    ];
+    for (const bad of unreadable) {
+      expect(await w.record(bad), JSON.stringify(bad)).toEqual({
+        ok: false,
+        unreadable: true,
+        errors: { waiting_pct: expect.stringMatching(/could not be read/), rewrite_pct: expect.any(String) },
+      });
+    }
+    expect(w.threaded).toBe(true);
+    expect(answerOf('UD1')).toBeUndefined();
+    expect(thanksRows()).toEqual([]);
+    expect(recorded).toBe(0);
+    // The same submission, readable, is recorded.
+    expect(await w.record(good)).toEqual({ ok: true, thanksQueued: true });
   });
 
   it('refuses a closed round with the reason', async () => {
@@ -210,7 +244,9 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     }
     expect(w.handOvers - before).toBe(1);
     db.exec('COMMIT');
-    expect(await Promise.all([first, ...later])).toEqual(Array.from({ length: 5 }, () => ({ ok: true })));
+    expect(await Promise.all([first, ...later])).toEqual(
+      Array.from({ length: 5 }, () => ({ ok: true, thanksQueued: false })),
+    );
     // The four that came during the first one's write went over as one batch.
     expect(w.handOvers - before).toBe(2);
     expect(recorded).toBe(6);
@@ -220,8 +256,8 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     const elsewhere = path.join(path.dirname(file), 'a-folder');
     fs.mkdirSync(elsewhere);
     const w = writer({ file: elsewhere });
-    expect(await w.record(submission())).toEqual({ ok: true });
-    expect(await w.record(submission({ userId: 'UD2' }))).toEqual({ ok: true });
+    expect(await w.record(submission())).toEqual({ ok: true, thanksQueued: true });
+    expect(await w.record(submission({ userId: 'UD2' }))).toEqual({ ok: true, thanksQueued: true });
     expect(w.threaded).toBe(false);
     expect(answerOf('UD2')).toBeDefined();
     expect(warnings).toHaveLength(1);
@@ -232,7 +268,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
 
   it('records in-process for an in-memory database, which a thread cannot share', async () => {
     const w = writer({ file: ':memory:' });
-    expect(await w.record(submission())).toEqual({ ok: true });
+    expect(await w.record(submission())).toEqual({ ok: true, thanksQueued: true });
     expect(w.threaded).toBe(false);
     expect(warnings).toEqual([]);
   });
@@ -244,18 +280,18 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     const thread = (w as unknown as { worker: { terminate(): Promise<number> } }).worker;
     const inFlight = w.record(submission());
     void thread.terminate();
-    expect(await inFlight).toEqual({ ok: true });
+    expect(await inFlight).toEqual({ ok: true, thanksQueued: true });
     expect(answerOf('UD1')).toBeDefined();
     expect(w.threaded).toBe(false);
     expect(warnings).toEqual([expect.stringMatching(/check-in thread stopped/)]);
-    expect(await w.record(submission({ userId: 'UD1' }))).toEqual({ ok: true });
+    expect(await w.record(submission({ userId: 'UD1' }))).toEqual({ ok: true, thanksQueued: true });
   });
 
   it('stops after the submissions in flight, and takes no more', async () => {
     const w = writer();
     const inFlight = w.record(submission());
     await w.stop();
-    expect(await inFlight).toEqual({ ok: true });
+    expect(await inFlight).toEqual({ ok: true, thanksQueued: true });
     expect(w.threaded).toBe(false);
     expect(warnings).toEqual([]);
     await expect(w.record(submission({ userId: 'UD2' }))).rejects.toThrow(/stopping/);
