@@ -393,11 +393,14 @@ export class CheckInThread {
     return this.worker !== null;
   }
 
-  private async run(job: CheckInJob): Promise<CheckInOutcome | ModalOutcome> {
-    if (this.stopping) throw new Error('the app is stopping');
-    await this.start();
-    const worker = this.worker;
-    if (!worker) return this.onMainThread(job);
+  private run(job: CheckInJob): Promise<CheckInOutcome | ModalOutcome> {
+    if (this.stopping) return Promise.reject(new Error('the app is stopping'));
+    // Once the thread runs, a job goes to it in this turn, without waiting on start() again.
+    if (this.worker) return this.handTo(this.worker, job);
+    return this.start().then(() => (this.worker ? this.handTo(this.worker, job) : this.onMainThread(job)));
+  }
+
+  private handTo(worker: Worker, job: CheckInJob): Promise<CheckInOutcome | ModalOutcome> {
     const id = this.nextId++;
     const request: CheckInRequest = { ...job, id, now: this.deps.clock().toISOString() };
     return new Promise((resolve, reject) => {

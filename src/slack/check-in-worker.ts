@@ -51,11 +51,22 @@ export function serve(port: MessagePort, data: CheckInThreadData): void {
   const rateLimit = new ModalRateLimit();
   const openView = (args: { trigger_id: string; view: Record<string, unknown> }) =>
     client.views.open(args as never);
-  const send = (replies: JobReply[]) => {
-    for (const r of replies) r.slackCalls = 0;
-    if (replies[0]) replies[0].slackCalls = answered;
+  // Answers go back once per turn of this thread's event loop, as jobs come (CheckInThread.post):
+  // under a burst of clicks, the modals that opened or were refused in one turn wake the main
+  // thread once. A batch of submissions goes at once, with them, as its acks wait on it.
+  const replies: JobReply[] = [];
+  const flush = () => {
+    if (replies.length === 0) return;
+    const batch = replies.splice(0);
+    for (const r of batch) r.slackCalls = 0;
+    (batch[0] as JobReply).slackCalls = answered;
     answered = 0;
-    port.postMessage(replies satisfies CheckInReply);
+    port.postMessage(batch satisfies CheckInReply);
+  };
+  const send = (answers: JobReply[], now: boolean) => {
+    replies.push(...answers);
+    if (now) flush();
+    else if (replies.length === answers.length) setImmediate(flush);
   };
   const failure = (id: number, error: unknown): JobReply => ({
     id,
@@ -69,9 +80,9 @@ export function serve(port: MessagePort, data: CheckInThreadData): void {
    * Nothing is answered before the commit; if it fails, none of them is recorded, and each says so.
    */
   const record = (requests: Array<Extract<CheckInRequest, { kind: 'record' }>>) => {
-    let replies: JobReply[];
+    let answers: JobReply[];
     try {
-      replies = immediateTransaction(db, () =>
+      answers = immediateTransaction(db, () =>
         requests.map((request) => {
           now = new Date(request.now);
           try {
@@ -82,16 +93,16 @@ export function serve(port: MessagePort, data: CheckInThreadData): void {
         }),
       );
     } catch (error) {
-      replies = requests.map((request) => failure(request.id, error));
+      answers = requests.map((request) => failure(request.id, error));
     }
-    send(replies);
+    send(answers, true);
   };
   const modal = (request: Extract<CheckInRequest, { kind: 'modal' }>) =>
     openCheckInModal(checkIns, openView, request.input, rateLimit)
       .then((outcome) => tell(request.input.responseUrl, outcome))
       .then(
-        (outcome) => send([{ id: request.id, outcome, slackCalls: 0 }]),
-        (error) => send([failure(request.id, error)]),
+        (outcome) => send([{ id: request.id, outcome, slackCalls: 0 }], false),
+        (error) => send([failure(request.id, error)], false),
       );
   // A refusal is said here when the click has a response_url: under a burst that Slack rate-limits,
   // nearly every click is one, and the main thread, which acks everyone's requests, is spared it.

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type Db, openDatabase } from '../../src/storage/database.js';
+import { type Db, immediateTransaction, openDatabase } from '../../src/storage/database.js';
 import { OutboxRepository } from '../../src/storage/outbox.js';
 import { migratedDatabase } from '../helpers/db.js';
 
@@ -93,6 +93,40 @@ describe('transactions that read, then write', () => {
     ]);
   });
 
+  it('a transaction inside another is a savepoint: it rolls back alone, and the outer one commits', () => {
+    const status = (key: string) =>
+      (db.prepare('SELECT error FROM deliveries WHERE dedupe_key = ?').get(key) as { error: string | null })
+        .error;
+    const mark = (key: string) =>
+      db.prepare("UPDATE deliveries SET error = 'marked' WHERE dedupe_key = ?").run(key);
+    const result = immediateTransaction(db, () => {
+      mark('digest:U1');
+      expect(() =>
+        immediateTransaction(db, () => {
+          mark('digest:U2');
+          throw new Error('the inner one fails');
+        }),
+      ).toThrow('the inner one fails');
+      expect(db.inTransaction).toBe(true);
+      return immediateTransaction(db, () => 'inner value');
+    });
+    expect(result).toBe('inner value');
+    expect(db.inTransaction).toBe(false);
+    expect([status('digest:U1'), status('digest:U2')]).toEqual(['marked', null]);
+    // The outer one failing rolls back everything, the inner ones' work included.
+    expect(() =>
+      immediateTransaction(db, () => {
+        immediateTransaction(db, () => mark('digest:U2'));
+        throw new Error('the outer one fails');
+      }),
+    ).toThrow('the outer one fails');
+    expect(status('digest:U2')).toBeNull();
+    // It takes the write lock as it begins: the other connection cannot write meanwhile.
+    immediateTransaction(db, () => {
+      expect(() => other.prepare("UPDATE deliveries SET error = 'x'").run()).toThrow(/locked|busy/i);
+    });
+  });
+
   it('every transaction in src/ goes through immediateTransaction', () => {
     const files = fs
       .readdirSync(SRC, { recursive: true, encoding: 'utf8' })
@@ -105,7 +139,7 @@ describe('transactions that read, then write', () => {
     expect(offenders).toEqual([]);
     // …and the check sees a transaction where there is one.
     expect(fs.readFileSync(path.join(SRC, 'storage', 'database.ts'), 'utf8')).toMatch(
-      /db\.transaction\(fn\)\.immediate\(\)/,
+      /db\.transaction\(.*\)\.immediate\b/,
     );
   });
 });
