@@ -7,6 +7,13 @@ import { InvalidInputError, NotInRoundError, RoundClosedError } from './errors.j
 import type { MessageBuilder } from './messages.js';
 import type { Clock } from './ports.js';
 
+/** A member's check-in in one open round: the round, its team, and the role it asked them in. */
+export interface CheckIn {
+  round: Round;
+  team: Team;
+  role: Answers['role'];
+}
+
 export interface CheckInsDeps {
   db: Db;
   teams: TeamRepository;
@@ -25,7 +32,7 @@ export class CheckIns {
   constructor(private readonly deps: CheckInsDeps) {}
 
   /** What a member may answer in a round: the round and their role in its roster snapshot. */
-  checkInFor(roundId: number, userId: string): { round: Round; team: Team; role: Answers['role'] } {
+  checkInFor(roundId: number, userId: string): CheckIn {
     const round = this.deps.rounds.get(roundId);
     if (!round) throw new NotInRoundError();
     const entry = this.deps.rounds.rosterEntryOf(roundId, userId);
@@ -35,21 +42,20 @@ export class CheckIns {
   }
 
   /**
-   * What the check-in modal shows this person, read once: the round's team, their role, the other
-   * teams the answers count for, and what they answered before. Throws as checkInFor does.
+   * What the check-in modal shows this person (whose check-in checkInFor read): the round's team,
+   * their role, the other teams the answers count for, and what they answered before.
    */
   modal(
-    roundId: number,
+    checkIn: CheckIn,
     userId: string,
   ): { team: Team; role: Answers['role']; alsoFor: string[]; previous: Answers | undefined } {
-    const checkIn = this.checkInFor(roundId, userId);
     return {
       team: checkIn.team,
       role: checkIn.role,
       alsoFor: this.covered(checkIn, userId)
         .teams.slice(1)
         .map((t) => t.name),
-      previous: this.deps.rounds.response(roundId, userId)?.answers,
+      previous: this.deps.rounds.response(checkIn.round.id, userId)?.answers,
     };
   }
 
@@ -57,10 +63,7 @@ export class CheckIns {
    * The open rounds one check-in of this person answers (every open round that asked them in the
    * same role), and their teams: the round's own team first.
    */
-  covered(
-    { round, team, role }: { round: Round; team: Team; role: Answers['role'] },
-    userId: string,
-  ): { rounds: Round[]; teams: Team[] } {
+  covered({ round, team, role }: CheckIn, userId: string): { rounds: Round[]; teams: Team[] } {
     const rounds = this.deps.rounds.openRoundsAsking(round.workspaceId, userId, role);
     const others = rounds.filter((r) => r.id !== round.id).map((r) => this.deps.teams.get(r.teamId) as Team);
     return { rounds, teams: [team, ...others] };

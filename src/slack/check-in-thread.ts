@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { ErrorCode } from '@slack/web-api';
-import type { CheckIns } from '../services/check-ins.js';
+import type { CheckIn, CheckIns } from '../services/check-ins.js';
 import { AppError } from '../services/errors.js';
 import type { Clock } from '../services/ports.js';
 import {
@@ -223,22 +223,25 @@ export async function openCheckInModal(
   request: ModalRequest,
   rateLimit: ModalRateLimit,
 ): Promise<ModalOutcome> {
-  let modal: ReturnType<CheckIns['modal']>;
+  let checkIn: CheckIn;
   try {
-    modal = checkIns.modal(request.roundId, request.userId);
+    checkIn = checkIns.checkInFor(request.roundId, request.userId);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return { ok: false, refused: error.message };
   }
-  // Built when its turn comes: a click that Slack's rate limit holds back, or refuses, keeps none.
-  const view = () =>
-    surveyModal({
+  // What the modal shows is read, and the view built, when its turn comes: a click that Slack's
+  // rate limit holds back, or refuses, reads and keeps none of it.
+  const view = () => {
+    const modal = checkIns.modal(checkIn, request.userId);
+    return surveyModal({
       teamName: modal.team.name,
       alsoFor: modal.alsoFor,
       role: modal.role,
       metadata: { roundId: request.roundId, channel: request.channel, ts: request.ts },
       previous: modal.previous,
     });
+  };
   const opened = await rateLimit.open(() => openView({ trigger_id: request.triggerId, view: view() }));
   return opened.ok ? { ok: true } : { ok: false, refused: busyText(opened.seconds) };
 }

@@ -1,10 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { WebClient } from '@slack/web-api';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Sandbox } from '../../src/sandbox/sandbox.js';
 import { CheckIns } from '../../src/services/check-ins.js';
-import { busyText, type CheckInSubmission, CheckInThread } from '../../src/slack/check-in-thread.js';
+import {
+  busyText,
+  type CheckInSubmission,
+  CheckInThread,
+  ModalRateLimit,
+  type OpenView,
+  openCheckInModal,
+} from '../../src/slack/check-in-thread.js';
 import { blockKitMessages } from '../../src/slack/views/messages.js';
 import type { Db } from '../../src/storage/database.js';
 import { OutboxRepository } from '../../src/storage/outbox.js';
@@ -423,6 +430,45 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     const missing = `${sandbox.url}/response/not-issued`;
     expect(await w.openModal(click('UD1', missing))).toEqual({ ok: false, refused: busyText(5) });
     expect(sandbox.responses.filter((r) => r.url === missing)).toEqual([]);
+  });
+
+  it("reads what the modal shows only when views.open is called: a click refused for Slack's wait reads none of it", async () => {
+    const checkIns = new CheckIns({
+      db,
+      teams: new TeamRepository(db),
+      rounds: new RoundRepository(db),
+      outbox: new OutboxRepository(db),
+      messages: blockKitMessages,
+      clock,
+    });
+    const read = vi.spyOn(checkIns, 'modal');
+    const client = new WebClient(TOKEN, {
+      slackApiUrl: sandbox.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
+    const openView: OpenView = (args) => client.views.open(args as never);
+    const limit = new ModalRateLimit();
+    sandbox.rateLimitNext('views.open', { retryAfterSeconds: 20, times: 1 });
+    // The first click calls (and reads the modal's content for the call); Slack says wait 20 s.
+    expect(await openCheckInModal(checkIns, openView, click(), limit)).toEqual({
+      ok: false,
+      refused: busyText(20),
+    });
+    expect(read).toHaveBeenCalledTimes(1);
+    // The next is refused without a call, and without reading what it would have shown.
+    const before = sandbox.calls.length;
+    expect(await openCheckInModal(checkIns, openView, click('UD2'), limit)).toEqual({
+      ok: false,
+      refused: expect.stringMatching(/wait (19|20) s/),
+    });
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(sandbox.calls.length).toBe(before);
+    // Who may not answer is still told why, whatever Slack's wait.
+    expect(await openCheckInModal(checkIns, openView, click('U0STRANGER'), limit)).toEqual({
+      ok: false,
+      refused: expect.stringMatching(/not asked in this check-in/),
+    });
   });
 
   it('refuses a held-back click with the wait on the main thread too, whose client hands the 429 back', async () => {
