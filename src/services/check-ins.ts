@@ -124,24 +124,26 @@ export class CheckIns {
           closesAt: round.closesAt,
         });
         // Only the latest edit of the DM matters: one still waiting (chat.update is Tier 3, about 50
-        // a minute, so edits can queue) would show the same thanks again, a moment late.
-        this.deps.outbox.dropPendingEdits({ roundId, userId, channel: dm.channel, ts: dm.ts });
-        this.deps.outbox.enqueue(
-          [
-            {
-              workspaceId: round.workspaceId,
-              kind: 'update',
-              // One edit per submission: an edit of the answers shows the DM's thanks again.
-              dedupeKey: `thanks:${roundId}:${userId}:${dm.ts}:${now}`,
-              channel: dm.channel,
-              payload: { ...thanks, updateTs: dm.ts },
-              roundId,
-              userId,
-              notBefore: now,
-            },
-          ],
-          now,
-        );
+        // a minute, so edits can queue) is given this one's content, and the DM is edited once.
+        const message = { roundId, userId, channel: dm.channel, ts: dm.ts };
+        if (!this.deps.outbox.replacePendingEdit(message, thanks, now))
+          this.deps.outbox.enqueue(
+            [
+              {
+                workspaceId: round.workspaceId,
+                kind: 'update',
+                // One edit per submission that found none waiting: an edit of the answers after the
+                // DM showed its thanks shows it again.
+                dedupeKey: `thanks:${roundId}:${userId}:${dm.ts}:${now}`,
+                channel: dm.channel,
+                payload: { ...thanks, updateTs: dm.ts },
+                roundId,
+                userId,
+                notBefore: now,
+              },
+            ],
+            now,
+          );
       }
       return { ok: true as const, round, team, teams };
     });

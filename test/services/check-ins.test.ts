@@ -63,11 +63,24 @@ describe('CheckIns.submit: the DM thanks queued with the answer', () => {
 
   it('a second submission before the first thanks was sent replaces it: one edit of the DM is left to send', () => {
     checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    const first = db.prepare("SELECT id FROM deliveries WHERE kind = 'update'").get() as { id: number };
     tick();
     checkIns.submit(roundId, 'UD1', { ...ANSWERS, waitingPct: 30 }, { channel: 'UD1', ts: '100.1' });
     expect(edits()).toEqual([
       { user_id: 'UD1', channel: 'UD1', status: 'pending', error: null, ts: '100.1' },
     ]);
+    // The waiting edit took the new one's content, in place: the same row, changed now.
+    const row = db.prepare("SELECT id, updated_at, payload FROM deliveries WHERE kind = 'update'").get() as {
+      id: number;
+      updated_at: string;
+      payload: string;
+    };
+    expect(row.id).toBe(first.id);
+    expect(row.updated_at).toBe(now.toISOString());
+    expect(JSON.parse(row.payload)).toMatchObject({
+      text: expect.stringMatching(/Thanks, recorded/),
+      updateTs: '100.1',
+    });
   });
 
   it('a thanks already being sent, or sent, is left alone, and the new one is still sent', () => {
