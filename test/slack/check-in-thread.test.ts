@@ -85,6 +85,16 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     slackApiUrl: 'http://127.0.0.1:9/api/',
     retryConfig: { retries: 0 },
   });
+  /** The check-in work on the test's database, as the main thread does it (the fallback). */
+  const checkInsOnTestDb = () =>
+    new CheckIns({
+      db,
+      teams: new TeamRepository(db),
+      rounds: new RoundRepository(db),
+      outbox: new OutboxRepository(db),
+      messages: blockKitMessages,
+      clock,
+    });
   /** A thread on the test's database, unless told otherwise; its client does not retry unless told. */
   const writer = (options: { file?: string; openOnMain?: WebClient; retries?: number } = {}) => {
     const mainOpens = options.openOnMain ?? mainClient;
@@ -96,14 +106,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
       onSlackCalls: (count) => {
         slackCalls += count;
       },
-      checkIns: new CheckIns({
-        db,
-        teams: new TeamRepository(db),
-        rounds: new RoundRepository(db),
-        outbox: new OutboxRepository(db),
-        messages: blockKitMessages,
-        clock,
-      }),
+      checkIns: checkInsOnTestDb(),
       clock,
       logger: { warn: (message) => warnings.push(message) },
       onQueued: () => {
@@ -433,14 +436,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
   });
 
   it("reads what the modal shows only when views.open is called: a click refused for Slack's wait reads none of it", async () => {
-    const checkIns = new CheckIns({
-      db,
-      teams: new TeamRepository(db),
-      rounds: new RoundRepository(db),
-      outbox: new OutboxRepository(db),
-      messages: blockKitMessages,
-      clock,
-    });
+    const checkIns = checkInsOnTestDb();
     const read = vi.spyOn(checkIns, 'modal');
     const client = new WebClient(TOKEN, {
       slackApiUrl: sandbox.apiUrl,
