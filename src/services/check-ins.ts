@@ -71,31 +71,19 @@ export class CheckIns {
 
   /**
    * Records (or replaces) a member's answers, in this round and in every other open round that
-   * asked them in the same role: one check-in a week, however many teams they are on. When the
-   * check-in DM they answered from is known, its change to "Thanks, recorded" is queued in the same
-   * transaction: the sender edits the DM a moment later, off the submission's request path.
+   * asked them in the same role: one check-in a week, however many teams they are on. The answers
+   * are made for the member's role in the round (`answersFor`, which may refuse them instead),
+   * read in the same transaction, so the check-in a modal submission records is read once. When
+   * the check-in DM they answered from is known, its change to "Thanks, recorded" is queued in the
+   * same transaction: the sender edits the DM a moment later, off the submission's request path.
    * Throws NotInRoundError, RoundClosedError, or InvalidInputError when the answers are for the
-   * other role. Returns every team the answers were recorded for.
+   * other role. Returns every team the answers were recorded for, or the refusal.
    */
-  submit(
-    roundId: number,
-    userId: string,
-    answers: Answers,
-    dm: { channel: string; ts: string } | null = null,
-  ): { round: Round; team: Team; teams: Team[] } {
-    return this.submitFor<never>(roundId, userId, () => ({ ok: true, answers }), dm);
-  }
-
-  /**
-   * As submit, with the answers made for the member's role in the round (`answersFor`, which may
-   * refuse them instead), read in the same transaction: the check-in a modal submission records
-   * is read once. Throws as submit does.
-   */
-  submitFor<Refusal extends { ok: false }>(
+  submit<Refusal extends { ok: false }>(
     roundId: number,
     userId: string,
     answersFor: (role: Answers['role']) => { ok: true; answers: Answers } | Refusal,
-    dm: { channel: string; ts: string } | null,
+    dm: { channel: string; ts: string } | null = null,
   ): ({ ok: true } & { round: Round; team: Team; teams: Team[] }) | Refusal {
     return immediateTransaction(this.deps.db, () => {
       const checkIn = this.checkInFor(roundId, userId);

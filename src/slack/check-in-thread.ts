@@ -73,7 +73,7 @@ export function recordCheckIn(checkIns: CheckIns, submission: CheckInSubmission)
   if (!read) return UNREADABLE_SUBMISSION;
   let role: keyof typeof FIRST_BLOCK | undefined;
   try {
-    const recorded = checkIns.submitFor(
+    const recorded = checkIns.submit(
       read.roundId,
       submission.userId,
       (asked) => {

@@ -1,5 +1,9 @@
 import { expect } from 'vitest';
+import type { Answers } from '../../src/domain/types.js';
 import type { Harness } from './harness.js';
+
+/** CheckIns.submit's `answersFor` for answers already made: the same whatever role was asked. */
+export const given = (answers: Answers) => () => ({ ok: true as const, answers });
 
 /** A data scientist's answers as the modal takes them (block_id → value). */
 export const DS_ANSWERS = { waiting_pct: '10', infra_pct: '5', path_to_prod: 'self-serve' } as const;

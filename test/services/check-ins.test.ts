@@ -9,6 +9,7 @@ import type { Db } from '../../src/storage/database.js';
 import { OutboxRepository } from '../../src/storage/outbox.js';
 import { RoundRepository } from '../../src/storage/rounds.js';
 import { TeamRepository } from '../../src/storage/teams.js';
+import { given } from '../helpers/check-in.js';
 import { migratedDatabase, seedTeam } from '../helpers/db.js';
 import { offlineSlack } from '../helpers/offline-slack.js';
 import { offlineServices } from '../helpers/services.js';
@@ -62,10 +63,10 @@ describe('CheckIns.submit: the DM thanks queued with the answer', () => {
       .all();
 
   it('a second submission before the first thanks was sent replaces it: one edit of the DM is left to send', () => {
-    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
     const first = db.prepare("SELECT id FROM deliveries WHERE kind = 'update'").get() as { id: number };
     tick();
-    checkIns.submit(roundId, 'UD1', { ...ANSWERS, waitingPct: 30 }, { channel: 'UD1', ts: '100.1' });
+    checkIns.submit(roundId, 'UD1', given({ ...ANSWERS, waitingPct: 30 }), { channel: 'UD1', ts: '100.1' });
     expect(edits()).toEqual([
       { user_id: 'UD1', channel: 'UD1', status: 'pending', error: null, ts: '100.1' },
     ]);
@@ -84,36 +85,36 @@ describe('CheckIns.submit: the DM thanks queued with the answer', () => {
   });
 
   it('a thanks already being sent, or sent, is left alone, and the new one is still sent', () => {
-    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
     // The round's prompts are due too: the sender claims them all, the thanks among them.
     const claimed = outbox.claimDue(now.toISOString(), 100).find((d) => d.kind === 'update');
     if (!claimed) throw new Error('the thanks was not due');
     tick();
-    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
     expect(edits().map((e) => (e as { status: string }).status)).toEqual(['sending', 'pending']);
     outbox.markSent(claimed.id, 'UD1', '100.1', now.toISOString());
     tick();
-    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
     expect(edits().map((e) => (e as { status: string }).status)).toEqual(['sent', 'pending']);
   });
 
   it("another message's thanks (a reminder's DM), or another person's, is not replaced", () => {
-    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
     tick();
-    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '200.2' });
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '200.2' });
     tick();
-    checkIns.submit(roundId, 'UD2', ANSWERS, { channel: 'UD2', ts: '100.1' });
+    checkIns.submit(roundId, 'UD2', given(ANSWERS), { channel: 'UD2', ts: '100.1' });
     expect(edits().map((e) => (e as { status: string }).status)).toEqual(['pending', 'pending', 'pending']);
   });
 
   it('a refused submission replaces nothing', () => {
-    checkIns.submit(roundId, 'UD1', ANSWERS, { channel: 'UD1', ts: '100.1' });
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
     tick();
     expect(() =>
       checkIns.submit(
         roundId,
         'UD1',
-        { role: 'engineer', rewritePct: 10, supportPct: 10, platformPct: 10, blocker: null },
+        given({ role: 'engineer', rewritePct: 10, supportPct: 10, platformPct: 10, blocker: null }),
         { channel: 'UD1', ts: '100.1' },
       ),
     ).toThrow(/different role/);

@@ -16,6 +16,7 @@ import { SubscriptionRepository } from '../../src/storage/subscriptions.js';
 import { SummaryRepository } from '../../src/storage/summaries.js';
 import { TeamRepository } from '../../src/storage/teams.js';
 import { UserRepository } from '../../src/storage/users.js';
+import { given } from '../helpers/check-in.js';
 import { migratedDatabase } from '../helpers/db.js';
 import { offlineSlack } from '../helpers/offline-slack.js';
 import { dsAnswer, engAnswer, type FixtureRound, seedOrg, tail, tooth } from '../privacy/org-fixture.js';
@@ -254,8 +255,9 @@ describe('InsightService', () => {
       org.addMembers(team, ['UD1', 'UD2', 'UD3', 'UD4'], { role: 'data-scientist', specialty: null });
       org.addMembers(team, ['UE1', 'UE2'], { role: 'engineer', specialty: 'infra' });
       const opened = await roundService.open(team, { openedBy: 'U1' });
-      for (const id of ['UD1', 'UD2', 'UD3']) checkIns.submit(opened.id, id, dsAnswer(0, 30, 'diy-infra'));
-      checkIns.submit(opened.id, 'UE1', engAnswer(0, 10));
+      for (const id of ['UD1', 'UD2', 'UD3'])
+        checkIns.submit(opened.id, id, given(dsAnswer(0, 30, 'diy-infra')));
+      checkIns.submit(opened.id, 'UE1', given(engAnswer(0, 10)));
       roundService.closeTeamRound(team);
       const reports = new ReportService({ summaries, rounds, clock, anonymityThreshold: 3, teams });
       const report = new InsightService({
