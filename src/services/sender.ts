@@ -74,8 +74,12 @@ export class DeliveryPacer {
   private next = { at: Number.NEGATIVE_INFINITY, spanMs: 0 };
   private turns: Promise<unknown> = Promise.resolve();
   private readonly appCalls: (() => number) | undefined;
-  /** No turn begins before this: the app's other calls' share of the second after a 429. */
+  /**
+   * No turn begins before this: the app's other calls' share of the second after a 429, or, for
+   * one method's limit (`oneMethod`), the latest Retry-After.
+   */
   private holdUntil = Number.NEGATIVE_INFINITY;
+  private readonly oneMethod: boolean;
 
   constructor(
     options: {
@@ -86,6 +90,13 @@ export class DeliveryPacer {
        * met is the workspace's, which the app's other calls share.
        */
       appCalls?: () => number;
+      /**
+       * The limit met is one method's (chat.update and the upload calls are Tier 3 and 4): a 429's
+       * Retry-After then holds every call of the pacer, not only the refused one, as Slack asks.
+       * Without it the limit may be a channel's (chat.postMessage), whose Retry-After is that
+       * channel's alone.
+       */
+      oneMethod?: boolean;
       now?: () => number;
       sleep?: (ms: number) => Promise<void>;
     } = {},
@@ -97,6 +108,7 @@ export class DeliveryPacer {
     this.rate = Math.min(INITIAL_RATE, this.cap);
     this.now = options.now ?? (() => performance.now());
     this.appCalls = options.appCalls;
+    this.oneMethod = options.oneMethod ?? false;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -119,8 +131,9 @@ export class DeliveryPacer {
       const spanMs = (calls * 1000) / this.rate;
       const at = this.now();
       // At the cap (DELIVERY_RATE_PER_SECOND, a promise to other apps) the next turn is measured
-      // from when this one actually began, so no two calls are ever closer than the cap allows.
-      this.next = { at: (this.rate >= this.cap ? at : due) + spanMs, spanMs };
+      // from when this one actually began, so no two calls are ever closer than the cap allows; so
+      // it is after a hold, so the calls held back do not go two at once when it ends.
+      this.next = { at: (this.rate >= this.cap || held > 0 ? at : due) + spanMs, spanMs };
       return { epoch: this.epoch, at, calls, paced: !idle };
     });
     this.turns = turn;
@@ -142,6 +155,7 @@ export class DeliveryPacer {
    */
   rateLimited(turn: Turn, retryAfterMs = 1000): void {
     const now = this.now();
+    if (this.oneMethod) this.holdUntil = Math.max(this.holdUntil, now + retryAfterMs);
     if (turn.epoch !== this.epoch || now < this.calmUntil) return;
     this.forget();
     // What Slack let through in the last second: this pacer's calls, or all of the app's when the
@@ -149,13 +163,15 @@ export class DeliveryPacer {
     const own = this.accepted.length;
     const through = Math.max(own, this.appCalls?.() ?? 0);
     const basis = through > 0 ? Math.min(this.rate, through) : this.rate;
-    this.best = Math.max(this.best, through);
+    // One method's limit is a bucket ("50+ a minute", bursts allowed): what got through before its
+    // first 429 was the burst, not the pace it keeps, so its latest meeting is the one to go by.
+    this.best = this.oneMethod ? through : Math.max(this.best, through);
     this.rate = Math.max(MIN_RATE, Math.min(this.cap, basis * DECREASE));
     // The app's other calls fill that second for up to a second more: they take turns of this
     // pacer's, once, so its next calls do not meet the limit again before those calls age out.
     const others = through - own;
     if (others > 0) {
-      this.holdUntil = now + (others * 1000) / this.rate;
+      this.holdUntil = Math.max(this.holdUntil, now + (others * 1000) / this.rate);
       this.next = { at: this.holdUntil, spanMs: this.next.spanMs };
     }
     this.metLimit = true;
@@ -251,7 +267,11 @@ export class DeliverySender {
     // A turn waited for is cut short by stop(): the delivery then goes back to the outbox unsent.
     const sleep = (ms: number) => this.nap(ms);
     const pacer = () =>
-      new DeliveryPacer({ sleep, ...(deps.ratePerSecond === undefined ? {} : { cap: deps.ratePerSecond }) });
+      new DeliveryPacer({
+        sleep,
+        oneMethod: true,
+        ...(deps.ratePerSecond === undefined ? {} : { cap: deps.ratePerSecond }),
+      });
     // Messages meet the workspace's limit, shared by every call of the app; chat.update and
     // uploads meet limits of their own methods, which only their own calls count against.
     this.pacer =
@@ -542,9 +562,10 @@ export class DeliverySender {
             : new SlackCallError('unknown_error', false, (error as Error).message);
         if (failure.slackError !== 'ratelimited') return this.failed(delivery, failure, 0);
         // A second message into one channel within a second meets Slack's per-channel limit,
-        // which says nothing about the workspace's.
+        // which says nothing about the workspace's. That rule is chat.postMessage's: an edit's or
+        // an upload's 429 is always its method's limit.
         const retryAfterMs = (failure.retryAfterSeconds ?? 1) * 1000;
-        const last = this.lastPost.get(delivery.channel);
+        const last = pacer === this.pacer ? this.lastPost.get(delivery.channel) : undefined;
         if (last === undefined || turn.at - last >= CHANNEL_SPACING_MS) pacer.rateLimited(turn, retryAfterMs);
         if (tries >= RATE_LIMITED_TRIES || this.stopped) return this.failed(delivery, failure, retryAfterMs);
         await this.nap(retryAfterMs);
@@ -606,8 +627,12 @@ export class DeliverySender {
     return delivery.attempts >= MAX_ATTEMPTS ? `after ${delivery.attempts} attempts` : null;
   }
 
-  /** A check-in for a closed round, or a reminder to someone who has answered, is not sent. */
+  /**
+   * A check-in for a closed round, a reminder to someone who has answered, or an edit that a later
+   * edit of its message replaces, is not sent.
+   */
   private reasonToSkip(delivery: Delivery): string | null {
+    if (delivery.kind === 'update') return this.deps.outbox.superseded(delivery) ? 'superseded' : null;
     if (delivery.roundId === null || delivery.userId === null) return null;
     if (delivery.kind !== 'prompt' && delivery.kind !== 'reminder') return null;
     const round = this.deps.rounds.get(delivery.roundId);

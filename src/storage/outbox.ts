@@ -100,6 +100,16 @@ export interface NewDelivery {
   notBefore: string;
 }
 
+/**
+ * An edit (`d`, an `update` row) whose message has another edit being sent: it waits until that
+ * one is done, so edits of one message reach Slack one at a time and in order, and while it waits
+ * later edits change it in place (replacePendingEdit) instead of queueing more calls.
+ */
+const EDIT_IN_FLIGHT = `d.kind = 'update' AND EXISTS (
+  SELECT 1 FROM deliveries s
+  WHERE s.status = 'sending' AND s.kind = 'update' AND s.id <> d.id AND s.channel = d.channel
+    AND json_extract(s.payload, '$.updateTs') = json_extract(d.payload, '$.updateTs'))`;
+
 export class OutboxRepository extends Repository {
   private readonly insert = this.db.prepare(
     `INSERT INTO deliveries (workspace_id, kind, dedupe_key, channel, payload, round_id, user_id, not_before,
@@ -108,7 +118,8 @@ export class OutboxRepository extends Repository {
      ON CONFLICT (workspace_id, dedupe_key) DO NOTHING`,
   );
   private readonly due = this.db.prepare<[string, number], DeliveryRow>(
-    `SELECT * FROM deliveries WHERE status = 'pending' AND not_before <= ? ORDER BY not_before, id LIMIT ?`,
+    `SELECT * FROM deliveries d WHERE status = 'pending' AND not_before <= ? AND NOT (${EDIT_IN_FLIGHT})
+     ORDER BY not_before, id LIMIT ?`,
   );
   private readonly claim = this.db.prepare(
     `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'pending'`,
@@ -138,8 +149,20 @@ export class OutboxRepository extends Repository {
   private readonly counts = this.db.prepare<[], { status: DeliveryStatus; n: number }>(
     'SELECT status, count(*) AS n FROM deliveries GROUP BY status',
   );
-  private readonly nextDue = this.db.prepare<[], { not_before: string | null }>(
-    "SELECT min(not_before) AS not_before FROM deliveries WHERE status = 'pending'",
+  // The first in the index's order that may be claimed (not min(), which would read every row
+  // pending to leave out the edits that wait).
+  private readonly nextDue = this.db.prepare<[], { not_before: string }>(
+    `SELECT not_before FROM deliveries d WHERE status = 'pending' AND NOT (${EDIT_IN_FLIGHT})
+     ORDER BY not_before LIMIT 1`,
+  );
+  private readonly newerEdit = this.db.prepare<
+    [{ id: number; roundId: number | null; userId: string | null; channel: string; ts: string }],
+    { one: number }
+  >(
+    `SELECT 1 AS one FROM deliveries
+     WHERE round_id IS @roundId AND user_id IS @userId AND kind = 'update' AND channel = @channel
+       AND json_extract(payload, '$.updateTs') = @ts AND id > @id AND status IN ('pending', 'sending', 'sent')
+     LIMIT 1`,
   );
 
   /** Queues deliveries; those whose dedupe key exists already are left alone. Returns how many were new. */
@@ -267,6 +290,25 @@ export class OutboxRepository extends Repository {
     return result;
   }
 
+  /**
+   * Whether a later edit of this edit's message is queued, being sent or sent: this one, an older
+   * content (put back after Slack refused it for a while), must not be sent after it.
+   */
+  superseded(edit: Delivery): boolean {
+    const ts = edit.payload.updateTs;
+    if (edit.kind !== 'update' || ts === undefined) return false;
+    return (
+      this.newerEdit.get({
+        id: edit.id,
+        roundId: edit.roundId,
+        userId: edit.userId,
+        channel: edit.channel,
+        ts,
+      }) !== undefined
+    );
+  }
+
+  /** When the next delivery that may be claimed is due; null when none is. */
   nextDueAt(): string | null {
     return this.nextDue.get()?.not_before ?? null;
   }

@@ -3,7 +3,7 @@
 // a moment later. The person sees the modal close at once and the DM change within a second or two.
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/database.js';
-import { type Harness, startHarness } from '../helpers/harness.js';
+import { BOT_TOKEN, type Harness, startHarness } from '../helpers/harness.js';
 
 const ADMIN = 'UADMIN';
 const DS = 'U0DS1';
@@ -153,4 +153,93 @@ describe('a click on "Answer" while Slack rate-limits views.open', () => {
     expect(again.status).toBe(200);
     await h.sandbox.waitFor(() => modalId() !== opened, 2000, 'the modal');
   });
+});
+
+describe('a burst of check-ins while Slack limits chat.update (Tier 3, about 50 a minute)', () => {
+  const PEOPLE = ['U0DS1', 'U0DS2', 'U0DS3', 'U0DS4'];
+
+  it('edits the DMs at the pace Slack allows, one edit of a DM at a time, without a storm of 429s', async () => {
+    h = await startHarness({
+      users: [{ id: ADMIN, name: 'ada', tz: 'UTC' }, ...PEOPLE.map((id) => ({ id, name: id, tz: 'UTC' }))],
+      adminUserIds: [ADMIN],
+    });
+    const harness = h;
+    await harness.run(ADMIN, 'team add Fraud');
+    await harness.run(ADMIN, `roster add Fraud ${PEOPLE.map((p) => `<@${p}>`).join(' ')} as data-scientist`);
+    await harness.run(ADMIN, 'survey now Fraud');
+    const dms = await Promise.all(
+      PEOPLE.map((p) =>
+        harness.sandbox.waitFor(() => harness.sandbox.dm(p).at(-1), 5000, `${p}'s check-in DM`),
+      ),
+    );
+    const thanked = (times: number) =>
+      harness.sandbox.waitFor(
+        () =>
+          PEOPLE.every((p, i) =>
+            harness.sandbox.dm(p).find((m) => m.ts === dms[i]?.ts && m.updates >= times),
+          ),
+        20_000,
+        `every DM to say thanks (${times})`,
+      );
+    /** The person opens the modal from their DM and submits it, `times` times as fast as it opens. */
+    const answer = async (person: string, i: number, times: number) => {
+      const dm = dms[i] as { ts: string };
+      for (let n = 0; n < times; n++) {
+        const opened = harness.sandbox.openViews(person).length;
+        const click = await harness.sandbox.clickButton(
+          person,
+          { channel: person, ts: dm.ts },
+          'check_in_answer',
+        );
+        expect(click.status).toBe(200);
+        await harness.sandbox.waitFor(
+          () => harness.sandbox.openViews(person).length > opened,
+          5000,
+          'the modal',
+        );
+        const submitted = await harness.sandbox.fillAndSubmit(person, {
+          ...ANSWERS,
+          waiting_pct: String([0, 5, 10, 20, 30, 50][n % 6]),
+        });
+        expect(submitted.body).toBeNull();
+      }
+    };
+    // Everyone answers; each DM says thanks at once.
+    await Promise.all(PEOPLE.map((p, i) => answer(p, i, 1)));
+    await thanked(1);
+    // Another part of the app (or another app of the workspace) spends the minute's chat.update
+    // quota: from here Slack lets one through about every 1.2 s and answers 429 to the rest.
+    const spend = () =>
+      fetch(`${harness.sandbox.apiUrl}chat.update`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ channel: ADMIN, ts: '1.000001', text: 'x' }),
+      });
+    let spent = 0;
+    while ((await spend()).status !== 429) spent += 1;
+    expect(spent).toBeGreaterThan(40);
+    const callsBefore = harness.sandbox.calls.length;
+    // Right after their DMs said thanks, everyone edits their answers six times.
+    await Promise.all(PEOPLE.map((p, i) => answer(p, i, 6)));
+    await thanked(2);
+    await harness.settle();
+    const edits = harness.sandbox.calls.slice(callsBefore).filter((c) => c.method === 'chat.update');
+    // The first 429 holds every edit for its Retry-After and the pace drops to what Slack let
+    // through: a few 429s while it is learnt. (The sender used to take an edit's 429 for the DM's
+    // "one message a second" rule, which is chat.postMessage's, when the DM had just been edited, so
+    // it kept its pace and each edit tried five times.)
+    expect(edits.filter((c) => c.status === 429).length).toBeLessThanOrEqual(5);
+    // One edit of a DM at a time, later edits changing the one that waits: a DM is edited at most
+    // twice more (the edit being sent when the burst began, and the latest).
+    for (const person of PEOPLE)
+      expect(
+        edits.filter((c) => c.status === 200 && c.args.channel === `D${person}`).length,
+      ).toBeLessThanOrEqual(2);
+    // Every edit queued was sent, or replaced by a later edit of its DM before it was.
+    const statuses = harness.app.db
+      .prepare("SELECT status, error FROM deliveries WHERE kind = 'update'")
+      .all() as Array<{ status: string; error: string | null }>;
+    for (const s of statuses)
+      expect(s.status === 'sent' || (s.status === 'skipped' && s.error === 'superseded')).toBe(true);
+  }, 40_000);
 });

@@ -6,7 +6,7 @@ import type { Answers } from '../../src/domain/types.js';
 import { CheckIns } from '../../src/services/check-ins.js';
 import { blockKitMessages } from '../../src/slack/views/messages.js';
 import type { Db } from '../../src/storage/database.js';
-import { OutboxRepository } from '../../src/storage/outbox.js';
+import { type Delivery, OutboxRepository } from '../../src/storage/outbox.js';
 import { RoundRepository } from '../../src/storage/rounds.js';
 import { TeamRepository } from '../../src/storage/teams.js';
 import { given } from '../helpers/check-in.js';
@@ -96,6 +96,56 @@ describe('CheckIns.submit: the DM thanks queued with the answer', () => {
     tick();
     checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
     expect(edits().map((e) => (e as { status: string }).status)).toEqual(['sent', 'pending']);
+  });
+
+  it('a thanks waits while an edit of its DM is being sent, is not due meanwhile, and goes when that one is done', () => {
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
+    checkIns.submit(roundId, 'UD2', given(ANSWERS), { channel: 'UD2', ts: '100.1' });
+    const claimedUpdates = () => outbox.claimDue(now.toISOString(), 100).filter((d) => d.kind === 'update');
+    const [first, other] = claimedUpdates();
+    if (!first || !other) throw new Error('the thanks were not due');
+    tick();
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
+    checkIns.submit(roundId, 'UD2', given(ANSWERS), { channel: 'UD2', ts: '200.2' });
+    // UD1's new thanks waits for the edit in flight; UD2's is of another message and goes.
+    expect(claimedUpdates().map((d) => [d.channel, d.payload.updateTs])).toEqual([['UD2', '200.2']]);
+    expect(outbox.nextDueAt()).toBeNull();
+    // Meanwhile a third submission changes the waiting one, in place.
+    tick();
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
+    expect(edits().filter((e) => (e as { user_id: string }).user_id === 'UD1')).toHaveLength(2);
+    // Slack refused the edit in flight for a while: it is put back, to be tried later.
+    outbox.retryLater(
+      first.id,
+      'ratelimited',
+      new Date(now.getTime() + 60_000).toISOString(),
+      now.toISOString(),
+    );
+    const [next] = claimedUpdates();
+    expect(next && [next.channel, next.id > first.id]).toEqual(['UD1', true]);
+    expect(outbox.superseded(next as Delivery)).toBe(false);
+    // The one put back is older than an edit being sent, or sent: it is not to be sent after it.
+    const putBack = { ...first, status: 'pending' as const };
+    expect(outbox.superseded(putBack)).toBe(true);
+    outbox.markSent((next as Delivery).id, 'UD1', '100.1', now.toISOString());
+    expect(outbox.superseded(putBack)).toBe(true);
+    // An edit of another message, or a later edit that failed, supersedes nothing.
+    expect(outbox.superseded(other)).toBe(false);
+  });
+
+  it('a later edit that failed or was skipped does not supersede an earlier one', () => {
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
+    const [first] = outbox.claimDue(now.toISOString(), 100).filter((d) => d.kind === 'update');
+    if (!first) throw new Error('the thanks was not due');
+    tick();
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
+    const later = db.prepare("SELECT id FROM deliveries WHERE kind = 'update' AND id > ?").get(first.id) as {
+      id: number;
+    };
+    outbox.markFailed(later.id, 'message_not_found', now.toISOString());
+    expect(outbox.superseded(first)).toBe(false);
+    outbox.markSkipped(later.id, 'superseded', now.toISOString());
+    expect(outbox.superseded(first)).toBe(false);
   });
 
   it("another message's thanks (a reminder's DM), or another person's, is not replaced", () => {

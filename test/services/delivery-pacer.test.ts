@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SlackPort } from '../../src/services/ports.js';
 import { DeliveryPacer, DeliverySender, type Turn } from '../../src/services/sender.js';
-import { OutboxRepository } from '../../src/storage/outbox.js';
+import { type Delivery, OutboxRepository } from '../../src/storage/outbox.js';
 import { RoundRepository } from '../../src/storage/rounds.js';
 import { migratedDatabase } from '../helpers/db.js';
 
@@ -153,6 +153,43 @@ describe('DeliveryPacer', () => {
     expect(fake.pacer.ratePerSecond).toBeLessThan(after429 / 0.95 + 0.1);
   });
 
+  it("for one method's limit, holds every turn for a 429's Retry-After, then goes at what Slack let through", async () => {
+    // chat.update is Tier 3: a burst of 50, then about one every 1.2 s.
+    let now = 1_000;
+    const pacer = new DeliveryPacer({
+      oneMethod: true,
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    const began: number[] = [];
+    const take = async () => {
+      const turn = await pacer.take();
+      began.push(now);
+      return turn;
+    };
+    // Slack let eight through in a burst, paced from 10 a second up.
+    for (let i = 0; i < 8; i++) pacer.accept(await take());
+    const burst = pacer.ratePerSecond;
+    // Then a 429 with Retry-After 2 s, while three more turns wait.
+    const refused = await take();
+    const waiting = [take(), take(), take()];
+    pacer.rateLimited(refused, 2000);
+    const [first, second] = await Promise.all(waiting);
+    // No turn began within the Retry-After, and the turns held back go one span apart, not at once.
+    expect(began.slice(-3).every((t) => t >= refused.at + 2000)).toBe(true);
+    expect((began.at(-2) as number) - (began.at(-3) as number)).toBeGreaterThan(0);
+    // The burst is not the pace the limit keeps: one accepted in the second before the next 429 is.
+    pacer.accept(first as Turn);
+    pacer.rateLimited(second as Turn, 1000);
+    expect(pacer.ratePerSecond).toBeCloseTo(0.95);
+    expect(burst).toBeGreaterThan(10);
+    // From there it climbs slowly (not the fast climb back to half the burst a workspace pacer makes).
+    for (let i = 0; i < 5; i++) pacer.accept(await take());
+    expect(pacer.ratePerSecond).toBeLessThan(0.96);
+  });
+
   it('refuses a cap that is not a positive number', () => {
     for (const cap of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => new DeliveryPacer({ cap })).toThrow(RangeError);
@@ -252,5 +289,52 @@ describe('DeliverySender with a rate', () => {
     expect(outbox.statusCounts().sent).toBe(4);
     // Three turns were waited for, 1/10 s each at the starting pace.
     expect(clock).toBe(300);
+  });
+});
+
+describe('DeliverySender and edits of one message', () => {
+  it('sends no edit that a later edit of its message replaced: it is skipped as superseded', async () => {
+    const { db, cleanup } = migratedDatabase();
+    try {
+      const outbox = new OutboxRepository(db);
+      const now = new Date().toISOString();
+      const edit = (n: number, channel: string) => ({
+        workspaceId: 'T1',
+        kind: 'update' as const,
+        dedupeKey: `thanks:${n}`,
+        channel,
+        payload: { text: `thanks ${n}`, updateTs: '100.1' },
+        notBefore: now,
+      });
+      // An edit of UD1's DM put back after Slack refused it, then a later one that was sent; and
+      // an edit of another DM.
+      outbox.enqueue([edit(1, 'UD1'), edit(2, 'UD1'), edit(3, 'UD2')], now);
+      const [older, later] = outbox.claimDue(now, 2);
+      outbox.retryLater((older as Delivery).id, 'ratelimited', now, now);
+      outbox.markSent((later as Delivery).id, 'UD1', '100.1', now);
+      const edited: string[] = [];
+      const slack = {
+        updateMessage: async (channel: string, _ts: string, payload: { text: string }) => {
+          edited.push(`${channel}: ${payload.text}`);
+        },
+      } as unknown as SlackPort;
+      const sender = new DeliverySender({
+        outbox,
+        rounds: new RoundRepository(db),
+        slack,
+        clock: () => new Date(),
+        logger: { info: () => {}, warn: () => {}, error: () => {} },
+        concurrency: 2,
+      });
+      await sender.kick();
+      expect(edited).toEqual(['UD2: thanks 3']);
+      expect(db.prepare('SELECT dedupe_key, status, error FROM deliveries ORDER BY id').all()).toEqual([
+        { dedupe_key: 'thanks:1', status: 'skipped', error: 'superseded' },
+        { dedupe_key: 'thanks:2', status: 'sent', error: null },
+        { dedupe_key: 'thanks:3', status: 'sent', error: null },
+      ]);
+    } finally {
+      cleanup();
+    }
   });
 });
