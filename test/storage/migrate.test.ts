@@ -75,6 +75,52 @@ describe('migrate', () => {
     expect(migrate(db, [...files, good]).applied).toEqual([good.id]);
   });
 
+  it('keeps every response and delivery when 009 rebuilds their tables, and their indexes', () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const db = openDatabase(path.join(dir, 'c.db'));
+    cleanups.unshift(() => db.close());
+    const files = readMigrations();
+    const rebuild = files.find((m) => m.name === 'checks_without_in_lists');
+    if (!rebuild) throw new Error('migration 009 is missing');
+    migrate(
+      db,
+      files.filter((m) => m.id < rebuild.id),
+    );
+    db.exec(`
+      INSERT INTO teams (id, workspace_id, name, name_key, timezone, created_by, created_at, schedule_since)
+        VALUES (1, 'T1', 'Fraud', 'fraud', 'UTC', 'U0', 'x', 'x');
+      INSERT INTO rounds (id, workspace_id, team_id, opened_at, closes_at, opened_by) VALUES (7, 'T1', 1, 'x', 'y', 'U0');
+      INSERT INTO round_roster (round_id, workspace_id, user_id, role, prompt_at) VALUES
+        (7, 'T1', 'U1', 'data-scientist', 'x'), (7, 'T1', 'U2', 'engineer', 'x');
+      INSERT INTO responses (id, workspace_id, round_id, user_id, role, waiting_pct, infra_pct, path_to_prod, blocker,
+          submitted_at, updated_at)
+        VALUES (3, 'T1', 7, 'U1', 'data-scientist', 20, 10, 'rewrite', 'the deploy queue', 'a', 'b');
+      INSERT INTO responses (id, workspace_id, round_id, user_id, role, rewrite_pct, support_pct, platform_pct,
+          submitted_at, updated_at)
+        VALUES (4, 'T1', 7, 'U2', 'engineer', 50, 30, 0, 'c', 'd');
+      INSERT INTO deliveries (id, workspace_id, kind, dedupe_key, channel, payload, round_id, user_id, not_before,
+          status, attempts, message_channel, message_ts, error, created_at, updated_at) VALUES
+        (11, 'T1', 'prompt', 'p:7:U1', 'U1', '{"text":"hi"}', 7, 'U1', 'n', 'sent', 1, 'D1', '1.1', NULL, 'c', 'u'),
+        (12, 'T1', 'update', 't:7:U1', 'U1', '{"text":"thanks","updateTs":"1.1"}', 7, 'U1', 'n', 'failed', 8,
+          NULL, NULL, 'ratelimited', 'c', 'u');
+    `);
+    const rows = () => ({
+      responses: db.prepare('SELECT * FROM responses ORDER BY id').all(),
+      deliveries: db.prepare('SELECT * FROM deliveries ORDER BY id').all(),
+      indexes: db
+        .prepare(
+          "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('responses', 'deliveries') ORDER BY name",
+        )
+        .all(),
+    });
+    const before = rows();
+    expect(before.indexes).toHaveLength(5);
+    expect(migrate(db, files).applied).toEqual(files.filter((m) => m.id >= rebuild.id).map((m) => m.id));
+    expect(rows()).toEqual(before);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+  });
+
   it('opens with WAL, foreign keys and a busy timeout', () => {
     const { db, cleanup } = migratedDatabase();
     cleanups.push(cleanup);
