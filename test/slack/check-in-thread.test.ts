@@ -239,11 +239,11 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     expect(thanksRows()).toEqual([{ user_id: 'UD1', channel: 'D0UD1', created_at: NOW.toISOString() }]);
   });
 
-  it('holds the submissions that come while a batch is being written, and hands them over together', async () => {
+  it('hands over the submissions that come while a batch is being written at once: they queue on the thread', async () => {
     const w = writer();
     await w.record(submission({ dm: null }));
     const before = w.handOvers;
-    // The test's connection holds the write lock, so the thread's next batch waits for it.
+    // The test's connection holds the write lock, so the thread's first batch waits for it.
     db.exec('BEGIN IMMEDIATE');
     const first = w.record(submission({ dm: null }));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -252,13 +252,18 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
       await new Promise((resolve) => setImmediate(resolve));
       later.push(w.record(submission({ userId, dm: null })));
     }
-    expect(w.handOvers - before).toBe(1);
+    // Each went over in its own turn without waiting for the first one's answer…
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(w.handOvers - before).toBe(5);
+    let answered = 0;
+    for (const p of [first, ...later]) void p.then(() => answered++);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // …and none is answered before its commit.
+    expect(answered).toBe(0);
     db.exec('COMMIT');
     expect(await Promise.all([first, ...later])).toEqual(
       Array.from({ length: 5 }, () => ({ ok: true, thanksQueued: false })),
     );
-    // The four that came during the first one's write went over as one batch.
-    expect(w.handOvers - before).toBe(2);
     expect(recorded).toBe(6);
   });
 
