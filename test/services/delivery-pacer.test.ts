@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SlackPort } from '../../src/services/ports.js';
 import { DeliveryPacer, DeliverySender, type Turn } from '../../src/services/sender.js';
+import type { Db } from '../../src/storage/database.js';
 import { type Delivery, OutboxRepository } from '../../src/storage/outbox.js';
 import { RoundRepository } from '../../src/storage/rounds.js';
 import { migratedDatabase } from '../helpers/db.js';
@@ -197,6 +198,18 @@ describe('DeliveryPacer', () => {
   });
 });
 
+/** A sender over the outbox of `db`, on the real clock, logging nothing. */
+function senderOn(db: Db, slack: SlackPort, options: { concurrency: number; ratePerSecond?: number }) {
+  return new DeliverySender({
+    outbox: new OutboxRepository(db),
+    rounds: new RoundRepository(db),
+    slack,
+    clock: () => new Date(),
+    logger: { info: () => {}, warn: () => {}, error: () => {} },
+    ...options,
+  });
+}
+
 describe('DeliverySender with a rate', () => {
   const cleanups: Array<() => void> = [];
   afterEach(() => {
@@ -226,12 +239,7 @@ describe('DeliverySender with a rate', () => {
         return { channel, ts: String(startedAt.length) };
       },
     } as unknown as SlackPort;
-    const sender = new DeliverySender({
-      outbox,
-      rounds: new RoundRepository(db),
-      slack,
-      clock: () => new Date(),
-      logger: { info: () => {}, warn: () => {}, error: () => {} },
+    const sender = senderOn(db, slack, {
       concurrency: 4,
       ...(ratePerSecond === undefined ? {} : { ratePerSecond }),
     });
@@ -318,14 +326,7 @@ describe('DeliverySender and edits of one message', () => {
           edited.push(`${channel}: ${payload.text}`);
         },
       } as unknown as SlackPort;
-      const sender = new DeliverySender({
-        outbox,
-        rounds: new RoundRepository(db),
-        slack,
-        clock: () => new Date(),
-        logger: { info: () => {}, warn: () => {}, error: () => {} },
-        concurrency: 2,
-      });
+      const sender = senderOn(db, slack, { concurrency: 2 });
       await sender.kick();
       expect(edited).toEqual(['UD2: thanks 3']);
       expect(db.prepare('SELECT dedupe_key, status, error FROM deliveries ORDER BY id').all()).toEqual([

@@ -13,12 +13,18 @@ afterEach(() => {
 const schemaOf = (db: ReturnType<typeof openDatabase>) =>
   db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
 
+/** An empty database file in a temporary folder, closed and removed after the test. */
+function emptyDatabase(): ReturnType<typeof openDatabase> {
+  const { dir, cleanup } = tempDir();
+  cleanups.push(cleanup);
+  const db = openDatabase(path.join(dir, 'test.db'));
+  cleanups.unshift(() => db.close());
+  return db;
+}
+
 describe('migrate', () => {
   it('applies every file once, in order, and records it', () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
-    const db = openDatabase(path.join(dir, 'a.db'));
-    cleanups.unshift(() => db.close());
+    const db = emptyDatabase();
     const files = readMigrations();
     expect(files.map((m) => m.id)).toEqual(files.map((_, i) => i + 1));
     expect(migrate(db).applied).toEqual(files.map((m) => m.id));
@@ -54,10 +60,7 @@ describe('migrate', () => {
   });
 
   it('applies only the new file when one is added, inside a transaction', () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
-    const db = openDatabase(path.join(dir, 'b.db'));
-    cleanups.unshift(() => db.close());
+    const db = emptyDatabase();
     const files = readMigrations();
     migrate(db, files);
     const broken = {
@@ -76,10 +79,7 @@ describe('migrate', () => {
   });
 
   it('keeps every response and delivery when 009 rebuilds their tables, and their indexes', () => {
-    const { dir, cleanup } = tempDir();
-    cleanups.push(cleanup);
-    const db = openDatabase(path.join(dir, 'c.db'));
-    cleanups.unshift(() => db.close());
+    const db = emptyDatabase();
     const files = readMigrations();
     const rebuild = files.find((m) => m.name === 'checks_without_in_lists');
     if (!rebuild) throw new Error('migration 009 is missing');
