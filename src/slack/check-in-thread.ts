@@ -415,9 +415,9 @@ export class CheckInThread {
    * Bolt's own. The thread writes a hand-over's submissions in one transaction (check-in-worker).
    * A hand-over goes while the thread still writes the one before, and waits in its queue: holding
    * it back until the thread answered (so that the batches grew) made each submission wait for
-   * the main thread to read that answer too, and in A/B runs of the bench (same run, the other
-   * build in the third slot) the submission's p50 was 0.1–0.5 ms and its p99 up to 5.6 ms longer,
-   * for the same CPU.
+   * the main thread to read that answer too: in three runs of the bench with both side by side
+   * (the other in the third slot of the same run) the submission's p50 was 0.1–0.5 ms and its p99
+   * up to 5.6 ms longer with the hold, for the same CPU.
    */
   private post(worker: Worker, request: CheckInRequest): void {
     this.outgoing.push(request);
