@@ -1,7 +1,7 @@
 // The sender's client-side pace: calls spaced evenly under a rate, never bunched, and the
 // DeliverySender using it before each Web API call.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SlackPort } from '../../src/services/ports.js';
+import { SlackCallError, type SlackPort } from '../../src/services/ports.js';
 import { DeliveryPacer, DeliverySender, type Turn } from '../../src/services/sender.js';
 import type { Db } from '../../src/storage/database.js';
 import { type Delivery, OutboxRepository } from '../../src/storage/outbox.js';
@@ -334,6 +334,103 @@ describe('DeliverySender and edits of one message', () => {
         { dedupe_key: 'thanks:2', status: 'sent', error: null },
         { dedupe_key: 'thanks:3', status: 'sent', error: null },
       ]);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe("DeliverySender and Slack's limits on edits and messages", () => {
+  const edit = (n: number, channel: string, ts: string, now: string) => ({
+    workspaceId: 'T1',
+    kind: 'update' as const,
+    dedupeKey: `edit:${n}`,
+    channel,
+    payload: { text: `edit ${n}`, updateTs: ts },
+    notBefore: now,
+  });
+
+  it("takes an edit's 429 for chat.update's limit even right after an edit of that DM: every edit waits out its Retry-After", async () => {
+    const { db, cleanup } = migratedDatabase();
+    try {
+      const outbox = new OutboxRepository(db);
+      const now = new Date().toISOString();
+      // Two messages in one DM, then a message in another; the second edit meets the limit.
+      outbox.enqueue([edit(1, 'D1', '1.1', now), edit(2, 'D1', '2.2', now), edit(3, 'D2', '3.3', now)], now);
+      const calls: Array<{ ts: string; at: number; refused: boolean }> = [];
+      let refusedOnce = false;
+      const slack = {
+        updateMessage: async (_channel: string, ts: string) => {
+          const refuse = ts === '2.2' && !refusedOnce;
+          calls.push({ ts, at: performance.now(), refused: refuse });
+          if (refuse) {
+            refusedOnce = true;
+            throw new SlackCallError('ratelimited', false, 'rate limited', 1);
+          }
+        },
+      } as unknown as SlackPort;
+      await senderOn(db, slack, { concurrency: 2 }).kick();
+      const refused = calls.find((c) => c.refused);
+      const other = calls.find((c) => c.ts === '3.3');
+      if (!refused || !other) throw new Error("the 429 or the other DM's edit is missing");
+      expect(
+        calls
+          .filter((c) => !c.refused)
+          .map((c) => c.ts)
+          .sort(),
+      ).toEqual(['1.1', '2.2', '3.3']);
+      // D1 had been edited a moment before the 429, which for chat.postMessage would be the
+      // channel's own limit; for chat.update it is the method's, so the other DM's edit, ready at
+      // once on the other worker, waits out the Retry-After too.
+      expect(other.at - refused.at).toBeGreaterThanOrEqual(990);
+      expect(outbox.statusCounts().sent).toBe(3);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("takes a message's 429 right after a post into that channel for the channel's limit: the pace is kept", async () => {
+    const { db, cleanup } = migratedDatabase();
+    try {
+      const outbox = new OutboxRepository(db);
+      const now = new Date().toISOString();
+      const digest = (n: number) => ({
+        workspaceId: 'T1',
+        kind: 'digest' as const,
+        dedupeKey: `digest:${n}`,
+        channel: 'C1',
+        payload: { text: `digest ${n}` },
+        notBefore: now,
+      });
+      outbox.enqueue([digest(1), digest(2)], now);
+      let posts = 0;
+      const slack = {
+        postMessage: async (channel: string) => {
+          posts += 1;
+          if (posts === 2) throw new SlackCallError('ratelimited', false, 'rate limited', 1);
+          return { channel, ts: String(posts) };
+        },
+      } as unknown as SlackPort;
+      const pacer = new DeliveryPacer();
+      const limited: number[] = [];
+      const rateLimited = pacer.rateLimited.bind(pacer);
+      pacer.rateLimited = (turn, retryAfterMs) => {
+        limited.push(retryAfterMs ?? 0);
+        rateLimited(turn, retryAfterMs);
+      };
+      const sender = new DeliverySender({
+        outbox,
+        rounds: new RoundRepository(db),
+        slack,
+        clock: () => new Date(),
+        logger: { info: () => {}, warn: () => {}, error: () => {} },
+        concurrency: 1,
+        pacer,
+      });
+      await sender.kick();
+      expect(posts).toBe(3);
+      expect(limited).toEqual([]);
+      expect(pacer.ratePerSecond).toBeGreaterThanOrEqual(10);
     } finally {
       cleanup();
     }
