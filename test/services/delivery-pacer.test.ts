@@ -199,7 +199,11 @@ describe('DeliveryPacer', () => {
 });
 
 /** A sender over the outbox of `db`, on the real clock, logging nothing. */
-function senderOn(db: Db, slack: SlackPort, options: { concurrency: number; ratePerSecond?: number }) {
+function senderOn(
+  db: Db,
+  slack: SlackPort,
+  options: { concurrency: number; ratePerSecond?: number; pacer?: DeliveryPacer },
+) {
   return new DeliverySender({
     outbox: new OutboxRepository(db),
     rounds: new RoundRepository(db),
@@ -284,15 +288,7 @@ describe('DeliverySender with a rate', () => {
     const slack = {
       postMessage: async (channel: string) => ({ channel, ts: '1' }),
     } as unknown as SlackPort;
-    const sender = new DeliverySender({
-      outbox,
-      rounds: new RoundRepository(db),
-      slack,
-      clock: () => new Date(),
-      logger: { info: () => {}, warn: () => {}, error: () => {} },
-      concurrency: 4,
-      pacer,
-    });
+    const sender = senderOn(db, slack, { concurrency: 4, pacer });
     await sender.kick();
     expect(outbox.statusCounts().sent).toBe(4);
     // Three turns were waited for, 1/10 s each at the starting pace.
@@ -418,15 +414,7 @@ describe("DeliverySender and Slack's limits on edits and messages", () => {
         limited.push(retryAfterMs ?? 0);
         rateLimited(turn, retryAfterMs);
       };
-      const sender = new DeliverySender({
-        outbox,
-        rounds: new RoundRepository(db),
-        slack,
-        clock: () => new Date(),
-        logger: { info: () => {}, warn: () => {}, error: () => {} },
-        concurrency: 1,
-        pacer,
-      });
+      const sender = senderOn(db, slack, { concurrency: 1, pacer });
       await sender.kick();
       expect(posts).toBe(3);
       expect(limited).toEqual([]);
