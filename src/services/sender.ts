@@ -79,7 +79,8 @@ export class DeliveryPacer {
    * one method's limit (`oneMethod`), the latest Retry-After.
    */
   private holdUntil = Number.NEGATIVE_INFINITY;
-  private readonly oneMethod: boolean;
+  /** Whether the limit it paces to is one method's (the constructor's `oneMethod`). */
+  readonly oneMethod: boolean;
 
   constructor(
     options: {
@@ -562,10 +563,10 @@ export class DeliverySender {
             : new SlackCallError('unknown_error', false, (error as Error).message);
         if (failure.slackError !== 'ratelimited') return this.failed(delivery, failure, 0);
         // A second message into one channel within a second meets Slack's per-channel limit,
-        // which says nothing about the workspace's. That rule is chat.postMessage's: an edit's or
-        // an upload's 429 is always its method's limit.
+        // which says nothing about the workspace's. That rule is chat.postMessage's: a 429 met
+        // by a pacer of one method's limit (edits, uploads) is always that method's.
         const retryAfterMs = (failure.retryAfterSeconds ?? 1) * 1000;
-        const last = pacer === this.pacer ? this.lastPost.get(delivery.channel) : undefined;
+        const last = pacer.oneMethod ? undefined : this.lastPost.get(delivery.channel);
         if (last === undefined || turn.at - last >= CHANNEL_SPACING_MS) pacer.rateLimited(turn, retryAfterMs);
         if (tries >= RATE_LIMITED_TRIES || this.stopped) return this.failed(delivery, failure, retryAfterMs);
         await this.nap(retryAfterMs);
