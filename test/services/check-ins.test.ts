@@ -157,6 +157,41 @@ describe('CheckIns.submit: the DM thanks queued with the answer', () => {
     expect(edits().map((e) => (e as { status: string }).status)).toEqual(['pending', 'pending', 'pending']);
   });
 
+  it("finds the waiting edit among only the edits waiting to be sent, however many of the person's DM edits were sent", () => {
+    for (let i = 0; i < 25; i++) {
+      checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
+      const [sending] = outbox.claimDue(now.toISOString(), 100).filter((d) => d.kind === 'update');
+      if (!sending) throw new Error('the thanks was not due');
+      outbox.markSent(sending.id, 'UD1', '100.1', now.toISOString());
+      tick();
+    }
+    checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
+    tick();
+    checkIns.submit(roundId, 'UD1', given({ ...ANSWERS, waitingPct: 30 }), { channel: 'UD1', ts: '100.1' });
+    const statuses = edits().map((e) => (e as { status: string }).status);
+    expect(statuses).toEqual([...Array(25).fill('sent'), 'pending']);
+    // The lookup reads the index of waiting edits (migration 010), not every delivery of the
+    // person's round, each of whose payloads it would take apart as JSON.
+    const prepared: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
+    new OutboxRepository(db);
+    db.prepare = prepare;
+    const lookup = prepared.find((sql) => /^\s*UPDATE deliveries SET payload = @payload/.test(sql));
+    if (!lookup) throw new Error("replacePendingEdit's statement was not found");
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${lookup}`)
+      .all({ payload: null, now: null, roundId: null, userId: null, channel: null, ts: null }) as Array<{
+      detail: string;
+    }>;
+    expect(plan.map((p) => p.detail)).toContainEqual(
+      'SEARCH deliveries USING INDEX deliveries_pending_edits (round_id=? AND user_id=?)',
+    );
+  });
+
   it('a refused submission replaces nothing', () => {
     checkIns.submit(roundId, 'UD1', given(ANSWERS), { channel: 'UD1', ts: '100.1' });
     tick();

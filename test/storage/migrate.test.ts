@@ -116,7 +116,9 @@ describe('migrate', () => {
     });
     const before = rows();
     expect(before.indexes).toHaveLength(5);
-    expect(migrate(db, files).applied).toEqual(files.filter((m) => m.id >= rebuild.id).map((m) => m.id));
+    // Up to 009 itself: the migrations after it may add indexes of their own.
+    const upTo009 = files.filter((m) => m.id <= rebuild.id);
+    expect(migrate(db, upTo009).applied).toEqual([rebuild.id]);
     expect(rows()).toEqual(before);
     expect(db.pragma('foreign_key_check')).toEqual([]);
   });
