@@ -241,8 +241,7 @@ async function run(
  * views.open a click may wait up to 1.5 s for its turn before either: longer than the 100 ms of
  * quiet that ends a block, so without this wait that work landed in the next block, often a
  * floor's. The floors are not waited for: the bare app does nothing after its acks, and the one
- * that calls views.open after each (a reference) retries every 429 after its Retry-After for
- * minutes, which no block could wait out.
+ * that calls views.open after each (a reference) makes its call at once and lets a 429 go.
  */
 function settledWhen(kind: string, target: Target, clicks: number, sandbox: Sandbox): () => boolean {
   if (kind !== CLICK || target !== 'app') return () => true;
