@@ -11,6 +11,25 @@ export function tempDir(prefix = 'tooth-tail-test-'): { dir: string; cleanup: ()
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * The SQL of every statement `build` prepares on `db` (a repository's constructor prepares its
+ * statements, most of them private): for reading their plans or programs with EXPLAIN.
+ */
+export function statementsPreparedBy(db: Db, build: () => void): string[] {
+  const prepared: string[] = [];
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    prepared.push(sql);
+    return prepare(sql);
+  }) as typeof db.prepare;
+  try {
+    build();
+  } finally {
+    db.prepare = prepare;
+  }
+  return prepared;
+}
+
 /** A real, migrated SQLite file in a temp folder. */
 export function migratedDatabase(): { db: Db; file: string; cleanup: () => void } {
   const { dir, cleanup } = tempDir();

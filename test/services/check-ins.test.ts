@@ -10,7 +10,7 @@ import { type Delivery, OutboxRepository } from '../../src/storage/outbox.js';
 import { RoundRepository } from '../../src/storage/rounds.js';
 import { TeamRepository } from '../../src/storage/teams.js';
 import { given } from '../helpers/check-in.js';
-import { migratedDatabase, seedTeam } from '../helpers/db.js';
+import { migratedDatabase, seedTeam, statementsPreparedBy } from '../helpers/db.js';
 import { offlineSlack } from '../helpers/offline-slack.js';
 import { offlineServices } from '../helpers/services.js';
 
@@ -172,15 +172,9 @@ describe('CheckIns.submit: the DM thanks queued with the answer', () => {
     expect(statuses).toEqual([...Array(25).fill('sent'), 'pending']);
     // The lookup reads the index of waiting edits (migration 010), not every delivery of the
     // person's round, each of whose payloads it would take apart as JSON.
-    const prepared: string[] = [];
-    const prepare = db.prepare.bind(db);
-    db.prepare = ((sql: string) => {
-      prepared.push(sql);
-      return prepare(sql);
-    }) as typeof db.prepare;
-    new OutboxRepository(db);
-    db.prepare = prepare;
-    const lookup = prepared.find((sql) => /^\s*UPDATE deliveries SET payload = @payload/.test(sql));
+    const lookup = statementsPreparedBy(db, () => new OutboxRepository(db)).find((sql) =>
+      /^\s*UPDATE deliveries SET payload = @payload/.test(sql),
+    );
     if (!lookup) throw new Error("replacePendingEdit's statement was not found");
     const plan = db
       .prepare(`EXPLAIN QUERY PLAN ${lookup}`)

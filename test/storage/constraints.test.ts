@@ -3,7 +3,7 @@ import type { Db } from '../../src/storage/database.js';
 import { OutboxRepository } from '../../src/storage/outbox.js';
 import { RoundRepository } from '../../src/storage/rounds.js';
 import { TeamRepository } from '../../src/storage/teams.js';
-import { migratedDatabase } from '../helpers/db.js';
+import { migratedDatabase, statementsPreparedBy } from '../helpers/db.js';
 
 const WS = 'T1';
 const NOW = '2027-01-04T10:00:00.000Z';
@@ -187,15 +187,10 @@ describe('database constraints', () => {
     // SQLite checks an IN (...) list of more than two values through a temporary index built each
     // time the statement runs (migration 009): the writes made on every check-in and every send
     // stay free of them.
-    const prepared: string[] = [];
-    const prepare = db.prepare.bind(db);
-    db.prepare = ((sql: string) => {
-      prepared.push(sql);
-      return prepare(sql);
-    }) as typeof db.prepare;
-    new RoundRepository(db);
-    new OutboxRepository(db);
-    db.prepare = prepare;
+    const prepared = statementsPreparedBy(db, () => {
+      new RoundRepository(db);
+      new OutboxRepository(db);
+    });
     // Each row written by itself: an insert, or an update of one row by its id. (An update of many
     // rows that its WHERE finds by a column it changes lists them in a temporary table first,
     // which is no IN list's doing, and those run once at start or when a workspace goes.)
