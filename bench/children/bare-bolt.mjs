@@ -26,8 +26,17 @@ const { app, receiver } = createSlackApp(config);
 const reply = process.env.BENCH_BARE_REPLY === '1';
 const { logLevel: _logLevel, ...clientOptions } = webClientOptions(config);
 const replies = new webApi.WebClient(config.botToken, { ...clientOptions, rejectRateLimitedCalls: true });
-/** The one Slack call; a refusal (an HTTP 429 among them) is let go, not retried in a later block. */
-const call = (make) => make().catch(() => undefined);
+/**
+ * The one Slack call. An HTTP 429 is let go, not retried in a later block; any other error ends
+ * this process, so the benchmark stops on its next request instead of reporting a reference that
+ * made no calls.
+ */
+const call = (make) =>
+  make().catch((error) => {
+    if (error?.code === webApi.ErrorCode.RateLimitedError) return;
+    console.error(error);
+    process.exit(1);
+  });
 app.command('/tooth-tail', async ({ ack, respond }) => {
   await ack();
   if (reply) await respond({ response_type: 'ephemeral', text: 'ok' });
