@@ -24,8 +24,10 @@ const { createServer } = await load('slack/server');
 const config = loadConfig(process.env);
 const { app, receiver } = createSlackApp(config);
 const reply = process.env.BENCH_BARE_REPLY === '1';
-const { logLevel: _logLevel, ...clientOptions } = webClientOptions(config);
-const replies = new webApi.WebClient(config.botToken, { ...clientOptions, rejectRateLimitedCalls: true });
+const replies = new webApi.WebClient(config.botToken, {
+  ...webClientOptions(config),
+  rejectRateLimitedCalls: true,
+});
 /**
  * The one Slack call. An HTTP 429 is let go, not retried in a later block; any other error ends
  * this process, so the benchmark stops on its next request instead of reporting a reference that

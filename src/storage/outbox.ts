@@ -238,7 +238,8 @@ export class OutboxRepository extends Repository {
    * not yet sent, so the message is edited once, with the latest. Changed in place rather than
    * deleted and queued again, which wrote four of the table's b-trees twice for every re-submission.
    * Returns false when no edit of that message is waiting (none was queued, or it is being sent or
-   * was sent): the new one is then queued as a delivery of its own.
+   * was sent): the new one is then queued as a delivery of its own. The waiting edit is found
+   * through an index of waiting edits alone (migration 010), not among the edits already sent.
    */
   replacePendingEdit(
     message: { roundId: number; userId: string; channel: string; ts: string },
