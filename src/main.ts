@@ -124,6 +124,9 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
   // A workspace marked uninstalled whose token works again was reinstalled while the app was down.
   await services.installs.checkAllReinstalls();
   lease.start();
+  // Not awaited: the thread loads beside the first requests, which it is ready for long before a
+  // person clicks; a click that comes first waits for it, as before.
+  void services.checkIns.prepare();
   const poll = pollDeliveries(services.sender);
   if (options.scheduler !== false) scheduler.start();
   app.logger.info(`tooth-tail listening on ${port} (${config.mode} mode), database ${config.databasePath}`);

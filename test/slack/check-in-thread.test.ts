@@ -281,6 +281,32 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     );
   });
 
+  it('starts the thread before any job when asked to (prepare), so the first click does not wait for it', async () => {
+    const w = writer();
+    expect(w.threaded).toBe(false);
+    await w.prepare();
+    expect(w.threaded).toBe(true);
+    expect(w.handOvers).toBe(0);
+    expect(await w.record(submission())).toEqual({ ok: true, thanksQueued: true });
+    expect(warnings).toEqual([]);
+  });
+
+  it('prepares nothing for an in-memory database, or a database the thread cannot open, and says why once', async () => {
+    const inMemory = writer({ file: ':memory:' });
+    await inMemory.prepare();
+    expect(inMemory.threaded).toBe(false);
+    expect(warnings).toEqual([]);
+    const elsewhere = path.join(path.dirname(file), 'not-a-database');
+    fs.mkdirSync(elsewhere);
+    const broken = writer({ file: elsewhere });
+    await broken.prepare();
+    expect(broken.threaded).toBe(false);
+    expect(warnings).toHaveLength(1);
+    // The job that comes after is done on the main thread.
+    expect(await broken.record(submission())).toEqual({ ok: true, thanksQueued: true });
+    expect(warnings).toHaveLength(1);
+  });
+
   it('records in-process for an in-memory database, which a thread cannot share', async () => {
     const w = writer({ file: ':memory:' });
     expect(await w.record(submission())).toEqual({ ok: true, thanksQueued: true });
