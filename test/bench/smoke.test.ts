@@ -45,6 +45,10 @@ describe('npm run bench', () => {
       expect(Number.isFinite(row.figure), row.benchmark).toBe(true);
       expect(Number.isFinite(row.floor), row.benchmark).toBe(true);
     }
+    // Every ack row says how far the floor's twin (a second, identical bare app) came out from
+    // the floor in the same run: the noise the ratio beside it is read against.
+    for (const row of rows.filter((r) => r.benchmark.startsWith('ack ')))
+      expect(row.note, row.benchmark).toMatch(/floor's twin p(50|99) \d+\.\d ms \(\d+\.\d\d× the floor\)/);
     // Every fan-out, and the scheduled round, delivered every DM exactly once (a correctness
     // check, not a timing one).
     const deliveries = rows.filter(
