@@ -28,13 +28,15 @@ const CEILINGS = [
 ] as const;
 
 /**
- * What the README reports: the issue's sizes, but three times the acknowledgements in blocks of
- * 200 (1,000 in four blocks moved a row's ratio by ±0.3 between runs of the same code on a
- * shared two-core machine). The fan-outs take 30 s each at least.
+ * What the README reports: the issue's sizes, but twelve times the acknowledgements, in blocks of
+ * 200. A block's requests share one queue, so a percentile is about as steady as the number of
+ * blocks behind it: on this two-core machine two identical apps (the floor and its twin) came out
+ * 0.71-1.20x apart at the p50 over 15 blocks, and 0.86-1.04x over 60 (1,000 in four blocks moved
+ * a ratio by ±0.3). The acks take about 6 minutes, the fan-outs 30 s each at least.
  */
 export const FULL: BenchSizes = {
   name: 'full',
-  ack: { requests: 3000, warmup: 500, concurrency: 16, blocks: 15, members: 20 },
+  ack: { requests: 12000, warmup: 500, concurrency: 16, blocks: 60, members: 20 },
   fanOut: {
     ceilings: CEILINGS,
     deliveryRatePerSecond: null,
