@@ -74,22 +74,20 @@ export async function ackLatency(sizes: AckSizes, rt: Runtime, cleanups: Cleanup
   const env = appEnvironment({ apiUrl: sandbox.apiUrl, databasePath });
   const app = spawnNode('tooth-tail', appArgs(rt), { ...env, ...appEnv(rt, {}) }, await freePort());
   cleanups.add(() => app.stop());
-  const bare = spawnNode('bare Bolt app', bareBoltArgs(rt), { ...env, ...bareBoltEnv(rt) }, await freePort());
-  cleanups.add(() => bare.stop());
-  const twin = spawnNode(
-    'bare Bolt app (twin)',
-    bareBoltArgs(rt),
-    { ...env, ...bareBoltEnv(rt) },
-    await freePort(),
-  );
-  cleanups.add(() => twin.stop());
-  const replying = spawnNode(
-    'bare Bolt app that replies',
-    bareBoltArgs(rt),
-    { ...env, ...bareBoltEnv(rt, true) },
-    await freePort(),
-  );
-  cleanups.add(() => replying.stop());
+  // The floor, its twin and the reference: the same bare Bolt app, the reference making its call.
+  const spawnBare = async (name: string, replies = false) => {
+    const child = spawnNode(
+      name,
+      bareBoltArgs(rt),
+      { ...env, ...bareBoltEnv(rt, replies) },
+      await freePort(),
+    );
+    cleanups.add(() => child.stop());
+    return child;
+  };
+  const bare = await spawnBare('bare Bolt app');
+  const twin = await spawnBare('bare Bolt app (twin)');
+  const replying = await spawnBare('bare Bolt app that replies', true);
   await Promise.all([app.ready(30_000), bare.ready(30_000), twin.ready(30_000), replying.ready(30_000)]);
 
   const capture = await CaptureServer.start();
