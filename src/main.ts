@@ -34,6 +34,7 @@ import { RoundService } from './services/rounds.js';
 import { DeliverySender } from './services/sender.js';
 import { WorkerLease } from './services/worker-lease.js';
 import { createSlackApp, webClientOptions } from './slack/app.js';
+import { CheckInSubmissions } from './slack/check-in-submissions.js';
 import { CheckInThread } from './slack/check-in-thread.js';
 import { CommandRunner } from './slack/commands/command-runner.js';
 import { repeatedEvents } from './slack/dedupe.js';
@@ -126,7 +127,7 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
   lease.start();
   // Not awaited: the thread loads beside the first requests, which it is ready for long before a
   // person clicks; a click that comes first waits for it, as before.
-  void services.checkIns.prepare();
+  void services.modals.prepare();
   const poll = pollDeliveries(services.sender);
   if (options.scheduler !== false) scheduler.start();
   app.logger.info(`tooth-tail listening on ${port} (${config.mode} mode), database ${config.databasePath}`);
@@ -137,7 +138,8 @@ export async function startApp(env: NodeJS.ProcessEnv, options: StartOptions = {
     clearInterval(poll);
     await scheduler.stop();
     await closeServer(server);
-    await services.checkIns.stop();
+    await services.submissions.settled();
+    await services.modals.stop();
     await services.sender.stop();
     lease.stop();
     if (config.mode === 'socket') await app.stop();
@@ -334,17 +336,16 @@ function createServices(input: {
   const { fetch: _transport, ...threadClient } = webClientOptions(config, clientSettings(options));
   const version = dataVersion(db);
   const modalClient = rejectingRateLimits();
-  const checkIns = new CheckInThread({
+  const checkIns = new CheckIns({ db, teams, rounds: roundRepo, outbox, messages: blockKitMessages, clock });
+  const submissions = new CheckInSubmissions({ db, checkIns, onQueued });
+  const modals = new CheckInThread({
     file: config.databasePath,
     client: { token: config.botToken, options: threadClient },
-    checkIns: new CheckIns({ db, teams, rounds: roundRepo, outbox, messages: blockKitMessages, clock }),
+    checkIns,
     // When the thread cannot run: a client that hands HTTP 429 back, as the thread's does
     // (openCheckInModal).
     openView: (args) => modalClient.views.open(args as never),
-    clock,
     logger,
-    onQueued,
-    onRecorded: version.changed,
     onSlackCalls: (count) => calls.count(count),
   });
   const listeners: ListenerDeps = {
@@ -364,7 +365,8 @@ function createServices(input: {
       dataVersion: version.current,
     }),
     rounds,
-    checkIns,
+    submissions,
+    modals,
     roundRepo,
     org,
     access,
@@ -389,7 +391,8 @@ function createServices(input: {
   return {
     sender,
     rounds,
-    checkIns,
+    submissions,
+    modals,
     digests,
     orgDigests,
     blockerThemes,

@@ -25,8 +25,9 @@ export interface CheckInsDeps {
 
 /**
  * What one member's check-in reads and writes, over one database connection and nothing else:
- * RoundService uses it on the app's connection, and the check-in thread (slack/check-in-thread.ts)
- * on a connection of its own.
+ * submissions are recorded with it on the app's connection (slack/check-in-submissions.ts), and
+ * the check-in thread (slack/check-in-thread.ts) reads what the modal shows on a connection of
+ * its own.
  */
 export class CheckIns {
   constructor(private readonly deps: CheckInsDeps) {}

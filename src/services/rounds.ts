@@ -59,7 +59,7 @@ const isUniqueViolation = (error: unknown): boolean =>
 
 /**
  * The life of a round: open with a roster snapshot, remind, close with a summary. Answers are
- * recorded by CheckIns (check-ins.ts), on the check-in thread.
+ * recorded by CheckIns (check-ins.ts), through CheckInSubmissions (slack/check-in-submissions.ts).
  */
 export class RoundService {
   constructor(private readonly deps: RoundsDeps) {}

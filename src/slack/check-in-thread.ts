@@ -2,36 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { ErrorCode } from '@slack/web-api';
 import type { CheckIn, CheckIns } from '../services/check-ins.js';
 import { AppError } from '../services/errors.js';
-import type { Clock } from '../services/ports.js';
-import {
-  readSurveyAnswers,
-  type StateValues,
-  stateValues,
-  surveyMetadata,
-  surveyModal,
-} from './views/survey-modal.js';
-
-/**
- * A submitted check-in modal, as Slack sent it: the listener only carries it, and its metadata
- * and answers are read (with zod) where they are recorded, so reading them costs nothing on the
- * thread that acks every request.
- */
-export interface CheckInSubmission {
-  userId: string;
-  /** view.private_metadata: the round, and the check-in DM the modal was opened from (SurveyMetadata). */
-  metadata: string;
-  /** view.state.values, as JSON (a string crosses to the thread for less than its objects). */
-  values: string;
-}
-
-/**
- * What the submission's ack says: close the modal (`thanksQueued` when the DM it came from will
- * change to "Thanks, recorded"), or these errors beside their fields (`unreadable` when the
- * submission itself could not be read, which is no person's mistake and is logged).
- */
-export type CheckInOutcome =
-  | { ok: true; thanksQueued: boolean }
-  | { ok: false; errors: Record<string, string>; unreadable?: true };
+import { surveyModal } from './views/survey-modal.js';
 
 /** A click on "Answer" (or "Edit my answers"), as the listener read it. */
 export interface ModalRequest {
@@ -53,62 +24,6 @@ export type ModalOutcome = { ok: true } | { ok: false; refused: string; told?: b
 
 /** views.open, through whichever Web API client the calling thread has. */
 export type OpenView = (args: { trigger_id: string; view: Record<string, unknown> }) => Promise<unknown>;
-
-/** The first question's block, where an error about the whole check-in is shown. */
-const FIRST_BLOCK = { 'data-scientist': 'waiting_pct', engineer: 'rewrite_pct' } as const;
-
-/** Before the role is known, an error about the whole check-in goes beside either first field. */
-const besideFirstField = (message: string) => ({ waiting_pct: message, rewrite_pct: message });
-
-/** The answer to a submission that could not be read (not one Slack's modal would send). */
-export const UNREADABLE_SUBMISSION: CheckInOutcome = {
-  ok: false,
-  unreadable: true,
-  errors: besideFirstField('This form could not be read. Close it and press the button in the DM again.'),
-};
-
-/** Reads the modal's answers for the member's role and records them; what cannot be, is said. */
-export function recordCheckIn(checkIns: CheckIns, submission: CheckInSubmission): CheckInOutcome {
-  const read = readSubmission(submission);
-  if (!read) return UNREADABLE_SUBMISSION;
-  let role: keyof typeof FIRST_BLOCK | undefined;
-  try {
-    const recorded = checkIns.submit(
-      read.roundId,
-      submission.userId,
-      (asked) => {
-        role = asked;
-        return readSurveyAnswers(asked, read.values);
-      },
-      read.dm,
-    );
-    return recorded.ok
-      ? { ok: true, thanksQueued: read.dm !== null }
-      : { ok: false, errors: recorded.errors };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    // Not asked, or the round closed: the role is not known yet.
-    return {
-      ok: false,
-      errors: role === undefined ? besideFirstField(error.message) : { [FIRST_BLOCK[role]]: error.message },
-    };
-  }
-}
-
-/** The submission's round, the DM it came from and its answers; undefined when they cannot be read. */
-function readSubmission(
-  submission: CheckInSubmission,
-): { roundId: number; dm: { channel: string; ts: string } | null; values: StateValues } | undefined {
-  try {
-    const metadata = surveyMetadata.safeParse(JSON.parse(submission.metadata));
-    const values = stateValues.safeParse(JSON.parse(submission.values));
-    if (!metadata.success || !values.success) return undefined;
-    const { roundId, channel, ts } = metadata.data;
-    return { roundId, dm: channel && ts ? { channel, ts } : null, values: values.data };
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * A trigger_id is valid for 3 s and one use (FACTS), and the ack and the call itself take some of
@@ -251,18 +166,14 @@ export interface CheckInLogger {
 }
 
 /** What the main thread asks of the check-in thread (a turn's worth at a time, as an array). */
-export type CheckInJob =
-  | { kind: 'record'; input: CheckInSubmission }
-  | { kind: 'modal'; input: ModalRequest };
-export type CheckInRequest = CheckInJob & {
+export interface CheckInRequest {
   id: number;
-  /** The app's clock when the request arrived: a recorded answer's and its thanks' time. */
-  now: string;
-};
+  input: ModalRequest;
+}
 /** The thread's answer to one job. */
 export interface JobReply {
   id: number;
-  outcome?: CheckInOutcome | ModalOutcome;
+  outcome?: ModalOutcome;
   error?: string;
   /** Web API calls of the thread that Slack answered (not with HTTP 429): SlackCalls counts them. */
   slackCalls: number;
@@ -294,26 +205,24 @@ const { parentPort, workerData } = require('node:worker_threads');
 const STOP_WAIT_MS = 2000;
 
 type Pending = {
-  job: CheckInJob;
-  resolve: (outcome: CheckInOutcome | ModalOutcome) => void;
+  job: ModalRequest;
+  resolve: (outcome: ModalOutcome) => void;
   reject: (error: Error) => void;
 };
 
 /**
- * The two requests of a check-in that do more than Bolt's own work before the person sees the
- * result, done on a thread of their own: the click on "Answer" (the reads for the modal, then
- * views.open while the trigger_id is valid) and the submission (the reads and the transaction
- * that stores the answer, before the ack closes the modal). On the thread that answers Slack each
- * cost several times Bolt's own work for the request and held up every request behind it; here
- * the main thread parses, hands the job over and goes on. The thread has its own connection to
- * the database and its own Web API client (`client`: built as the app's are, on the same
- * transport); a submission's ack still waits until its answer is committed.
+ * The click on "Answer" (or "Edit my answers"), done on a thread of its own: the reads for the
+ * modal, then views.open while the trigger_id is valid, and under Slack's rate limit the wait for
+ * its turn. On the thread that answers Slack it cost several times Bolt's own work for the request
+ * and held up every request behind it; here the main thread parses, hands the job over and acks.
+ * The thread has its own connection to the database and its own Web API client (`client`: built
+ * as the app's are, on the same transport). Submissions are recorded on the main thread
+ * (CheckInSubmissions), which measured cheaper than handing them over.
  *
  * The thread starts once the app has started (prepare), or else with the first job. If it cannot
- * start or stops, jobs are done on the main thread again (said once), with `checkIns` on the app's
- * connection and `openView` on its client;
- * a job the thread had not answered is done there, which at worst writes the same answers twice,
- * edits the DM's thanks twice, or tries a used trigger_id (Slack refuses it; the modal is open).
+ * start or stops, modals are opened from the main thread again (said once), with `checkIns` on the
+ * app's connection and `openView` on its client; a job the thread had not answered is done there,
+ * which at worst tries a used trigger_id (Slack refuses it; the modal is open).
  */
 export class CheckInThread {
   private worker: Worker | null = null;
@@ -335,12 +244,7 @@ export class CheckInThread {
       /** The same work on the main thread: the fallback. */
       checkIns: CheckIns;
       openView: OpenView;
-      clock: Clock;
       logger: CheckInLogger;
-      /** Called after a submission queued the DM's thanks (wakes the sender). */
-      onQueued: () => void;
-      /** Called after a submission was stored (the thread's connection is not the app's: DataVersion). */
-      onRecorded?: () => void;
       /** Told of the thread's Web API calls that Slack answered (the app's calls, SlackCalls). */
       onSlackCalls?: (count: number) => void;
     },
@@ -356,20 +260,12 @@ export class CheckInThread {
     return this.start();
   }
 
-  async record(submission: CheckInSubmission): Promise<CheckInOutcome> {
-    const outcome = (await this.run({ kind: 'record', input: submission })) as CheckInOutcome;
-    if (outcome.ok) this.deps.onRecorded?.();
-    if (outcome.ok && outcome.thanksQueued) this.deps.onQueued();
-    return outcome;
-  }
-
-  async openModal(request: ModalRequest): Promise<ModalOutcome> {
-    return (await this.run({ kind: 'modal', input: request })) as ModalOutcome;
+  openModal(request: ModalRequest): Promise<ModalOutcome> {
+    return this.run(request);
   }
 
   /**
-   * Waits for the jobs in flight, then ends the thread. A submission's commit takes a moment; a
-   * modal whose views.open Slack holds back (HTTP 429, which the client retries after Retry-After)
+   * Waits for the jobs in flight, then ends the thread. A modal whose views.open Slack holds back (HTTP 429, which the client retries after Retry-After)
    * can take minutes, long after its trigger_id expired, so no job is waited for past
    * STOP_WAIT_MS: what is left is refused, as a request to a stopped app is.
    */
@@ -390,7 +286,7 @@ export class CheckInThread {
     }
     for (const [id, waiting] of this.pending) {
       this.pending.delete(id);
-      waiting.reject(new Error('the app stopped before this check-in was done'));
+      waiting.reject(new Error('the app stopped before this modal was opened'));
     }
   }
 
@@ -404,16 +300,16 @@ export class CheckInThread {
     return this.worker !== null;
   }
 
-  private run(job: CheckInJob): Promise<CheckInOutcome | ModalOutcome> {
+  private run(job: ModalRequest): Promise<ModalOutcome> {
     if (this.stopping) return Promise.reject(new Error('the app is stopping'));
     // Once the thread runs, a job goes to it in this turn, without waiting on start() again.
     if (this.worker) return this.handTo(this.worker, job);
     return this.start().then(() => (this.worker ? this.handTo(this.worker, job) : this.onMainThread(job)));
   }
 
-  private handTo(worker: Worker, job: CheckInJob): Promise<CheckInOutcome | ModalOutcome> {
+  private handTo(worker: Worker, job: ModalRequest): Promise<ModalOutcome> {
     const id = this.nextId++;
-    const request: CheckInRequest = { ...job, id, now: this.deps.clock().toISOString() };
+    const request: CheckInRequest = { id, input: job };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { job, resolve, reject });
       this.post(worker, request);
@@ -422,13 +318,8 @@ export class CheckInThread {
 
   /**
    * Hands jobs over once per turn of the event loop: each message wakes the other thread, and
-   * profiled under a burst of submissions postMessage was the main thread's largest cost after
-   * Bolt's own. The thread writes a hand-over's submissions in one transaction (check-in-worker).
-   * A hand-over goes while the thread still writes the one before, and waits in its queue: holding
-   * it back until the thread answered (so that the batches grew) made each submission wait for
-   * the main thread to read that answer too: in three runs of the bench with both side by side
-   * (the other in the third slot of the same run) the submission's p50 was 0.1–0.5 ms and its p99
-   * up to 5.6 ms longer with the hold, for the same CPU.
+   * profiled under a burst of jobs postMessage was the main thread's largest cost after Bolt's
+   * own. A hand-over goes while the thread still works on the one before, and waits in its queue.
    */
   private post(worker: Worker, request: CheckInRequest): void {
     this.outgoing.push(request);
@@ -444,10 +335,8 @@ export class CheckInThread {
     worker.postMessage(batch);
   }
 
-  private onMainThread(job: CheckInJob): Promise<CheckInOutcome | ModalOutcome> {
-    return job.kind === 'record'
-      ? Promise.resolve(recordCheckIn(this.deps.checkIns, job.input))
-      : openCheckInModal(this.deps.checkIns, this.deps.openView, job.input, this.modalRateLimit);
+  private onMainThread(job: ModalRequest): Promise<ModalOutcome> {
+    return openCheckInModal(this.deps.checkIns, this.deps.openView, job, this.modalRateLimit);
   }
 
   private start(): Promise<void> {

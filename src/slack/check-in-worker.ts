@@ -1,9 +1,10 @@
-// The check-in thread (see CheckInThread in check-in-thread.ts): its own connection to the
-// database, its own Web API client, and the same CheckIns the main thread would use.
+// The check-in thread (see CheckInThread in check-in-thread.ts), which opens the check-in modal:
+// its own connection to the database (read only here), its own Web API client, and the same
+// CheckIns the main thread would use.
 import type { MessagePort } from 'node:worker_threads';
 import { WebClient } from '@slack/web-api';
 import { CheckIns } from '../services/check-ins.js';
-import { immediateTransaction, openDatabase } from '../storage/database.js';
+import { openDatabase } from '../storage/database.js';
 import { OutboxRepository } from '../storage/outbox.js';
 import { RoundRepository } from '../storage/rounds.js';
 import { TeamRepository } from '../storage/teams.js';
@@ -15,7 +16,6 @@ import {
   type ModalOutcome,
   ModalRateLimit,
   openCheckInModal,
-  recordCheckIn,
 } from './check-in-thread.js';
 import { keepAliveFetch } from './keep-alive-fetch.js';
 import { sayEphemeral } from './response-url.js';
@@ -23,18 +23,14 @@ import { blockKitMessages } from './views/messages.js';
 
 export function serve(port: MessagePort, data: CheckInThreadData): void {
   const db = openDatabase(data.file);
-  // Checkpoints are the checkpoint thread's (or, without it, the app connection's): a commit here
-  // that took the WAL past 1,000 pages would otherwise copy it back while a person waits.
-  db.pragma('wal_autocheckpoint = 0');
-  // A submission is recorded at the main thread's time of its arrival (the app's clock).
-  let now = new Date(0);
   const checkIns = new CheckIns({
     db,
     teams: new TeamRepository(db),
     rounds: new RoundRepository(db),
     outbox: new OutboxRepository(db),
     messages: blockKitMessages,
-    clock: () => now,
+    // Opening a modal writes nothing and reads no time.
+    clock: () => new Date(),
   });
   // The calls Slack answered are handed back with the jobs, so the app's count (SlackCalls) is whole.
   let answered = 0;
@@ -53,7 +49,7 @@ export function serve(port: MessagePort, data: CheckInThreadData): void {
     client.views.open(args as never);
   // Answers go back once per turn of this thread's event loop, as jobs come (CheckInThread.post):
   // under a burst of clicks, the modals that opened or were refused in one turn wake the main
-  // thread once. A batch of submissions goes at once, with them, as its acks wait on it.
+  // thread once.
   const replies: JobReply[] = [];
   const flush = () => {
     if (replies.length === 0) return;
@@ -63,46 +59,21 @@ export function serve(port: MessagePort, data: CheckInThreadData): void {
     answered = 0;
     port.postMessage(batch satisfies CheckInReply);
   };
-  const send = (answers: JobReply[], now: boolean) => {
-    replies.push(...answers);
-    if (now) flush();
-    else if (replies.length === answers.length) setImmediate(flush);
+  const send = (answer: JobReply) => {
+    replies.push(answer);
+    if (replies.length === 1) setImmediate(flush);
   };
   const failure = (id: number, error: unknown): JobReply => ({
     id,
     error: (error as Error).message ?? String(error),
     slackCalls: 0,
   });
-
-  /**
-   * The submissions of one hand-over, in one transaction (each in a savepoint of its own, so one
-   * refused or failed rolls back alone): under a burst of them, one commit instead of one each.
-   * Nothing is answered before the commit; if it fails, none of them is recorded, and each says so.
-   */
-  const record = (requests: Array<Extract<CheckInRequest, { kind: 'record' }>>) => {
-    let answers: JobReply[];
-    try {
-      answers = immediateTransaction(db, () =>
-        requests.map((request) => {
-          now = new Date(request.now);
-          try {
-            return { id: request.id, outcome: recordCheckIn(checkIns, request.input), slackCalls: 0 };
-          } catch (error) {
-            return failure(request.id, error);
-          }
-        }),
-      );
-    } catch (error) {
-      answers = requests.map((request) => failure(request.id, error));
-    }
-    send(answers, true);
-  };
-  const modal = (request: Extract<CheckInRequest, { kind: 'modal' }>) =>
+  const modal = (request: CheckInRequest) =>
     openCheckInModal(checkIns, openView, request.input, rateLimit)
       .then((outcome) => tell(request.input.responseUrl, outcome))
       .then(
-        (outcome) => send([{ id: request.id, outcome, slackCalls: 0 }], false),
-        (error) => send([failure(request.id, error)], false),
+        (outcome) => send({ id: request.id, outcome, slackCalls: 0 }),
+        (error) => send(failure(request.id, error)),
       );
   // A refusal is said here when the click has a response_url: under a burst that Slack rate-limits,
   // nearly every click is one, and the main thread, which acks everyone's requests, is spared it.
@@ -123,9 +94,7 @@ export function serve(port: MessagePort, data: CheckInThreadData): void {
       // Ends this thread only, with any Web API call still waiting out a Retry-After.
       process.exit(0);
     }
-    const records = requests.filter((r) => r.kind === 'record');
-    if (records.length > 0) record(records);
-    for (const request of requests) if (request.kind === 'modal') void modal(request);
+    for (const request of requests) void modal(request);
   });
   port.postMessage({ ready: true } satisfies CheckInReply);
 }

@@ -52,8 +52,6 @@ export function openDatabase(file: string, options: { readonly?: boolean; busyTi
 /** A value that changes whenever the database changes, cheap enough to ask on every request. */
 export interface DataVersion {
   current(): string;
-  /** Another connection of this process committed (the check-in thread): `current` moves now. */
-  changed(): void;
 }
 
 /** How late a commit by another process (a second app process, the CLI) may show in `current`. */
@@ -64,8 +62,9 @@ export const OTHER_PROCESSES_EVERY_MS = 100;
  * lock. Commits by other connections move SQLite's `data_version`, which needs a read transaction
  * (a lock and an unlock on the -shm file), the dearest step of an ack answered from a kept reply
  * on a busy machine. So it is read at most every OTHER_PROCESSES_EVERY_MS: another process's
- * change shows that much later at most, far less than a person takes between two commands. The
- * app's own threads say when they commit (`changed`), so nothing of this process shows late.
+ * change shows that much later at most, far less than a person takes between two commands. Every
+ * write of this process is on this connection (the check-in thread and the checkpoint thread
+ * write no rows), so nothing of this process shows late.
  */
 export function dataVersion(db: Db, options: { now?: () => number } = {}): DataVersion {
   const now = options.now ?? (() => performance.now());
@@ -73,7 +72,6 @@ export function dataVersion(db: Db, options: { now?: () => number } = {}): DataV
   const own = db.prepare('SELECT total_changes()').pluck();
   let othersSeen = others.get();
   let askedAt = now();
-  let threads = 0;
   return {
     current: () => {
       const at = now();
@@ -81,10 +79,7 @@ export function dataVersion(db: Db, options: { now?: () => number } = {}): DataV
         othersSeen = others.get();
         askedAt = at;
       }
-      return `${othersSeen}:${own.get()}:${threads}`;
-    },
-    changed: () => {
-      threads += 1;
+      return `${othersSeen}:${own.get()}`;
     },
   };
 }
@@ -107,8 +102,8 @@ export function withBusyTimeout<T>(db: Db, ms: number, fn: () => T): T {
 /**
  * One better-sqlite3 transaction function per connection, which runs the work it is given (a
  * nested call takes a savepoint, as its own transaction functions do): db.transaction(fn) builds
- * four wrappers and defines their properties on every call, a tenth of a submission's write on the
- * check-in thread when it was made once per transaction (profiled under `npm run bench`).
+ * four wrappers and defines their properties on every call, a tenth of a submission's write when
+ * it was made once per transaction (profiled under `npm run bench`).
  */
 const runners = new WeakMap<Db, (work: () => unknown) => unknown>();
 

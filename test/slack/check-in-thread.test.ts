@@ -6,7 +6,6 @@ import { Sandbox } from '../../src/sandbox/sandbox.js';
 import { CheckIns } from '../../src/services/check-ins.js';
 import {
   busyText,
-  type CheckInSubmission,
   CheckInThread,
   ModalRateLimit,
   type OpenView,
@@ -23,21 +22,9 @@ import { offlineServices } from '../helpers/services.js';
 
 const NOW = new Date('2026-03-02T10:00:00.000Z');
 const clock = () => NOW;
-const WS = 'T0SANDBOX';
-
-/** The modal's state as Slack sends it: block_id → action_id "value" → the picked option. */
-const picked = (answers: Record<string, string>) =>
-  Object.fromEntries(
-    Object.entries(answers).map(([block, value]) => [
-      block,
-      { value: { type: 'static_select', selected_option: { value } } },
-    ]),
-  );
-const DS = picked({ waiting_pct: '20', infra_pct: '10', path_to_prod: 'paired' });
-
 const TOKEN = 'xoxb-thread-test';
 
-describe('CheckInThread: the modal opened and check-ins recorded on a thread of their own', () => {
+describe('CheckInThread: the check-in modal opened from a thread of its own', () => {
   let sandbox: Sandbox;
   let db: Db;
   let file: string;
@@ -45,8 +32,6 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
   let roundId: number;
   let writers: CheckInThread[];
   let warnings: string[];
-  let queued: number;
-  let recorded: number;
   let slackCalls: number;
 
   beforeAll(async () => {
@@ -70,8 +55,6 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     roundId = (await rounds.open(team, { openedBy: 'U1' })).id;
     writers = [];
     warnings = [];
-    queued = 0;
-    recorded = 0;
     slackCalls = 0;
   });
 
@@ -107,174 +90,30 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
         slackCalls += count;
       },
       checkIns: checkInsOnTestDb(),
-      clock,
       logger: { warn: (message) => warnings.push(message) },
-      onQueued: () => {
-        queued += 1;
-      },
-      onRecorded: () => {
-        recorded += 1;
-      },
     });
     writers.push(w);
     return w;
   };
-  /** A submission as the listener carries it: the modal's metadata and values as Slack sent them. */
-  const submission = (
-    over: {
-      userId?: string;
-      values?: Record<string, unknown>;
-      dm?: { channel: string; ts: string } | null;
-    } = {},
-  ): CheckInSubmission => {
-    const dm = over.dm === undefined ? { channel: 'D0UD1', ts: '1700000000.000100' } : over.dm;
-    return {
-      userId: over.userId ?? 'UD1',
-      metadata: JSON.stringify({ roundId, channel: dm?.channel ?? null, ts: dm?.ts ?? null }),
-      values: JSON.stringify(over.values ?? DS),
-    };
-  };
-  const answerOf = (userId: string) => new RoundRepository(db).response(roundId, userId)?.answers;
-  const thanksRows = () =>
-    db.prepare("SELECT user_id, channel, created_at FROM deliveries WHERE kind = 'update'").all();
-
-  it('records on the thread, at the app clock, and the main connection sees it before the promise resolves', async () => {
-    const w = writer();
-    expect(await w.record(submission())).toEqual({ ok: true, thanksQueued: true });
-    expect(w.threaded).toBe(true);
-    expect(answerOf('UD1')).toMatchObject({ waitingPct: 20, infraPct: 10 });
-    expect(thanksRows()).toEqual([{ user_id: 'UD1', channel: 'D0UD1', created_at: NOW.toISOString() }]);
-    expect(queued).toBe(1);
-    // The app's kept command replies learn of a commit on the thread's own connection from this.
-    expect(recorded).toBe(1);
-    expect(warnings).toEqual([]);
+  const click = (userId = 'UD1', responseUrl: string | null = null) => ({
+    roundId,
+    userId,
+    triggerId: sandbox.issueTriggerId(userId),
+    channel: 'D0UD1',
+    ts: '1700000000.000100',
+    responseUrl,
   });
+  /** The main thread's client on the sandbox: the fallback's, where a test needs it to open. */
+  const onMain = () => new WebClient(TOKEN, { slackApiUrl: sandbox.apiUrl, retryConfig: { retries: 0 } });
 
-  it('queues no thanks and wakes no sender without the DM it came from', async () => {
-    expect(await writer().record(submission({ dm: null }))).toEqual({ ok: true, thanksQueued: false });
-    expect(answerOf('UD1')).toBeDefined();
-    expect(thanksRows()).toEqual([]);
-    expect(queued).toBe(0);
-  });
-
-  it('answers what cannot be recorded beside its field, and writes nothing', async () => {
-    const w = writer();
-    const missing = await w.record(submission({ values: picked({ waiting_pct: '20' }) }));
-    expect(missing).toEqual({
-      ok: false,
-      errors: { infra_pct: 'Pick one.', path_to_prod: expect.any(String) },
-    });
-    const outsider = await w.record(submission({ userId: 'U0STRANGER' }));
-    expect(outsider.ok).toBe(false);
-    expect(outsider.ok ? {} : outsider.errors).toEqual({
-      waiting_pct: expect.stringMatching(/not asked in this check-in/),
-      rewrite_pct: expect.any(String),
-    });
-    const engineerAnswers = await w.record(
-      submission({ values: picked({ rewrite_pct: '20', support_pct: '10', platform_pct: '30' }) }),
-    );
-    expect(engineerAnswers.ok).toBe(false);
-    expect(w.threaded).toBe(true);
-    expect(answerOf('UD1')).toBeUndefined();
-    expect(thanksRows()).toEqual([]);
-    expect(queued).toBe(0);
-    expect(recorded).toBe(0);
-  });
-
-  it('reads the metadata and answers the listener carried, and refuses what Slack would not send', async () => {
-    const w = writer();
-    const good = submission();
-    const unreadable = [
-      { ...good, metadata: 'not json' },
-      { ...good, metadata: JSON.stringify({ roundId: 'one', channel: null, ts: null }) },
-      { ...good, metadata: JSON.stringify({ roundId: -1, channel: null, ts: null }) },
-      { ...good, values: '{"waiting_pct":' },
-      { ...good, values: JSON.stringify({ waiting_pct: 'twenty' }) },
-      { ...good, values: JSON.stringify({ waiting_pct: { value: { selected_option: { value: 20 } } } }) },
-    ];
-    for (const bad of unreadable) {
-      expect(await w.record(bad), JSON.stringify(bad)).toEqual({
-        ok: false,
-        unreadable: true,
-        errors: { waiting_pct: expect.stringMatching(/could not be read/), rewrite_pct: expect.any(String) },
-      });
-    }
-    expect(w.threaded).toBe(true);
-    expect(answerOf('UD1')).toBeUndefined();
-    expect(thanksRows()).toEqual([]);
-    expect(recorded).toBe(0);
-    // The same submission, readable, is recorded.
-    expect(await w.record(good)).toEqual({ ok: true, thanksQueued: true });
-  });
-
-  it('refuses a closed round with the reason', async () => {
-    db.prepare('UPDATE rounds SET closed_at = ? WHERE id = ?').run(NOW.toISOString(), roundId);
-    const outcome = await writer().record(submission());
-    expect(outcome).toEqual({
-      ok: false,
-      errors: { waiting_pct: expect.stringMatching(/closed/i), rewrite_pct: expect.any(String) },
-    });
-    expect(answerOf('UD1')).toBeUndefined();
-  });
-
-  it('records twenty-three submissions sent at once in one go: twenty-one stored once each, two refused', async () => {
-    const w = writer();
-    const people = Array.from({ length: 20 }, (_, i) => `UX${i}`);
-    db.prepare(
-      `INSERT INTO round_roster (round_id, workspace_id, user_id, role, specialty, prompt_at)
-       SELECT ?, ?, value, 'data-scientist', NULL, ? FROM json_each(?)`,
-    ).run(roundId, WS, NOW.toISOString(), JSON.stringify(people));
-    // Handed over in one turn, they are written in one transaction: a refused one rolls back alone.
-    const outcomes = await Promise.all([
-      ...people.map((userId) => w.record(submission({ userId, dm: null }))),
-      w.record(submission({ userId: 'U0STRANGER' })),
-      w.record(submission({ userId: 'UD2', values: picked({ waiting_pct: '20' }) })),
-      w.record(submission({ userId: 'UD1' })),
-    ]);
-    expect(outcomes.map((o) => o.ok)).toEqual([...people.map(() => true), false, false, true]);
-    expect(db.prepare('SELECT count(*) AS n FROM responses WHERE round_id = ?').get(roundId)).toEqual({
-      n: 21,
-    });
-    expect(answerOf('UD2')).toBeUndefined();
-    expect(thanksRows()).toEqual([{ user_id: 'UD1', channel: 'D0UD1', created_at: NOW.toISOString() }]);
-  });
-
-  it('hands over the submissions that come while a batch is being written at once: they queue on the thread', async () => {
-    const w = writer();
-    await w.record(submission({ dm: null }));
-    const before = w.handOvers;
-    // The test's connection holds the write lock, so the thread's first batch waits for it.
-    db.exec('BEGIN IMMEDIATE');
-    const first = w.record(submission({ dm: null }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const later: Array<Promise<unknown>> = [];
-    for (const userId of ['UD1', 'UD2', 'UD1', 'UD2']) {
-      await new Promise((resolve) => setImmediate(resolve));
-      later.push(w.record(submission({ userId, dm: null })));
-    }
-    // Each went over in its own turn without waiting for the first one's answer…
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(w.handOvers - before).toBe(5);
-    let answered = 0;
-    for (const p of [first, ...later]) void p.then(() => answered++);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    // …and none is answered before its commit.
-    expect(answered).toBe(0);
-    db.exec('COMMIT');
-    expect(await Promise.all([first, ...later])).toEqual(
-      Array.from({ length: 5 }, () => ({ ok: true, thanksQueued: false })),
-    );
-    expect(recorded).toBe(6);
-  });
-
-  it('records on the main thread when the thread cannot open the database, and says so once', async () => {
+  it('opens the modal from the main thread when the thread cannot open the database, and says so once', async () => {
     const elsewhere = path.join(path.dirname(file), 'a-folder');
     fs.mkdirSync(elsewhere);
-    const w = writer({ file: elsewhere });
-    expect(await w.record(submission())).toEqual({ ok: true, thanksQueued: true });
-    expect(await w.record(submission({ userId: 'UD2' }))).toEqual({ ok: true, thanksQueued: true });
+    const w = writer({ file: elsewhere, openOnMain: onMain() });
+    expect(await w.openModal(click())).toEqual({ ok: true });
+    expect(await w.openModal(click('UD2'))).toEqual({ ok: true });
     expect(w.threaded).toBe(false);
-    expect(answerOf('UD2')).toBeDefined();
+    expect(sandbox.openViews('UD2').length).toBeGreaterThan(0);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
       /check-in thread stopped .*cannot open the database.*handled on the main thread/,
@@ -287,7 +126,8 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     await w.prepare();
     expect(w.threaded).toBe(true);
     expect(w.handOvers).toBe(0);
-    expect(await w.record(submission())).toEqual({ ok: true, thanksQueued: true });
+    expect(await w.openModal(click())).toEqual({ ok: true });
+    expect(w.handOvers).toBe(1);
     expect(warnings).toEqual([]);
   });
 
@@ -298,58 +138,53 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
     expect(warnings).toEqual([]);
     const elsewhere = path.join(path.dirname(file), 'not-a-database');
     fs.mkdirSync(elsewhere);
-    const broken = writer({ file: elsewhere });
+    const broken = writer({ file: elsewhere, openOnMain: onMain() });
     await broken.prepare();
     expect(broken.threaded).toBe(false);
     expect(warnings).toHaveLength(1);
     // The job that comes after is done on the main thread.
-    expect(await broken.record(submission())).toEqual({ ok: true, thanksQueued: true });
+    expect(await broken.openModal(click())).toEqual({ ok: true });
     expect(warnings).toHaveLength(1);
   });
 
-  it('records in-process for an in-memory database, which a thread cannot share', async () => {
-    const w = writer({ file: ':memory:' });
-    expect(await w.record(submission())).toEqual({ ok: true, thanksQueued: true });
+  it('opens the modal in-process for an in-memory database, which a thread cannot share', async () => {
+    const w = writer({ file: ':memory:', openOnMain: onMain() });
+    expect(await w.openModal(click())).toEqual({ ok: true });
     expect(w.threaded).toBe(false);
     expect(warnings).toEqual([]);
   });
 
-  it('loses nothing when the thread dies: what it had not answered is recorded on the main thread', async () => {
-    const w = writer();
-    await w.record(submission({ userId: 'UD2' }));
-    // The thread is killed with a submission in flight, as a crash of it would.
+  it('loses no click when the thread dies: what it had not answered is done on the main thread', async () => {
+    const w = writer({ openOnMain: onMain() });
+    await w.prepare();
+    // The thread is killed before it took the click, as a crash of it would.
     const thread = (w as unknown as { worker: { terminate(): Promise<number> } }).worker;
-    const inFlight = w.record(submission());
     void thread.terminate();
-    expect(await inFlight).toEqual({ ok: true, thanksQueued: true });
-    expect(answerOf('UD1')).toBeDefined();
+    const inFlight = w.openModal(click());
+    expect(await inFlight).toEqual({ ok: true });
     expect(w.threaded).toBe(false);
     expect(warnings).toEqual([expect.stringMatching(/check-in thread stopped/)]);
-    expect(await w.record(submission({ userId: 'UD1' }))).toEqual({ ok: true, thanksQueued: true });
+    expect(await w.openModal(click('UD2'))).toEqual({ ok: true });
   });
 
-  it('stops after the submissions in flight, and takes no more', async () => {
+  it('stops after the clicks in flight, and takes no more', async () => {
     const w = writer();
-    const inFlight = w.record(submission());
+    await w.prepare();
+    const inFlight = w.openModal(click());
     await w.stop();
-    expect(await inFlight).toEqual({ ok: true, thanksQueued: true });
+    expect(await inFlight).toEqual({ ok: true });
     expect(w.threaded).toBe(false);
     expect(warnings).toEqual([]);
-    await expect(w.record(submission({ userId: 'UD2' }))).rejects.toThrow(/stopping/);
-  });
-
-  const click = (userId = 'UD1', responseUrl: string | null = null) => ({
-    roundId,
-    userId,
-    triggerId: sandbox.issueTriggerId(userId),
-    channel: 'D0UD1',
-    ts: '1700000000.000100',
-    responseUrl,
+    await expect(w.openModal(click('UD2'))).rejects.toThrow(/stopping/);
   });
 
   it('opens the modal from the thread, with what the person answered before, and counts the call', async () => {
     const w = writer();
-    await w.record(submission());
+    // What UD1 answered before, which the modal shows.
+    checkInsOnTestDb().submit(roundId, 'UD1', () => ({
+      ok: true,
+      answers: { role: 'data-scientist', waitingPct: 20, infraPct: 10, pathToProd: 'paired', blocker: null },
+    }));
     const before = sandbox.calls.length;
     expect(await w.openModal(click())).toEqual({ ok: true });
     expect(w.threaded).toBe(true);
@@ -396,7 +231,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
 
   it('refuses a click at once when Slack asks for a longer wait than a trigger_id lasts, then calls Slack for none until then', async () => {
     const w = writer({ retries: 5 });
-    await w.record(submission({ dm: null }));
+    await w.prepare();
     const before = sandbox.calls.length;
     sandbox.rateLimitNext('views.open', { retryAfterSeconds: 2, times: 1 });
     const started = performance.now();
@@ -418,7 +253,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
 
   it("waits out a Retry-After of a second once, inside the trigger_id's 3 s, and opens the modal", async () => {
     const w = writer();
-    await w.record(submission({ dm: null }));
+    await w.prepare();
     const before = sandbox.calls.length;
     sandbox.rateLimitNext('views.open', { retryAfterSeconds: 1, times: 1 });
     const started = performance.now();
@@ -432,7 +267,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
 
   it('after a 429, calls views.open one click at a time: the clicks the Retry-After held back do not all call again', async () => {
     const w = writer();
-    await w.record(submission({ dm: null }));
+    await w.prepare();
     // A minute's quota of 60 with a burst of 60: past it, Slack asks for a second's wait.
     sandbox.setLimits({ perMethodPerMinute: { 'views.open': 60 } });
     try {
@@ -466,7 +301,7 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
 
   it("says a refusal at the click's response_url from the thread, and leaves it to the listener when Slack does not take it", async () => {
     const w = writer();
-    await w.record(submission({ dm: null }));
+    await w.prepare();
     sandbox.rateLimitNext('views.open', { retryAfterSeconds: 5, times: 1 });
     const missing = `${sandbox.url}/response/not-issued`;
     expect(await w.openModal(click('UD1', missing))).toEqual({ ok: false, refused: busyText(5) });
@@ -521,10 +356,10 @@ describe('CheckInThread: the modal opened and check-ins recorded on a thread of 
 
   it('stops within seconds while Slack holds a modal back, and refuses that click', async () => {
     const w = writer();
-    await w.record(submission({ dm: null }));
+    await w.prepare();
     sandbox.delayNext('views.open', { ms: 30_000 });
     const held = w.openModal(click());
-    const refused = expect(held).rejects.toThrow(/stopped before this check-in was done/);
+    const refused = expect(held).rejects.toThrow(/stopped before this modal was opened/);
     await sandbox.waitFor(() => sandbox.calls.some((c) => c.method === 'views.open'), 5000, 'the views.open');
     const started = performance.now();
     await w.stop();

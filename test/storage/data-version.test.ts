@@ -65,14 +65,6 @@ describe('dataVersion', () => {
     expect(version.current()).toBe(after);
   });
 
-  it('moves at once when a thread of this process says it committed', () => {
-    const before = version.current();
-    version.changed();
-    const after = version.current();
-    expect(after).not.toBe(before);
-    expect(version.current()).toBe(after);
-  });
-
   it('reads again when the clock goes back, rather than trusting an old reading', () => {
     const before = version.current();
     write(other);

@@ -55,7 +55,7 @@ export const openCheckIn =
       responseUrl: fromMessage ? (click.response_url ?? null) : null,
     };
     const workspaceId = click.team?.id ?? click.user.team_id;
-    void deps.checkIns
+    void deps.modals
       .openModal(request)
       .then((opened) =>
         opened.ok || opened.told ? undefined : refuse(deps, client, request, workspaceId, opened),

@@ -10,6 +10,7 @@ import type { ReportService } from '../../services/reports.js';
 import type { RosterSyncService } from '../../services/roster-sync.js';
 import type { RoundService } from '../../services/rounds.js';
 import type { RoundRepository } from '../../storage/rounds.js';
+import type { CheckInSubmissions } from '../check-in-submissions.js';
 import type { CheckInThread } from '../check-in-thread.js';
 import type { CommandRunner } from '../commands/command-runner.js';
 import type { HomeService } from '../home.js';
@@ -18,8 +19,10 @@ import type { HomeService } from '../home.js';
 export interface ListenerDeps {
   commands: CommandRunner;
   rounds: RoundService;
-  /** Opens the check-in modal and records its answers (on a thread of their own). */
-  checkIns: Pick<CheckInThread, 'record' | 'openModal'>;
+  /** Records the check-in modal's answers (a turn's submissions in one transaction). */
+  submissions: Pick<CheckInSubmissions, 'record'>;
+  /** Opens the check-in modal (on a thread of its own). */
+  modals: Pick<CheckInThread, 'openModal'>;
   roundRepo: RoundRepository;
   org: OrgService;
   access: AccessService;

@@ -173,7 +173,7 @@ export type StateValues = z.infer<typeof stateValues>;
 
 export type ReadResult = { ok: true; answers: Answers } | { ok: false; errors: Record<string, string> };
 
-const bucket = z.coerce.number().pipe(z.union(PERCENT_BUCKETS.map((b) => z.literal(b))));
+const bucket = z.coerce.number().pipe(z.literal(PERCENT_BUCKETS));
 
 /**
  * Reads the modal's answers for a role. Returns errors keyed by block_id, ready for
