@@ -1,8 +1,8 @@
 import type { Answers } from '../domain/types.js';
 import { type Db, immediateTransaction } from '../storage/database.js';
-import type { OutboxRepository } from '../storage/outbox.js';
-import type { Round, RoundRepository } from '../storage/rounds.js';
-import type { Team, TeamRepository } from '../storage/teams.js';
+import { OutboxRepository } from '../storage/outbox.js';
+import { type Round, RoundRepository } from '../storage/rounds.js';
+import { type Team, TeamRepository } from '../storage/teams.js';
 import { InvalidInputError, NotInRoundError, RoundClosedError } from './errors.js';
 import type { MessageBuilder } from './messages.js';
 import type { Clock } from './ports.js';
@@ -31,6 +31,18 @@ export interface CheckInsDeps {
  */
 export class CheckIns {
   constructor(private readonly deps: CheckInsDeps) {}
+
+  /** CheckIns over its own repositories on `db`. */
+  static on(db: Db, messages: MessageBuilder, clock: Clock): CheckIns {
+    return new CheckIns({
+      db,
+      teams: new TeamRepository(db),
+      rounds: new RoundRepository(db),
+      outbox: new OutboxRepository(db),
+      messages,
+      clock,
+    });
+  }
 
   /** What a member may answer in a round: the round and their role in its roster snapshot. */
   checkInFor(roundId: number, userId: string): CheckIn {

@@ -397,7 +397,7 @@ export class CheckInThread {
     this.worker = null;
     if (!this.stopping)
       this.deps.logger.warn(
-        `the check-in thread stopped (${reason.split('\n')[0]}); check-ins are handled on the main thread`,
+        `the check-in thread stopped (${reason.split('\n')[0]}); check-in modals are opened from the main thread`,
       );
     // What the thread had not answered, or not yet been given, is done here.
     for (const [id, waiting] of this.pending) {

@@ -5,9 +5,6 @@ import type { MessagePort } from 'node:worker_threads';
 import { WebClient } from '@slack/web-api';
 import { CheckIns } from '../services/check-ins.js';
 import { openDatabase } from '../storage/database.js';
-import { OutboxRepository } from '../storage/outbox.js';
-import { RoundRepository } from '../storage/rounds.js';
-import { TeamRepository } from '../storage/teams.js';
 import {
   type CheckInReply,
   type CheckInRequest,
@@ -23,15 +20,8 @@ import { blockKitMessages } from './views/messages.js';
 
 export function serve(port: MessagePort, data: CheckInThreadData): void {
   const db = openDatabase(data.file);
-  const checkIns = new CheckIns({
-    db,
-    teams: new TeamRepository(db),
-    rounds: new RoundRepository(db),
-    outbox: new OutboxRepository(db),
-    messages: blockKitMessages,
-    // Opening a modal writes nothing and reads no time.
-    clock: () => new Date(),
-  });
+  // Opening a modal writes nothing and reads no time.
+  const checkIns = CheckIns.on(db, blockKitMessages, () => new Date());
   // The calls Slack answered are handed back with the jobs, so the app's count (SlackCalls) is whole.
   let answered = 0;
   const client = new WebClient(data.client.token, {

@@ -3,7 +3,6 @@ import { CheckIns } from '../../src/services/check-ins.js';
 import { type CheckInSubmission, CheckInSubmissions } from '../../src/slack/check-in-submissions.js';
 import { blockKitMessages } from '../../src/slack/views/messages.js';
 import { type Db, openDatabase } from '../../src/storage/database.js';
-import { OutboxRepository } from '../../src/storage/outbox.js';
 import { RoundRepository } from '../../src/storage/rounds.js';
 import { TeamRepository } from '../../src/storage/teams.js';
 import { migratedDatabase, seedTeam } from '../helpers/db.js';
@@ -41,14 +40,7 @@ describe('CheckInSubmissions: the check-in modal answers, a turn of submissions 
     if (!team) throw new Error('the seeded team is missing');
     roundId = (await services.roundService.open(team, { openedBy: 'U1' })).id;
     queued = 0;
-    const checkIns = new CheckIns({
-      db,
-      teams: new TeamRepository(db),
-      rounds: new RoundRepository(db),
-      outbox: new OutboxRepository(db),
-      messages: blockKitMessages,
-      clock,
-    });
+    const checkIns = CheckIns.on(db, blockKitMessages, clock);
     submissions = new CheckInSubmissions({
       db,
       checkIns,

@@ -13,8 +13,6 @@ import {
 } from '../../src/slack/check-in-thread.js';
 import { blockKitMessages } from '../../src/slack/views/messages.js';
 import type { Db } from '../../src/storage/database.js';
-import { OutboxRepository } from '../../src/storage/outbox.js';
-import { RoundRepository } from '../../src/storage/rounds.js';
 import { TeamRepository } from '../../src/storage/teams.js';
 import { migratedDatabase, seedTeam } from '../helpers/db.js';
 import { offlineSlack } from '../helpers/offline-slack.js';
@@ -69,15 +67,7 @@ describe('CheckInThread: the check-in modal opened from a thread of its own', ()
     retryConfig: { retries: 0 },
   });
   /** The check-in work on the test's database, as the main thread does it (the fallback). */
-  const checkInsOnTestDb = () =>
-    new CheckIns({
-      db,
-      teams: new TeamRepository(db),
-      rounds: new RoundRepository(db),
-      outbox: new OutboxRepository(db),
-      messages: blockKitMessages,
-      clock,
-    });
+  const checkInsOnTestDb = () => CheckIns.on(db, blockKitMessages, clock);
   /** A thread on the test's database, unless told otherwise; its client does not retry unless told. */
   const writer = (options: { file?: string; openOnMain?: WebClient; retries?: number } = {}) => {
     const mainOpens = options.openOnMain ?? mainClient;
@@ -116,7 +106,7 @@ describe('CheckInThread: the check-in modal opened from a thread of its own', ()
     expect(sandbox.openViews('UD2').length).toBeGreaterThan(0);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
-      /check-in thread stopped .*cannot open the database.*handled on the main thread/,
+      /check-in thread stopped .*cannot open the database.*modals are opened from the main thread/,
     );
   });
 
