@@ -5,10 +5,13 @@
 // far apart two identical apps come out in this run), and the same bare app making the one Slack
 // call tooth-tail makes after each ack (a reference). All run as child processes; the client, the
 // sandbox and the request bodies are the same for each, and their blocks rotate.
+
+import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Sandbox } from '../src/sandbox/sandbox.js';
+import { openDatabase } from '../src/storage/database.js';
 import {
   appArgs,
   appEnv,
@@ -57,6 +60,7 @@ const P99_CEILING_MS = 300;
 const P99_RATIO_TARGET = 1.5;
 
 export async function ackLatency(sizes: AckSizes, rt: Runtime, cleanups: Cleanups): Promise<Row[]> {
+  const comparedApp = comparedEntry(rt, process.env.BENCH_COMPARE);
   const dir = tempDir(cleanups);
   const databasePath = path.join(dir, 'ack.db');
   const members = people('U0M', sizes.members);
@@ -97,6 +101,7 @@ export async function ackLatency(sizes: AckSizes, rt: Runtime, cleanups: Cleanup
   await closedRoundThenOpenRound(sandbox, members);
   const submissions = await captureSubmissions(sandbox, capture, members, appUrl);
   const clicks = await captureClicks(sandbox, capture, members, appUrl);
+  const compared = comparedApp && (await spawnCompared(rt, comparedApp, env, databasePath, dir, cleanups));
   const total = sizes.warmup + sizes.requests;
   const kinds: Array<{ name: string; bodies: Array<SlackBody | (() => SlackBody)> }> = [
     { name: '`help`', bodies: await captureCommands(sandbox, capture, members, 'help', total, appUrl) },
@@ -122,6 +127,7 @@ export async function ackLatency(sizes: AckSizes, rt: Runtime, cleanups: Cleanup
       ['bare', bare],
       ['twin', twin],
       ['replying', replying],
+      ...(compared ? ([['compared', compared]] as const) : []),
     ] as const
   ).map(([name, child]) => {
     const client = new SignedClient(
@@ -143,6 +149,7 @@ export async function ackLatency(sizes: AckSizes, rt: Runtime, cleanups: Cleanup
       bare: { latencies: [], cpuMs: 0, loadCpuMs: 0 },
       twin: { latencies: [], cpuMs: 0, loadCpuMs: 0 },
       replying: { latencies: [], cpuMs: 0, loadCpuMs: 0 },
+      compared: { latencies: [], cpuMs: 0, loadCpuMs: 0 },
     };
     const warm = kind.bodies.slice(0, sizes.warmup);
     for (const target of targets)
@@ -177,7 +184,7 @@ export async function ackLatency(sizes: AckSizes, rt: Runtime, cleanups: Cleanup
   return rows;
 }
 
-type Target = 'app' | 'bare' | 'twin' | 'replying';
+type Target = 'app' | 'bare' | 'twin' | 'replying' | 'compared';
 interface Measured {
   latencies: number[];
   /** CPU time the app's process used over the measured blocks, work after the acks included. */
@@ -196,6 +203,14 @@ function latencyRows(kind: string, m: Record<Target, Measured>, sizes: AckSizes)
   // Two identical apps in one run: how far apart they come out is the noise in every ratio here.
   const twin = (p: number) =>
     `${at('twin', p).toFixed(1)} ms (${(at('twin', p) / at('bare', p)).toFixed(2)}× the floor)`;
+  // BENCH_COMPARE's build, beside this one in the same run (nothing when it is not set).
+  const comparedNote = (p: number) =>
+    m.compared.latencies.length === 0
+      ? ''
+      : `; BENCH_COMPARE build p${p} ${at('compared', p).toFixed(1)} ms (${(at('compared', p) / at('bare', p)).toFixed(2)}× the floor)` +
+        (p === 50
+          ? `, CPU ms per request ${cpu('compared')}, main thread while in flight ${loadCpu('compared')}`
+          : '');
   return [
     {
       benchmark: `${what} p50`,
@@ -205,7 +220,7 @@ function latencyRows(kind: string, m: Record<Target, Measured>, sizes: AckSizes)
       floorIs: 'bare Bolt',
       target: '',
       met: null,
-      note: `${m.app.latencies.length} requests each, concurrency ${sizes.concurrency}; CPU ms per request: app ${cpu('app')}, bare ${cpu('bare')}, bare + ${replyCall} ${cpu('replying')}; main thread while in flight: app ${loadCpu('app')}, bare ${loadCpu('bare')}, bare + ${replyCall} ${loadCpu('replying')}; floor's twin p50 ${twin(50)}`,
+      note: `${m.app.latencies.length} requests each, concurrency ${sizes.concurrency}; CPU ms per request: app ${cpu('app')}, bare ${cpu('bare')}, bare + ${replyCall} ${cpu('replying')}; main thread while in flight: app ${loadCpu('app')}, bare ${loadCpu('bare')}, bare + ${replyCall} ${loadCpu('replying')}; floor's twin p50 ${twin(50)}${comparedNote(50)}`,
     },
     {
       benchmark: `${what} p99`,
@@ -214,7 +229,7 @@ function latencyRows(kind: string, m: Record<Target, Measured>, sizes: AckSizes)
       floorIs: 'bare Bolt',
       target: `≤ ${P99_RATIO_TARGET}× and ≤ ${P99_CEILING_MS} ms`,
       met: p99.figure / p99.floor <= P99_RATIO_TARGET && p99.figure <= P99_CEILING_MS,
-      note: `bare Bolt + ${replyCall}: p50 ${at('replying', 50).toFixed(1)} ms, p99 ${at('replying', 99).toFixed(1)} ms (app ${(p99.figure / at('replying', 99)).toFixed(2)}× that); floor's twin p99 ${twin(99)}`,
+      note: `bare Bolt + ${replyCall}: p50 ${at('replying', 50).toFixed(1)} ms, p99 ${at('replying', 99).toFixed(1)} ms (app ${(p99.figure / at('replying', 99)).toFixed(2)}× that); floor's twin p99 ${twin(99)}${comparedNote(99)}`,
     },
   ];
 }
@@ -247,6 +262,51 @@ async function run(
 }
 
 /**
+ * BENCH_COMPARE=<another checkout of tooth-tail, built>: that build of the app runs beside this
+ * one, in a slot of its own in the same rotation. Two builds measured in one run differ by what
+ * they do, not by the machine's mood that hour: how a change is judged before it lands. Its entry
+ * point for this runtime, undefined when the variable is not set; an error, before anything is
+ * set up, when that checkout has no such file.
+ */
+export function comparedEntry(rt: Runtime, checkout: string | undefined): string | undefined {
+  if (!checkout) return undefined;
+  const entry = path.resolve(checkout, rt.name === 'dist' ? 'dist/main.js' : 'src/main.ts');
+  if (!fs.existsSync(entry))
+    throw new Error(`BENCH_COMPARE: ${entry} does not exist (run npm run build in that checkout first)`);
+  return entry;
+}
+
+/**
+ * The BENCH_COMPARE build, on a copy of this one's database taken once the rounds are set up (the
+ * captured requests name its rounds and DMs).
+ */
+async function spawnCompared(
+  rt: Runtime,
+  entry: string,
+  env: Record<string, string>,
+  databasePath: string,
+  dir: string,
+  cleanups: Cleanups,
+): Promise<Child> {
+  const copy = path.join(dir, 'ack-compared.db');
+  const source = openDatabase(databasePath, { readonly: true });
+  try {
+    await source.backup(copy);
+  } finally {
+    source.close();
+  }
+  const child = spawnNode(
+    `tooth-tail (BENCH_COMPARE)`,
+    appArgs(rt),
+    { ...env, DATABASE_PATH: copy, ...appEnv(rt, {}), BENCH_APP_ENTRY: entry },
+    await freePort(),
+  );
+  cleanups.add(() => child.stop());
+  await child.ready(30_000);
+  return child;
+}
+
+/**
  * When tooth-tail's work after a block of acks is done. A click on "Answer" ends in an open modal
  * (views.open answered) or a refusal said at its response_url, and while Slack rate-limits
  * views.open a click may wait up to 1.5 s for its turn before either: longer than the 100 ms of
@@ -255,7 +315,7 @@ async function run(
  * that calls views.open after each (a reference) makes its call at once and lets a 429 go.
  */
 function settledWhen(kind: string, target: Target, clicks: number, sandbox: Sandbox): () => boolean {
-  if (kind !== CLICK || target !== 'app') return () => true;
+  if (kind !== CLICK || (target !== 'app' && target !== 'compared')) return () => true;
   const callsBefore = sandbox.calls.length;
   const responsesBefore = sandbox.responses.length;
   return () => {
