@@ -46,12 +46,11 @@ export class CheckIns {
 
   /** What a member may answer in a round: the round and their role in its roster snapshot. */
   checkInFor(roundId: number, userId: string): CheckIn {
-    const round = this.deps.rounds.get(roundId);
-    if (!round) throw new NotInRoundError();
-    const entry = this.deps.rounds.rosterEntryOf(roundId, userId);
-    if (!entry) throw new NotInRoundError();
+    const asked = this.deps.rounds.roundAsking(roundId, userId);
+    if (!asked) throw new NotInRoundError();
+    const { round, role } = asked;
     if (round.closedAt !== null) throw new RoundClosedError();
-    return { round, team: this.deps.teams.get(round.teamId) as Team, role: entry.role };
+    return { round, team: this.deps.teams.get(round.teamId) as Team, role };
   }
 
   /**

@@ -126,10 +126,6 @@ export class RoundRepository extends Repository {
   >(
     'SELECT user_id, role, specialty, prompt_at, covered_by FROM round_roster WHERE round_id = ? ORDER BY user_id',
   );
-  private readonly rosterEntry = this.db.prepare<
-    [number, string],
-    { role: Role; specialty: Specialty | null }
-  >('SELECT role, specialty FROM round_roster WHERE round_id = ? AND user_id = ?');
   private readonly markClosed = this.db.prepare(
     'UPDATE rounds SET closed_at = ? WHERE id = ? AND closed_at IS NULL',
   );
@@ -221,8 +217,15 @@ export class RoundRepository extends Repository {
     }));
   }
 
-  rosterEntryOf(roundId: number, userId: string): { role: Role; specialty: Specialty | null } | undefined {
-    return this.rosterEntry.get(roundId, userId);
+  private readonly roundAskingOne = this.db.prepare<[number, string], RoundRow & { asked_role: Role }>(
+    `SELECT r.*, rr.role AS asked_role FROM round_roster rr JOIN rounds r ON r.id = rr.round_id
+     WHERE rr.round_id = ? AND rr.user_id = ?`,
+  );
+
+  /** The round and the role it asked this person in, in one read; undefined when it did not ask them. */
+  roundAsking(roundId: number, userId: string): { round: Round; role: Role } | undefined {
+    const row = this.roundAskingOne.get(roundId, userId);
+    return row && { round: toRound(row), role: row.asked_role };
   }
 
   /** Returns false when the round was already closed (someone else closed it first). */

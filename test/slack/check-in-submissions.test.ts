@@ -98,6 +98,17 @@ describe('CheckInSubmissions: the check-in modal answers, a turn of submissions 
         rewrite_pct: expect.any(String),
       },
     });
+    const noSuchRound = await submissions.record({
+      ...submission(),
+      metadata: JSON.stringify({ roundId: roundId + 100, channel: 'D0UD1', ts: '1700000000.000100' }),
+    });
+    expect(noSuchRound).toEqual({
+      ok: false,
+      errors: {
+        waiting_pct: expect.stringMatching(/not asked in this check-in/),
+        rewrite_pct: expect.any(String),
+      },
+    });
     const engineerAnswers = await submissions.record(
       submission({ values: picked({ rewrite_pct: '20', support_pct: '10', platform_pct: '30' }) }),
     );
