@@ -88,8 +88,9 @@ type Waiting = {
 
 /**
  * Records check-in submissions on the app's connection, on the thread that acks: the submissions
- * of one turn of the event loop in one transaction (each in a savepoint of its own, so a refused
- * or failed one rolls back alone), so a burst of them commits once instead of once each. Nothing
+ * of one turn of the event loop in one transaction (each in a savepoint of its own: CheckIns.submit's
+ * transaction, nested, so a refused or failed one rolls back alone), so a burst of them commits
+ * once instead of once each. Nothing
  * is answered before the commit, and if it fails none of them is recorded and each says so: a
  * closed modal always means a stored answer.
  *

@@ -265,9 +265,10 @@ export class CheckInThread {
   }
 
   /**
-   * Waits for the jobs in flight, then ends the thread. A modal whose views.open Slack holds back (HTTP 429, which the client retries after Retry-After)
-   * can take minutes, long after its trigger_id expired, so no job is waited for past
-   * STOP_WAIT_MS: what is left is refused, as a request to a stopped app is.
+   * Waits for the jobs in flight, then ends the thread. A modal whose views.open Slack holds back
+   * (HTTP 429, which the client retries after Retry-After) can take minutes, long after its
+   * trigger_id expired, so no job is waited for past STOP_WAIT_MS: what is left is refused, as a
+   * request to a stopped app is.
    */
   async stop(): Promise<void> {
     this.stopping = true;

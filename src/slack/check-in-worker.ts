@@ -1,6 +1,6 @@
 // The check-in thread (see CheckInThread in check-in-thread.ts), which opens the check-in modal:
-// its own connection to the database (read only here), its own Web API client, and the same
-// CheckIns the main thread would use.
+// its own read-only connection to the database, its own Web API client, and the same CheckIns the
+// main thread would use.
 import type { MessagePort } from 'node:worker_threads';
 import { WebClient } from '@slack/web-api';
 import { CheckIns } from '../services/check-ins.js';
@@ -19,7 +19,9 @@ import { sayEphemeral } from './response-url.js';
 import { blockKitMessages } from './views/messages.js';
 
 export function serve(port: MessagePort, data: CheckInThreadData): void {
-  const db = openDatabase(data.file);
+  // Read-only: every write of the process stays on the app's connection, which is what lets the
+  // kept command replies see this process's changes at once (dataVersion, database.ts).
+  const db = openDatabase(data.file, { readonly: true });
   // Opening a modal writes nothing and reads no time.
   const checkIns = CheckIns.on(db, blockKitMessages, () => new Date());
   // The calls Slack answered are handed back with the jobs, so the app's count (SlackCalls) is whole.
