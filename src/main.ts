@@ -37,18 +37,12 @@ import { createSlackApp, webClientOptions } from './slack/app.js';
 import { CheckInSubmissions } from './slack/check-in-submissions.js';
 import { CheckInThread } from './slack/check-in-thread.js';
 import { CommandRunner } from './slack/commands/command-runner.js';
-import { repeatedEvents } from './slack/dedupe.js';
 import { SlackGateway } from './slack/gateway.js';
 import { HomeService } from './slack/home.js';
 import { SlackCalls } from './slack/keep-alive-fetch.js';
 import { logListenerError } from './slack/listener-errors.js';
-import * as actions from './slack/listeners/actions.js';
-import * as commands from './slack/listeners/commands.js';
 import type { ListenerDeps } from './slack/listeners/deps.js';
-import * as events from './slack/listeners/events.js';
-import { resumeReinstalledWorkspaces } from './slack/listeners/events.js';
-import { ackWhatNoListenerTakes } from './slack/listeners/fallback.js';
-import * as views from './slack/listeners/views.js';
+import * as router from './slack/listeners/router.js';
 import type { SlackRequestReceiver } from './slack/receiver.js';
 import { RequestGate } from './slack/request-gate.js';
 import { createServer } from './slack/server.js';
@@ -404,21 +398,7 @@ function createServices(input: {
 }
 
 function registerListeners(app: App, deps: ListenerDeps): void {
-  // Bolt runs each global middleware as a link of a promise chain for every request, before its
-  // ack: the app's three checks are one link, which waits on nothing unless a check has work.
-  const isRepeat = repeatedEvents();
-  const resume = resumeReinstalledWorkspaces(deps);
-  app.use((args) => {
-    const acked = ackWhatNoListenerTakes(args);
-    if (acked !== null) return acked;
-    if (isRepeat(args.body)) return Promise.resolve();
-    const resuming = resume(args.body);
-    return resuming === null ? args.next() : resuming.then(() => args.next());
-  });
-  commands.register(app, deps);
-  actions.register(app, deps);
-  views.register(app, deps);
-  events.register(app, deps);
+  router.register(app, deps);
   app.error(logListenerError(deps.logger));
 }
 

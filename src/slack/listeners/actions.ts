@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { AppError } from '../../services/errors.js';
 import type { ModalRequest } from '../check-in-thread.js';
@@ -172,24 +172,13 @@ export const decideJoin =
     }
   };
 
-/**
- * One Bolt listener for every button, which picks the handler by action_id. Bolt runs the
- * matchers of every registered listener for every request, whatever its kind, so each listener
- * costs every command, click and submission some CPU before its ack; five here were a measurable
- * share of it (`npm run bench -- --only ack`). ackWhatNoListenerTakes has already acked and
- * stopped any button that is not one of these.
- */
-export function register(app: App, deps: ListenerDeps): void {
-  const handlers: ReadonlyMap<string, (args: ActionArgs) => Promise<void>> = new Map([
+/** The handler of each button of the app's, by action_id (the router picks one per click). */
+export function actionHandlers(deps: ListenerDeps): ReadonlyMap<string, (args: ActionArgs) => Promise<void>> {
+  return new Map([
     [JOIN_APPROVE, decideJoin(deps, true)],
     [JOIN_DECLINE, decideJoin(deps, false)],
     [ANSWER_ACTION, openCheckIn(deps)],
     [FORGET_ME_CONFIRM, confirmForgetMe(deps)],
     [FORGET_ME_CANCEL, cancelForgetMe()],
   ]);
-  app.action({ type: 'block_actions' }, async (args) => {
-    const handler = handlers.get((args.action as { action_id?: string }).action_id ?? '');
-    if (handler) await handler(args);
-    else await args.ack();
-  });
 }

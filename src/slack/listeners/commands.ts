@@ -1,9 +1,11 @@
-import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Reply } from '../views/replies.js';
 import type { ListenerDeps } from './deps.js';
 
 export const COMMAND_NAME = '/tooth-tail';
+
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 const commandPayload = z.object({
   team_id: z.string().min(1),
@@ -40,7 +42,7 @@ const messageOf = (reply: Reply) => {
  */
 export const toothTailCommand =
   (deps: ListenerDeps) =>
-  async ({ ack, command, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  async ({ ack, command, respond }: CommandArgs): Promise<void> => {
     const parsed = commandPayload.safeParse(command);
     if (!parsed.success) {
       await ack();
@@ -66,7 +68,3 @@ export const toothTailCommand =
     await ack();
     await respond(asMessage(await prepared.run()));
   };
-
-export function register(app: App, deps: ListenerDeps): void {
-  app.command(COMMAND_NAME, toothTailCommand(deps));
-}

@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { AppError } from '../../services/errors.js';
 import { type SlackUserObject, toSlackUser } from '../gateway.js';
@@ -108,12 +108,9 @@ export function resumeReinstalledWorkspaces(
   };
 }
 
-/**
- * One Bolt listener for every event, which picks the handler by the event's type: Bolt runs the
- * matchers of every registered listener for every request (see actions.ts's register).
- */
-export function register(app: App, deps: ListenerDeps): void {
-  const handlers: ReadonlyMap<string, (args: EventArgs) => Promise<void>> = new Map([
+/** The handler of each event the app subscribes to, by its type (the router picks one per event). */
+export function eventHandlers(deps: ListenerDeps): ReadonlyMap<string, (args: EventArgs) => Promise<void>> {
+  return new Map([
     ['app_home_opened', appHomeOpened(deps) as (args: EventArgs) => Promise<void>],
     ['member_joined_channel', memberJoinedChannel(deps)],
     ['user_change', userChanged(deps)],
@@ -122,10 +119,6 @@ export function register(app: App, deps: ListenerDeps): void {
     ['subteam_members_changed', usergroupChanged(deps)],
     ['subteam_updated', usergroupChanged(deps)],
   ]);
-  const types = new RegExp(`^(${[...handlers.keys()].join('|')})$`);
-  app.event(types, async (args) => {
-    await handlers.get(args.event.type)?.(args as EventArgs);
-  });
 }
 
 const subteamEvent = z.object({

@@ -1,7 +1,6 @@
-import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import { UNREADABLE_SUBMISSION } from '../check-in-submissions.js';
-import { SURVEY_CALLBACK } from '../views/survey-modal.js';
 import type { ListenerDeps } from './deps.js';
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
@@ -36,7 +35,3 @@ export const submitCheckIn =
     if (!outcome.ok && outcome.unreadable) deps.logger.warn('ignored a malformed check-in submission');
     await ack(outcome.ok ? undefined : ({ response_action: 'errors', errors: outcome.errors } as never));
   };
-
-export function register(app: App, deps: ListenerDeps): void {
-  app.view(SURVEY_CALLBACK, submitCheckIn(deps));
-}
