@@ -32,11 +32,15 @@ const CEILINGS = [
  * 200. A block's requests share one queue, so a percentile is about as steady as the number of
  * blocks behind it: on this two-core machine two identical apps (the floor and its twin) came out
  * 0.71-1.20x apart at the p50 over 15 blocks, and 0.86-1.04x over 60 (1,000 in four blocks moved
- * a ratio by ±0.3). The acks take about 6 minutes, the fan-outs 30 s each at least.
+ * a ratio by ±0.3). The warm-up is 2,000 per kind and app: after 500 the first kind measured was
+ * still cold in the app, which has more code to compile than the floor (`help` first: 1.28x the
+ * floor's p50, its main thread 0.25 ms a request against `summary`'s 0.19; `help` second, or
+ * first after 2,000: 1.07x and 1.09x). The acks take about 7 minutes, the fan-outs 30 s each at
+ * least.
  */
 export const FULL: BenchSizes = {
   name: 'full',
-  ack: { requests: 12000, warmup: 500, concurrency: 16, blocks: 60, members: 20 },
+  ack: { requests: 12000, warmup: 2000, concurrency: 16, blocks: 60, members: 20 },
   fanOut: {
     ceilings: CEILINGS,
     deliveryRatePerSecond: null,
