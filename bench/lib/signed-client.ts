@@ -17,6 +17,16 @@ export interface LoadResult {
   firstFailure?: string;
 }
 
+/**
+ * How long a kept-alive socket may sit idle before the client closes it. A Node server closes one
+ * after 5 s (`keepAliveTimeout`) and Node's agent keeps it for ever unless told otherwise: a block
+ * that began after a longer wait reused sockets the server was closing at that moment, and some of
+ * its requests failed with ECONNRESET (the floor, 8 of 200, after the 2,000 warm-up clicks of the
+ * apps before it in the rotation). Closed by the client first, the socket is opened again for the
+ * next request, a loopback handshake that every app's block pays alike.
+ */
+export const IDLE_SOCKET_MS = 4000;
+
 export class SignedClient {
   private readonly agent: http.Agent;
   private readonly target: URL;
@@ -26,11 +36,18 @@ export class SignedClient {
     private readonly secret: string,
     concurrency: number,
     private readonly timeoutMs = 10_000,
+    idleSocketMs = IDLE_SOCKET_MS,
   ) {
     this.target = new URL(url);
     // Keep-alive: the sockets stay open across requests, so each figure is the app's work and
-    // not a TCP handshake. The floor gets the very same client.
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+    // not a TCP handshake. The floor gets the very same client. A socket idle for `idleSocketMs`
+    // is closed by the client, before the server closes it.
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, timeout: idleSocketMs });
+  }
+
+  /** Sockets open and idle, waiting for the next request. */
+  idleSockets(): number {
+    return Object.values(this.agent.freeSockets).reduce((n, sockets) => n + (sockets?.length ?? 0), 0);
   }
 
   /**
