@@ -1,13 +1,15 @@
 // The floor for acknowledgement latency: a Bolt app built exactly as tooth-tail builds its own
 // (createSlackApp's receiver, which is Bolt's signature check, parse and ack, and createServer's
-// /healthz, timestamp and size checks), whose
-// listeners only ack. With BENCH_BARE_REPLY=1 they also make the one Slack call tooth-tail makes
-// after each ack (a reply to the command's response_url; views.open for a click on "Answer";
-// chat.update of the check-in DM), with fixed text: a reference for how much of the app's cost
-// is that call. Its client hands an HTTP 429 back instead of waiting out Slack's Retry-After and
-// trying again: retried, the calls refused in one block went out in a burst during a later block,
-// often another app's, and slowed whatever was measured there. JavaScript for the reason given in
-// app.mjs.
+// /healthz, timestamp and size checks), whose listeners only ack. They are Bolt's `app.command`,
+// `app.action` and `app.view`, registered as Bolt's documentation shows; the app itself registers
+// none and routes every request through one global middleware (src/slack/listeners/router.ts),
+// which costs Bolt less dispatch work. With BENCH_BARE_REPLY=1 they also make the one Slack call
+// tooth-tail makes after each ack (a reply to the command's response_url; views.open for a click
+// on "Answer"; chat.update of the check-in DM), with fixed text: a reference for how much of the
+// app's cost is that call. Its client hands an HTTP 429 back instead of waiting out Slack's
+// Retry-After and trying again: retried, the calls refused in one block went out in a burst during
+// a later block, often another app's, and slowed whatever was measured there. JavaScript for the
+// reason given in app.mjs.
 import { pathToFileURL } from 'node:url';
 // Node's ESM loader cannot see this CommonJS export by name; the default export carries it.
 import webApi from '@slack/web-api';

@@ -5,8 +5,6 @@ import type { ListenerDeps } from './deps.js';
 
 export const COMMAND_NAME = '/tooth-tail';
 
-type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
-
 const commandPayload = z.object({
   team_id: z.string().min(1),
   user_id: z.string().min(1),
@@ -42,7 +40,7 @@ const messageOf = (reply: Reply) => {
  */
 export const toothTailCommand =
   (deps: ListenerDeps) =>
-  async ({ ack, command, respond }: CommandArgs): Promise<void> => {
+  async ({ ack, command, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const parsed = commandPayload.safeParse(command);
     if (!parsed.success) {
       await ack();
